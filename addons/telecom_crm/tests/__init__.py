@@ -1,0 +1,2 @@
+from . import test_demo_generator
+from . import test_security

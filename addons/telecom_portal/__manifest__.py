@@ -1,0 +1,14 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Telecom Portal",
+    "summary": "Customer and agent self-care in the Odoo portal",
+    "version": "18.0.1.0.0",
+    "category": "Telecom",
+    "license": "AGPL-3",
+    "author": "Telecom Suite contributors",
+    "website": "https://github.com/telecom-suite/telecom-suite",
+    "maintainers": ["telecom-suite"],
+    "development_status": "Alpha",
+    "depends": ["telecom_helpdesk", "portal"],
+}

@@ -1,0 +1,19 @@
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="session")
+def suite_cli():
+    """The ./suite script, imported as a module."""
+    loader = importlib.machinery.SourceFileLoader("suite_cli", os.path.join(REPO, "suite"))
+    spec = importlib.util.spec_from_loader("suite_cli", loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["suite_cli"] = module
+    loader.exec_module(module)
+    return module
