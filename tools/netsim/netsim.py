@@ -450,13 +450,17 @@ class NetSimHandler(BaseHTTPRequestHandler):
 
     def _send(self, status, payload, extra_headers=None):
         data = json.dumps(payload, sort_keys=True).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (extra_headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (extra_headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            # the client gave up (its timeout): nothing to answer to
+            self.close_connection = True
 
     def _authorised(self):
         token = self.server.token
@@ -649,10 +653,12 @@ class NetSim:
         return self
 
     def stop(self):
+        if self.thread is None:
+            return
         self.server.shutdown()
         self.server.server_close()
-        if self.thread:
-            self.thread.join(timeout=5)
+        self.thread.join(timeout=5)
+        self.thread = None
 
     def __enter__(self):
         return self.start()
