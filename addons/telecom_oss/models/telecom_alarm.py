@@ -229,13 +229,15 @@ class TelecomAlarm(models.Model):
                     results[index] = {"index": index, "status": "repeated"}
                 _fold(segment["fold"], event)
                 segment["indexes"].append(index)
+        # repeats, then clears of open alarms, then new alarms (a new occurrence
+        # may only exist once the previous one is cleared)
         touched = self._telecom_apply_increments(increments)
+        touched |= self._telecom_apply_clears(clears)
         created = self._telecom_apply_creates(creates)
         for segment in creates:
             for index in segment["indexes"]:
                 results[index]["alarm_id"] = segment["alarm"].id
         touched |= created
-        touched |= self._telecom_apply_clears(clears, creates)
         live = touched.filtered(lambda a: a.state != "cleared")
         live._telecom_correlate()
         touched.element_id._telecom_refresh_alarm_severity()
@@ -333,7 +335,7 @@ class TelecomAlarm(models.Model):
         event_type = event.get("event_type") or "communications"
         if event_type not in dict(EVENT_TYPES):
             raise UserError(_("unknown event_type %(value)r", value=event_type))
-        when = _parse_time(event.get("time"), now)
+        when = self._telecom_parse_time(event.get("time"), now)
         site = site or element.site_id
         company = element.company_id or site.company_id
         specific_problem = str(event.get("specific_problem") or "").strip()[:256]
@@ -358,6 +360,23 @@ class TelecomAlarm(models.Model):
                 specific_problem,
             ),
         }
+
+    @api.model
+    def _telecom_parse_time(self, value, now):
+        """An ISO-8601 time (naive = UTC) as a naive UTC datetime; refuses the future."""
+        if value in (None, False, ""):
+            return now
+        if not isinstance(value, str):
+            raise UserError(self.env._("'time' must be an ISO-8601 string"))
+        try:
+            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise UserError(self.env._("'time' is not ISO-8601: %(value)r", value=value)) from exc
+        if when.tzinfo:
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        if when > now + FUTURE_TOLERANCE:
+            raise UserError(self.env._("'time' %(value)s is in the future", value=value))
+        return when.replace(microsecond=0)
 
     def _telecom_apply_increments(self, increments):
         """One UPDATE for every open alarm repeated in the batch: counter, last time,
@@ -446,6 +465,15 @@ class TelecomAlarm(models.Model):
                     "last_raised": fold["last"],
                 }
             )
+            if segment["clear"]:
+                # raised and cleared within the batch: born cleared
+                vals_list[-1].update(
+                    state="cleared",
+                    severity="cleared",
+                    severity_rank=0,
+                    cleared_date=segment["clear"],
+                    cleared_uid=self.env.uid,
+                )
         Alarm = self.with_context(tracking_disable=True, mail_create_nolog=True)
         try:
             with self.env.cr.savepoint():
@@ -471,13 +499,10 @@ class TelecomAlarm(models.Model):
             segment["alarm"] = alarm
         return alarms
 
-    def _telecom_apply_clears(self, clears, creates):
+    def _telecom_apply_clears(self, clears):
         to_clear = {}
         for alarm, when in clears:
             to_clear[alarm.id] = when
-        for segment in creates:
-            if segment["clear"]:
-                to_clear[segment["alarm"].id] = segment["clear"]
         if not to_clear:
             return self.browse()
         alarms = self.browse(list(to_clear))
@@ -665,20 +690,3 @@ def _looks_like_ip(text):
     except ValueError:
         return False
     return True
-
-
-def _parse_time(value, now):
-    """An ISO-8601 time (naive = UTC) as a naive UTC datetime; refuses the future."""
-    if value in (None, False, ""):
-        return now
-    if not isinstance(value, str):
-        raise UserError(_("'time' must be an ISO-8601 string"))
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UserError(_("'time' is not ISO-8601: %(value)r", value=value)) from exc
-    if when.tzinfo:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
-    if when > now + FUTURE_TOLERANCE:
-        raise UserError(_("'time' %(value)s is in the future", value=value))
-    return when.replace(microsecond=0)

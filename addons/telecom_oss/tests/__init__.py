@@ -4,3 +4,6 @@ from . import test_resources
 from . import test_ipam
 from . import test_concurrency
 from . import test_provisioning
+from . import test_alarms
+from . import test_config
+from . import test_rpc

@@ -4,7 +4,7 @@ import difflib
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..models.telecom_config import normalise_config
 
@@ -21,10 +21,10 @@ def unified_diff(a_text, b_text, a_label, b_label):
     )
 
 
-def diff_html(lines):
-    """Unified diff lines as escaped HTML."""
+def diff_html(lines, empty_text):
+    """Unified diff lines as escaped HTML (``empty_text`` when there is none)."""
     if not lines:
-        return Markup("<p>%s</p>") % _("No difference.")
+        return Markup("<p>%s</p>") % empty_text
     out = []
     for line in lines:
         css = ""
@@ -56,7 +56,7 @@ class TelecomConfigDiff(models.TransientModel):
                 wizard.version_a_id.display_name or "",
                 wizard.version_b_id.display_name or "",
             )
-            wizard.diff = diff_html(lines)
+            wizard.diff = diff_html(lines, self.env._("No difference."))
             wizard.changed_lines = sum(
                 1 for line in lines if line[:1] in "+-" and not line.startswith(("+++", "---"))
             )
