@@ -202,7 +202,7 @@ class TelecomIpPool(models.Model):
             try:
                 vals["network"] = str(parse_network(vals["network"]))
             except ValueError:
-                pass  # the constraint explains the problem
+                _logger.debug("IP pool: %r is no network; the constraint says so", vals)
 
     # -- allocation ----------------------------------------------------------
     def _telecom_allocate(self, prefix_len=None, partner=None, order=None, holder=None):

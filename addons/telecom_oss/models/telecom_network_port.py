@@ -87,7 +87,6 @@ class TelecomNetworkLink(models.Model):
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
     port_a_id = fields.Many2one(
         "telecom.network.port",
-        string="Port A",
         required=True,
         index=True,
         ondelete="cascade",
@@ -95,7 +94,6 @@ class TelecomNetworkLink(models.Model):
     )
     port_b_id = fields.Many2one(
         "telecom.network.port",
-        string="Port B",
         required=True,
         index=True,
         ondelete="cascade",

@@ -7,3 +7,5 @@ from . import test_provisioning
 from . import test_alarms
 from . import test_config
 from . import test_rpc
+from . import test_security
+from . import test_demo
