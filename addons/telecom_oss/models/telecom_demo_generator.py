@@ -308,7 +308,8 @@ class TelecomDemoGenerator(models.AbstractModel):
             .search([("name", "=like", f"{BULK_PREFIX}%")])
             .mapped("name")
         )
-        site_count = max(1, count // 50)
+        # one site per core and per aggregation node
+        site_count = max(1, min(count, fanout[0] + fanout[0] * fanout[1]))
         site_codes = [f"BS{i:05d}" for i in range(site_count)]
         have_sites = {s.code: s.id for s in Site.search([("code", "in", site_codes)])}
         Site.create(
@@ -329,6 +330,9 @@ class TelecomDemoGenerator(models.AbstractModel):
         level_parents = [None]
         names_total = 0
         level = 0
+        # cores and aggregation nodes get sites in turn; below, an element
+        # stands at its parent's site (an aggregation site and its access network)
+        site_of = {}
         while names_total < count:
             kind, role = kinds[min(level, len(kinds) - 1)]
             fan = fanout[min(level, len(fanout) - 1)]
@@ -342,6 +346,10 @@ class TelecomDemoGenerator(models.AbstractModel):
                     names_total += 1
                     next_names.append(name)
                     rng_serial = rng.randint(10**9, 10**10 - 1)
+                    if level < 2:
+                        site_of[name] = site_ids[len(site_of) % len(site_ids)]
+                    else:
+                        site_of[name] = site_of[parent_name]
                     if name in existing:
                         continue
                     batch.append(
@@ -350,7 +358,7 @@ class TelecomDemoGenerator(models.AbstractModel):
                             "element_type": kind,
                             "role": role,
                             "serial": f"B{rng_serial}{child}",
-                            "site_id": site_ids[len(next_names) % len(site_ids)],
+                            "site_id": site_of[name],
                             "parent_name": parent_name,
                             "company_id": company.id,
                         }

@@ -228,7 +228,17 @@ class TelecomNetworkElement(models.Model):
         """
         roots = self.browse() if elements is None else elements
         if sites:
-            roots |= self.with_context(active_test=False).search([("site_id", "in", sites.ids)])
+            # the topmost elements of the sites: those whose parent stands elsewhere
+            roots |= self.with_context(active_test=False).search(
+                [
+                    ("site_id", "in", sites.ids),
+                    "|",
+                    "|",
+                    ("parent_id", "=", False),
+                    ("parent_id.site_id", "=", False),
+                    ("parent_id.site_id", "not in", sites.ids),
+                ]
+            )
         # drop roots that are themselves below another root (checked by their
         # ancestors' paths: linear in the number of roots times the depth)
         kept = set()

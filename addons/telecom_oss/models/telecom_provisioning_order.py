@@ -289,6 +289,15 @@ class TelecomProvisioningOrder(models.Model):
         for records in self._telecom_resources().values():
             reserved = records.filtered(lambda r: r.state == "reserved")
             reserved._telecom_assign(partner=self.partner_id, order=self, holder=holder)
+        port = self._telecom_port()
+        if port and port.status == "reserved":
+            port.status = "in_use"
+
+    def _telecom_port(self):
+        self.ensure_one()
+        return (
+            self.env["telecom.network.port"].browse((self.values or {}).get("port_id")).exists()
+        )
 
     def _telecom_on_done(self):
         """Hook: the order succeeded (the service order link closes the service order)."""
@@ -329,6 +338,9 @@ class TelecomProvisioningOrder(models.Model):
             records.filtered(lambda r: r.state == "reserved")._telecom_release(
                 note=_("Released by the compensation of %(order)s", order=self.name)
             )
+        port = self._telecom_port()
+        if port and port.status == "reserved":
+            port.status = "free"
         broken = self.task_ids.filtered(lambda t: t.compensation_state == "failed")
         self.write({"state": "failed", "date_done": fields.Datetime.now()})
         if broken:

@@ -300,6 +300,40 @@ class TelecomProvisioningTask(models.Model):
         self._telecom_log(_("CPE %(serial)s reserved", serial=cpe.serial))
         return cpe
 
+    def _telecom_do_reserve_port(self, ctx):
+        """A free access port on the element that serves the customer (chosen at
+        sale by serviceability: ``access_element_id``)."""
+        order = self.order_id
+        Port = self.env["telecom.network.port"]
+        if ctx.get("port_id"):
+            port = Port.browse(ctx["port_id"]).exists()
+            if port and port.status == "reserved":
+                return port  # already ours (the task runs again after a crash)
+        element = self.env["telecom.network.element"].browse(ctx.get("access_element_id"))
+        if not element.exists():
+            raise UserError(_("No access element chosen for this service: set one first."))
+        Port.flush_model(["status", "element_id", "port_type"])
+        # raw SQL: take the first free port under a row lock others skip
+        self.env.cr.execute(
+            """
+            SELECT id FROM telecom_network_port
+             WHERE element_id = %s AND status = 'free'
+               AND port_type IN ('gpon', 'xgspon', 'dsl', 'ethernet')
+             ORDER BY sequence, name
+             LIMIT 1
+             FOR UPDATE SKIP LOCKED
+            """,
+            [element.id],
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            raise UserError(_("%(element)s has no free access port.", element=element.name))
+        port = Port.browse(row[0])
+        port.status = "reserved"
+        order._telecom_set_values(port_id=port.id, port=port.name, element=element.name)
+        self._telecom_log(_("port %(port)s reserved", port=port.display_name))
+        return port
+
     def _telecom_do_release_resources(self, ctx):
         """Give back what the service held (numbers age in quarantine)."""
         order = self.order_id
@@ -356,6 +390,13 @@ class TelecomProvisioningTask(models.Model):
         return state
 
     def _telecom_release_own(self, operation):
+        if operation == "reserve_port":
+            port = self.env["telecom.network.port"].browse(
+                (self.order_id.values or {}).get("port_id")
+            ).exists()
+            if port and port.status in ("reserved", "in_use"):
+                port.status = "free"
+            return
         key = {
             "reserve_number": "number_id",
             "allocate_sim": "sim_id",

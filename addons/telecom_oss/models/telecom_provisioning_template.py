@@ -26,6 +26,7 @@ OPERATIONS = [
     ("allocate_sim", "Allocate a SIM card"),
     ("allocate_ip", "Allocate an IP address / prefix"),
     ("allocate_cpe", "Allocate a CPE"),
+    ("reserve_port", "Reserve an access port"),
     ("hlr_activate", "Activate on HLR/HSS"),
     ("hlr_suspend", "Bar on HLR/HSS"),
     ("hlr_resume", "Unbar on HLR/HSS"),
@@ -42,6 +43,7 @@ OPERATIONS = [
 ]
 # done inside Odoo, no adapter
 INTERNAL_OPERATIONS = {
+    "reserve_port",
     "reserve_number",
     "allocate_sim",
     "allocate_ip",
@@ -58,7 +60,13 @@ NETWORK_COMPENSATION = {
     "access_suspend": "access_resume",
     "access_resume": "access_suspend",
 }
-RESOURCE_OPERATIONS = {"reserve_number", "allocate_sim", "allocate_ip", "allocate_cpe"}
+RESOURCE_OPERATIONS = {
+    "reserve_number",
+    "allocate_sim",
+    "allocate_ip",
+    "allocate_cpe",
+    "reserve_port",
+}
 
 
 class TelecomProvisioningTemplate(models.Model):

@@ -22,6 +22,21 @@ class TestInventory(OssCase):
         impacted = Element._telecom_impacted_elements(sites=self.site_co)
         self.assertEqual(impacted, self.agg | self.olt | self.olt_far)
         self.assertNotIn(self.enb, impacted)
+        # below a parent without a site, and an archived element, still count
+        loose = Element.create({"name": "t-loose", "element_type": "switch"})
+        at_co = Element.create(
+            {
+                "name": "t-co-2",
+                "element_type": "olt",
+                "parent_id": loose.id,
+                "site_id": self.site_co.id,
+            }
+        )
+        below = Element.create(
+            {"name": "t-co-2-onu", "element_type": "ont", "parent_id": at_co.id, "active": False}
+        )
+        impacted = Element._telecom_impacted_elements(sites=self.site_co)
+        self.assertEqual(impacted, self.agg | self.olt | self.olt_far | at_co | below)
         # moving an element moves its subtree
         self.olt.parent_id = self.enb
         self.assertTrue(self.olt.parent_path.startswith(self.enb.parent_path))

@@ -143,10 +143,21 @@ class TestProvisioning(NetsimCase, OssCase):
         self.assertEqual(order.state, "done")
         self.assertEqual(self._task(order, "notify_customer").state, "failed")
 
+    def _olt_ports(self, count=2):
+        return self.env["telecom.network.port"].create(
+            [
+                {"element_id": self.olt.id, "name": f"1/1/{i}", "port_type": "gpon"}
+                for i in range(1, count + 1)
+            ]
+        )
+
     def test_ftth_with_manual_installation(self):
         self.env["telecom.ip.pool"].create({"name": "FTTH", "network": "100.70.0.0/24"})
         cpe = self.env["telecom.cpe"].create({"serial": "ONT0001", "cpe_type": "ont"})
-        order = self._order("tmpl_ftth_activate", data_profile="FTTH_1G")
+        ports = self._olt_ports()
+        order = self._order(
+            "tmpl_ftth_activate", data_profile="FTTH_1G", access_element_id=self.olt.id
+        )
         self._run(order)
         self.assertEqual(order.state, "waiting")
         manual = self._task(order, "manual")
@@ -159,17 +170,22 @@ class TestProvisioning(NetsimCase, OssCase):
             self.run_jobs(trap)
         self.assertEqual(order.state, "done", order.error)
         self.assertEqual(cpe.state, "assigned")
+        self.assertEqual(ports[0].status, "in_use")
+        self.assertEqual(ports[1].status, "free")
         prefix = self.env["telecom.ip.prefix"].browse(order.values["ip_prefix_ids"])
         self.assertEqual(prefix.name, "100.70.0.1/32")
         self.assertEqual(prefix.state, "assigned")
         network = self.netsim.state()
         self.assertEqual(network["access"]["S0000001"]["profile"], "FTTH_1G")
+        self.assertEqual(network["access"]["S0000001"]["port"], "1/1/1")
+        self.assertEqual(network["access"]["S0000001"]["element"], "t-olt")
         self.assertIn("wan-ip 100.70.0.1/32", network["cpes"]["ONT0001"]["config"])
 
     def test_manual_failure_and_cancel_compensate(self):
         self.env["telecom.ip.pool"].create({"name": "FTTH", "network": "100.70.1.0/24"})
         cpe = self.env["telecom.cpe"].create({"serial": "ONT0002", "cpe_type": "ont"})
-        order = self._run(self._order("tmpl_ftth_activate"))
+        port = self._olt_ports(1)
+        order = self._run(self._order("tmpl_ftth_activate", access_element_id=self.olt.id))
         with self.jobs() as trap:
             self._task(order, "manual").with_user(self.operator).action_mark_failed()
             self.run_jobs(trap)
@@ -177,14 +193,24 @@ class TestProvisioning(NetsimCase, OssCase):
         self.assertEqual(cpe.state, "free")
         prefix = self.env["telecom.ip.prefix"].browse(order.values["ip_prefix_ids"])
         self.assertEqual(prefix.state, "retired")
+        self.assertEqual(port.status, "free")
         # cancel a waiting order: same compensation
-        second = self._run(self._order("tmpl_ftth_activate", service_id="S0000002"))
+        second = self._run(
+            self._order(
+                "tmpl_ftth_activate", service_id="S0000002", access_element_id=self.olt.id
+            )
+        )
         self.assertEqual(second.state, "waiting")
         with self.jobs() as trap:
             second.with_user(self.operator).action_cancel()
             self.run_jobs(trap)
         self.assertEqual(second.state, "failed")
         self.assertEqual(cpe.state, "free")
+        self.assertEqual(port.status, "free")
+        # no access element chosen: a clear error, nothing held
+        third = self._run(self._order("tmpl_ftth_activate", service_id="S0000003"))
+        self.assertEqual(third.state, "failed")
+        self.assertIn("No access element", third.error)
 
     def test_external_result_reported_later(self):
         template = self.env.ref("telecom_oss.tmpl_mobile_activate")
