@@ -12,6 +12,7 @@ larger volume, the generator only adds what is missing.
 
 import logging
 import random
+import unicodedata
 
 from odoo import api, models
 
@@ -46,6 +47,12 @@ CITIES = [
 ]  # fmt: skip
 
 DEMO_REF_PREFIX = "DEMO-"
+
+
+def _ascii(text):
+    """'Chloé García' -> 'chloe.garcia': e-mail local parts stay plain ASCII."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return folded.lower().replace(" ", ".")
 
 
 class TelecomDemoGenerator(models.AbstractModel):
@@ -91,7 +98,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         else:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             name = f"{first} {last}"
-            email = f"{first.lower()}.{last.lower()}{index}@mail.example.com"
+            email = f"{_ascii(first)}.{_ascii(last)}{index}@mail.example.com"
             is_company = False
         return {
             "name": name,

@@ -19,6 +19,7 @@ class TestDemoGenerator(TransactionCase):
         self.assertEqual(len(partners), 30)
         self.assertEqual(len(partners.filtered("is_company")), 6)
         self.assertTrue(all(p.email and "@" in p.email for p in partners))
+        self.assertTrue(all(p.email.isascii() for p in partners), partners.mapped("email"))
         first = self._snapshot()
 
         # a second run with the same volume adds nothing
