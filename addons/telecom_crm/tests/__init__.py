@@ -7,3 +7,4 @@ from . import test_subscription_lifecycle
 from . import test_wizards
 from . import test_price_change
 from . import test_sale_order
+from . import test_customer_360
