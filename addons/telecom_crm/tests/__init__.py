@@ -8,3 +8,4 @@ from . import test_wizards
 from . import test_price_change
 from . import test_sale_order
 from . import test_customer_360
+from . import test_access_rules

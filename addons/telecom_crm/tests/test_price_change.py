@@ -4,6 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
@@ -88,7 +89,7 @@ class TestPriceChange(TelecomCommon):
             .create(
                 {
                     "price_version_id": self.new_version.id,
-                    "subscription_ids": [(6, 0, self.sub_a.ids)],
+                    "subscription_ids": [Command.set(self.sub_a.ids)],
                     "date": date(2025, 6, 20),
                 }
             )
