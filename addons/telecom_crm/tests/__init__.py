@@ -9,3 +9,4 @@ from . import test_price_change
 from . import test_sale_order
 from . import test_customer_360
 from . import test_access_rules
+from . import test_api_xmlrpc

@@ -11,10 +11,11 @@ from odoo.tests import TransactionCase, new_test_user
 ACTIVATION = date(2025, 1, 10)
 
 
-class TelecomCommon(TransactionCase):
+class TelecomFixtures:
+    """Users, catalogue and two customers; mixed into TransactionCase and HttpCase."""
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _setup_telecom(cls):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
         cls.currency = cls.company.currency_id
@@ -139,3 +140,10 @@ class TelecomCommon(TransactionCase):
         if activate:
             sub.action_activate(activate)
         return sub
+
+
+class TelecomCommon(TelecomFixtures, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_telecom()
