@@ -19,7 +19,6 @@ class ProductTemplate(models.Model):
             ("equipment", "Equipment"),
             ("tariff", "Usage Tariff Reference"),
         ],
-        string="Telecom Kind",
         index="btree_not_null",
         tracking=True,
     )

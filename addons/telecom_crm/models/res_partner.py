@@ -34,9 +34,7 @@ class ResPartner(models.Model):
         string="Credit Class",
         tracking=True,
     )
-    telecom_credit_limit = fields.Monetary(
-        string="Telecom Credit Limit", currency_field="currency_id", tracking=True
-    )
+    telecom_credit_limit = fields.Monetary(currency_field="currency_id", tracking=True)
     telecom_contact_by_email = fields.Boolean(string="Contact by E-mail", default=True)
     telecom_contact_by_sms = fields.Boolean(string="Contact by SMS")
     telecom_contact_by_phone = fields.Boolean(string="Contact by Phone")

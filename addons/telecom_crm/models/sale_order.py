@@ -46,7 +46,6 @@ class SaleOrder(models.Model):
     )
     telecom_customer_id = fields.Many2one(
         "res.partner",
-        string="Telecom Customer",
         compute="_compute_telecom_customer_id",
         store=True,
         index=True,
@@ -537,7 +536,7 @@ class SaleOrder(models.Model):
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    telecom_kind = fields.Selection(related="product_id.telecom_kind", string="Telecom Kind")
+    telecom_kind = fields.Selection(related="product_id.telecom_kind")
     telecom_customer_id = fields.Many2one(related="order_id.telecom_customer_id")
     telecom_subscription_id = fields.Many2one(
         "telecom.subscription",
@@ -569,10 +568,11 @@ class SaleOrderLine(models.Model):
         return bool(self.order_id.telecom_order_kind and self.product_id.telecom_kind)
 
     def _compute_qty_to_invoice(self):
-        super()._compute_qty_to_invoice()
+        result = super()._compute_qty_to_invoice()
         for line in self:
             if line._telecom_is_billed_by_bill_run():
                 line.qty_to_invoice = 0.0
+        return result
 
     def _get_display_price(self):
         if self.product_id.telecom_kind in ("plan", "addon", "bundle") or (

@@ -35,7 +35,6 @@ class TelecomBillingAccount(models.Model):
     )
     payer_id = fields.Many2one(
         "res.partner",
-        string="Payer",
         compute="_compute_payer_id",
         store=True,
         readonly=False,
@@ -74,7 +73,7 @@ class TelecomBillingAccount(models.Model):
         "account.payment.term", string="Payment Terms", check_company=True, tracking=True
     )
     fiscal_position_id = fields.Many2one(
-        "account.fiscal.position", string="Fiscal Position", check_company=True, tracking=True
+        "account.fiscal.position", check_company=True, tracking=True
     )
     billing_day = fields.Integer(
         default=1, tracking=True, help="Day of the month the billing period starts (1 to 28)."
@@ -168,9 +167,10 @@ class TelecomBillingAccount(models.Model):
             account.subscription_count = counts.get(account.id, 0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for account in self:
             account.access_url = f"/my/billing_accounts/{account.id}"
+        return result
 
     @api.depends("name", "partner_id.name")
     def _compute_display_name(self):

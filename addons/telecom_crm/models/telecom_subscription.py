@@ -88,7 +88,6 @@ class TelecomSubscription(models.Model):
     )
     plan_id = fields.Many2one(
         "product.product",
-        string="Plan",
         compute="_compute_plan_id",
         store=True,
         index=True,
@@ -96,7 +95,6 @@ class TelecomSubscription(models.Model):
     )
     technology = fields.Selection(related="plan_id.telecom_technology", store=True)
     recurring_price = fields.Monetary(
-        string="Recurring Price",
         compute="_compute_recurring_price",
         currency_field="currency_id",
         help="Sum of the open lines (plan and add-ons) per their period.",
@@ -187,9 +185,10 @@ class TelecomSubscription(models.Model):
             sub.open_service_order_count = counts.get(sub.id, 0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for sub in self:
             sub.access_url = f"/my/subscriptions/{sub.id}"
+        return result
 
     @api.depends("name", "phone_number", "circuit_id", "username", "plan_id")
     def _compute_display_name(self):

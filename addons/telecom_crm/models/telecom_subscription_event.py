@@ -36,13 +36,13 @@ class TelecomSubscriptionEvent(models.Model):
     date = fields.Date(required=True, index=True)
     reason = fields.Char()
     reason_code_id = fields.Many2one("telecom.reason.code", ondelete="restrict")
-    user_id = fields.Many2one(
-        "res.users", string="User", default=lambda self: self.env.user, ondelete="set null"
-    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, ondelete="set null")
     service_order_id = fields.Many2one(
         "telecom.service.order", index="btree_not_null", ondelete="set null"
     )
 
     def write(self, vals):
         # an audit trail is append-only
-        raise UserError(_("Subscription events cannot be changed."))
+        if vals:
+            raise UserError(_("Subscription events cannot be changed."))
+        return super().write(vals)

@@ -51,7 +51,7 @@ class TelecomSubscriptionLine(models.Model):
         string="Price", currency_field="currency_id", help="Frozen price per period."
     )
     price_version_id = fields.Many2one(
-        "telecom.price.version", string="Price Version", ondelete="restrict", index="btree_not_null"
+        "telecom.price.version", ondelete="restrict", index="btree_not_null"
     )
     quantity = fields.Float(default=1.0, required=True, digits="Product Unit of Measure")
     price_subtotal = fields.Monetary(

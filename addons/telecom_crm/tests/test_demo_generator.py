@@ -36,8 +36,7 @@ class TestDemoGenerator(TransactionCase):
                 yield
                 raise _CleanSlate
         except _CleanSlate:
-            pass
-        self.env.invalidate_all()
+            self.env.invalidate_all()
 
     def test_volume_mix_and_determinism(self):
         generator = self.env["telecom.demo.generator"]
