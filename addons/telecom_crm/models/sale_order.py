@@ -119,6 +119,9 @@ class SaleOrder(models.Model):
             order.telecom_billing_account_id = accounts if len(accounts) == 1 else False
 
     def _compute_telecom_counts(self):
+        if not self.env["telecom.service.order"].has_access("read"):
+            self.telecom_service_order_count = self.telecom_charge_count = 0
+            return
         so_counts = {
             order.id: count
             for order, count in self.env["telecom.service.order"]._read_group(

@@ -4,11 +4,50 @@
 
 from datetime import date
 
+from lxml import etree
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 # activation date of the fixture subscriptions; tests freeze "today" after it
 ACTIVATION = date(2025, 1, 10)
+
+
+def view_spec(model, view_type="form"):
+    """The web_read/web_search_read specification the web client sends for a view.
+
+    Fields of the view itself; many2one fields with their display name; x2many
+    fields with the fields of their list or kanban sub-view (first 40 lines).
+    """
+    views = model.get_views([(False, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    models_meta = views["models"]
+
+    def spec_of(node, fields_meta):
+        spec = {}
+        for field_node in node.iter("field"):
+            parent = field_node.getparent()
+            while parent is not None and parent is not node and parent.tag != "field":
+                parent = parent.getparent()
+            if parent is not None and parent is not node:
+                continue  # a field of a sub-view
+            name = field_node.get("name")
+            meta = fields_meta.get(name, {})
+            if meta.get("type") == "many2one":
+                spec[name] = {"fields": {"display_name": {}}}
+            elif meta.get("type") in ("one2many", "many2many"):
+                sub = {"display_name": {}}
+                comodel = meta["relation"]
+                for subview in field_node:
+                    if subview.tag in ("list", "kanban") and comodel in models_meta:
+                        sub.update(spec_of(subview, models_meta[comodel]["fields"]))
+                        break
+                spec[name] = {"fields": sub, "limit": 40}
+            else:
+                spec[name] = {}
+        return spec
+
+    return spec_of(arch, models_meta[model._name]["fields"])
 
 
 class TelecomFixtures:

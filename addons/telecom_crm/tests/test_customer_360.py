@@ -2,12 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from lxml import etree
-
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import TelecomCommon
+from .common import TelecomCommon, view_spec
 
 # queries of one form load of a customer (web_read of the form's fields), measured
 # with 5 and with 500 subscriptions: it must not grow with the number of lines
@@ -107,40 +105,6 @@ class TestCustomer360(TelecomCommon):
         self.assertEqual(partners.mapped("telecom_subscription_count"), [500, 5, 0, 0])
         self.assertEqual(partners.mapped("telecom_billing_account_count"), [2, 2, 1, 1])
 
-    def _form_spec(self, user):
-        """The specification the web client sends to open the partner form."""
-        views = self.env["res.partner"].with_user(user).get_views([(False, "form")])
-        arch = etree.fromstring(views["views"]["form"]["arch"])
-        fields_info = views["models"]["res.partner"]["fields"]
-
-        def spec_of(node, fields_meta):
-            spec = {}
-            for field_node in node.iter("field"):
-                # only the fields of this level, not those of a sub-view
-                parent = field_node.getparent()
-                while parent is not None and parent is not node and parent.tag != "field":
-                    parent = parent.getparent()
-                if parent is not None and parent is not node:
-                    continue
-                name = field_node.get("name")
-                meta = fields_meta.get(name, {})
-                if meta.get("type") == "many2one":
-                    spec[name] = {"fields": {"display_name": {}}}
-                elif meta.get("type") in ("one2many", "many2many"):
-                    sub = {"display_name": {}}
-                    comodel = meta["relation"]
-                    if comodel in views["models"]:
-                        for subview in field_node:
-                            if subview.tag in ("list", "kanban"):
-                                sub.update(spec_of(subview, views["models"][comodel]["fields"]))
-                                break
-                    spec[name] = {"fields": sub, "limit": 40}
-                else:
-                    spec[name] = {}
-            return spec
-
-        return spec_of(arch, fields_info)
-
     def _queries_to_open(self, partner, spec):
         partner = partner.with_user(self.care)
         self.env.invalidate_all()
@@ -151,7 +115,7 @@ class TestCustomer360(TelecomCommon):
         return self.cr.sql_log_count - start, result
 
     def test_open_business_customer_with_500_subscriptions(self):
-        spec = self._form_spec(self.care)
+        spec = view_spec(self.env["res.partner"].with_user(self.care))
         self.assertIn("telecom_subscription_count", spec)
         self.assertIn("telecom_open_balance", spec)
         self.assertIn("telecom_billing_account_ids", spec)
