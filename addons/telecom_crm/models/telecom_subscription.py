@@ -70,6 +70,10 @@ class TelecomSubscription(models.Model):
     )
     billing_account_id = fields.Many2one(
         "telecom.billing.account",
+        compute="_compute_billing_account_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
         index=True,
         tracking=True,
@@ -150,6 +154,19 @@ class TelecomSubscription(models.Model):
     note = fields.Html()
 
     # -- computes ------------------------------------------------------------
+    @api.depends("partner_id")
+    def _compute_billing_account_id(self):
+        """The customer's account when it has exactly one open account."""
+        for sub in self:
+            account = sub.billing_account_id
+            if account and account.partner_id == sub.partner_id:
+                sub.billing_account_id = account
+                continue
+            accounts = sub.partner_id.telecom_billing_account_ids.filtered(
+                lambda acc: acc.state != "closed"
+            )
+            sub.billing_account_id = accounts if len(accounts) == 1 else False
+
     @api.depends("line_ids.kind", "line_ids.product_id", "line_ids.date_start", "line_ids.date_end")
     def _compute_plan_id(self):
         for sub in self:

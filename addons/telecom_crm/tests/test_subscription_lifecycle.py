@@ -6,7 +6,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.telecom_crm.models.telecom_service_order import TelecomServiceOrder
 
@@ -266,3 +266,21 @@ class TestSubscriptionLifecycle(TelecomCommon):
         )
         self.assertTrue(tracked)
         self.assertEqual(tracked[0].new_value_char, "Suspended")
+
+    def test_draft_subscription_form(self):
+        form = Form(self.env["telecom.subscription"].with_user(self.sales))
+        form.partner_id = self.business
+        self.assertEqual(form.billing_account_id, self.business_account)
+        form.phone_number = "+32470000099"
+        with form.line_ids.new() as line:
+            line.product_id = self.plan_m
+            line.date_start = date(2025, 6, 1)
+            self.assertEqual(line.price_unit, 20.0)
+            self.assertEqual(line.kind, "plan")
+        sub = form.save()
+        self.assertEqual(sub.state, "draft")
+        self.assertEqual(sub.plan_id, self.plan_m)
+        self.assertEqual(sub.line_ids.price_version_id.price, 20.0)
+        sub.action_activate(date(2025, 6, 1))
+        self.assertEqual(sub.state, "active")
+        self.assertEqual(sub.commitment_end_date, date(2027, 5, 31))
