@@ -28,6 +28,7 @@
         "views/telecom_provisioning_views.xml",
         "views/telecom_alarm_views.xml",
         "views/telecom_config_views.xml",
+        "views/telecom_subscription_views.xml",
         "views/telecom_menus.xml",
     ],
     "external_dependencies": {"python": ["jinja2", "requests"]},

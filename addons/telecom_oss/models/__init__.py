@@ -16,4 +16,7 @@ from . import telecom_alarm_report
 from . import telecom_config
 from . import telecom_oss_api
 from . import product_template
+from . import res_company
+from . import telecom_subscription
+from . import telecom_service_order
 from . import telecom_demo_generator

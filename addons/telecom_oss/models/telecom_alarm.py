@@ -660,6 +660,15 @@ class TelecomAlarm(models.Model):
         self._telecom_receive(events)
         return True
 
+    def _telecom_impacted_subscriptions(self):
+        """The live subscriptions behind these alarms' elements or sites."""
+        Subscription = self.env["telecom.subscription"]
+        elements = self.element_id
+        sites = self.filtered(lambda a: not a.element_id).site_id
+        if not elements and not sites:
+            return Subscription
+        return Subscription._telecom_impacted_by(elements or None, sites or None)
+
     def action_open_impact(self):
         self.ensure_one()
         Element = self.env["telecom.network.element"]

@@ -28,6 +28,11 @@ DEMO_VENDORS = [
     ("ericsson", "Ericsson"),
 ]
 DEMO_POOL = "Demo mobile numbers"
+# the demo subscriptions' numbers (telecom_crm's generator): sparse pools
+DEMO_SERVICE_POOLS = [
+    ("Demo mobile numbers in service", "msisdn", "+324700000000", "+324700999999"),
+    ("Demo geographic numbers in service", "geographic", "+32200000000", "+32200999999"),
+]
 BULK_PREFIX = "bench-"
 
 
@@ -36,7 +41,19 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     @api.model
     def _demo_steps(self):
-        return super()._demo_steps() + ["_demo_oss_network", "_demo_oss_resources"]
+        return super()._demo_steps() + [
+            "_demo_oss_network",
+            "_demo_oss_resources",
+            "_demo_oss_services",
+        ]
+
+    @api.model
+    def generate(self, customers=200, seed=42):
+        # demo services are migrated, not provisioned: the earlier steps' lifecycle
+        # actions apply at once, and _demo_oss_services gives them their resources
+        return super(
+            TelecomDemoGenerator, self.with_context(telecom_no_provisioning=True)
+        ).generate(customers=customers, seed=seed)
 
     # -- helpers -------------------------------------------------------------
     @api.model
@@ -215,15 +232,15 @@ class TelecomDemoGenerator(models.AbstractModel):
                 {
                     "name": DEMO_POOL,
                     "number_type": "msisdn",
-                    "range_start": "+32470000000",
-                    "range_end": f"+32470{size - 1:06d}",
+                    "range_start": "+32471000000",
+                    "range_end": f"+32471{size - 1:06d}",
                     "quarantine_days": 90,
                     "element_id": hss.id,
                     "company_id": company.id,
                 }
             )
         elif pool.size < size:
-            pool.range_end = f"+32470{size - 1:06d}"
+            pool.range_end = f"+32471{size - 1:06d}"
         created += pool.action_generate_numbers()
 
         Sim = self.env["telecom.sim.card"]
@@ -291,6 +308,114 @@ class TelecomDemoGenerator(models.AbstractModel):
         Cpe.create(cpes)
         created += len(cpes)
         return created
+
+    @api.model
+    def _demo_oss_services(self, rng, params):
+        """Give the demo subscriptions (telecom_crm's step) their network side, as a
+        migration would: numbers and SIMs for mobile lines, an OLT port, an IP address
+        and an ONT for fibre, the SBC for SIP trunks. Then network provisioning is
+        switched on, so that new orders go through the simulator."""
+        company = self.env.company
+        Sub = self.env["telecom.subscription"].with_context(tracking_disable=True)
+        subs = Sub.search(
+            [
+                ("ref", "=like", "DEMO-%"),
+                ("state", "in", ("active", "suspended", "terminated")),
+                ("company_id", "=", company.id),
+            ],
+            order="ref",
+        )
+        Element = self.env["telecom.network.element"]
+        elements = {e.name: e for e in Element.search([("name", "=like", "demo-%")])}
+        hss, sbc = elements.get("demo-hss-1"), elements.get("demo-sbc-1")
+        olt_by_city = {
+            city: elements.get(f"demo-olt-{code.lower()}") for code, city, *_r in DEMO_CITIES
+        }
+        pools = self._demo_oss_service_pools(hss, sbc)
+        Number = self.env["telecom.number"]
+        Sim = self.env["telecom.sim.card"]
+        ip_pool = self.env["telecom.ip.pool"].search(
+            [("name", "=", "Demo CGNAT customers")], limit=1
+        )
+        done = 0
+        for sub in subs:
+            tech = sub.plan_id.telecom_technology
+            # a draw for every subscription: the same data whatever exists already
+            rng.random()
+            if sub.telecom_number_id or sub.telecom_access_port_id or sub.telecom_sim_id:
+                continue
+            holder = {"subscription_id": sub.id}
+            vals = {}
+            if sub.phone_number:
+                pool = pools["msisdn" if tech == "mobile" else "geographic"]
+                number = Number.search([("name", "=", sub.phone_number)], limit=1)
+                if (
+                    not number
+                    and pool.range_start <= sub.phone_number <= pool.range_end
+                    and len(sub.phone_number) == len(pool.range_start)
+                ):
+                    number = Number.create(
+                        {"name": sub.phone_number, "pool_id": pool.id, "company_id": company.id}
+                    )
+                if number and number.state == "free":
+                    number._telecom_assign(partner=sub.partner_id, holder=holder)
+                    vals["telecom_number_id"] = number.id
+            if tech == "mobile" and sub.sim_iccid and sub.imsi:
+                sim = Sim.search([("iccid", "=", sub.sim_iccid)], limit=1) or Sim.create(
+                    {
+                        "iccid": sub.sim_iccid,
+                        "imsi": sub.imsi,
+                        "element_id": hss.id if hss else False,
+                        "batch": "DEMO-INSERVICE",
+                        "company_id": company.id,
+                    }
+                )
+                if sim.state == "free":
+                    sim._telecom_assign(partner=sub.partner_id, holder=holder)
+                    vals["telecom_sim_id"] = sim.id
+            elif tech in ("ftth", "dsl"):
+                olt = olt_by_city.get((sub.installation_partner_id or sub.partner_id).city)
+                olt = olt or next((o for o in olt_by_city.values() if o), None)
+                if olt:
+                    port = self.env["telecom.network.port"]._telecom_take(olt)
+                    vals.update(telecom_access_element_id=olt.id, telecom_access_port_id=port.id)
+                if ip_pool:
+                    ip_pool._telecom_allocate(
+                        partner=sub.partner_id, holder=holder
+                    )._telecom_assign()
+                cpe = self.env["telecom.cpe"].search(
+                    [("state", "=", "free"), ("serial", "=like", "DEMOCPE%")], limit=1
+                )
+                if cpe:
+                    cpe._telecom_assign(partner=sub.partner_id, holder=holder)
+                    vals["telecom_cpe_id"] = cpe.id
+            elif tech == "voip" and sbc:
+                vals["telecom_access_element_id"] = sbc.id
+            if vals:
+                sub.with_context(telecom_lifecycle=True).write(vals)
+                done += 1
+            if sub.state == "terminated":
+                sub._telecom_demo_terminated()
+        company.telecom_provisioning = True
+        return done
+
+    @api.model
+    def _demo_oss_service_pools(self, hss, sbc):
+        Pool = self.env["telecom.number.pool"].with_context(tracking_disable=True)
+        pools = {}
+        for name, kind, start, end in DEMO_SERVICE_POOLS:
+            pool = Pool.search([("name", "=", name)], limit=1) or Pool.create(
+                {
+                    "name": name,
+                    "number_type": kind,
+                    "range_start": start,
+                    "range_end": end,
+                    "element_id": (hss if kind == "msisdn" else sbc).id or False,
+                    "company_id": self.env.company.id,
+                }
+            )
+            pools[kind] = pool
+        return pools
 
     # -- benchmark volume ----------------------------------------------------
     @api.model

@@ -281,16 +281,18 @@ class TelecomNetworkElement(models.Model):
 
     @api.model
     def _telecom_impact_action(self, elements=None, site=None):
-        """Window action listing what a failure here impacts.
-
-        telecom_oss lists the impacted elements; the subscription link added on top
-        of CRM's subscriptions lists the subscriptions instead (see
-        ``_telecom_impacted_subscriptions``)."""
-        impacted = self._telecom_impacted_elements(elements, site)
+        """Window action listing the live subscriptions a failure here hits."""
+        subs = self.env["telecom.subscription"]._telecom_impacted_by(elements, site)
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "telecom_oss.telecom_network_element_action"
+            "telecom_crm.telecom_subscription_action"
         )
-        action["name"] = _("Impacted elements")
-        action["domain"] = [("id", "in", impacted.ids)]
-        action["context"] = {"active_test": False}
+        where = ", ".join((elements or site).mapped("display_name"))
+        action["name"] = _("Impact of %(where)s", where=where)
+        action["domain"] = [("id", "in", subs.ids)]
+        action["context"] = {"create": False}
         return action
+
+    @api.model
+    def _telecom_impacted_subscriptions(self, elements=None, sites=None):
+        """Live subscriptions behind ``elements`` or ``sites`` (see telecom.subscription)."""
+        return self.env["telecom.subscription"]._telecom_impacted_by(elements, sites)

@@ -3,7 +3,7 @@
 from collections import Counter
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 PORT_TYPES = [
     ("ethernet", "Ethernet"),
@@ -39,6 +39,14 @@ class TelecomNetworkPort(models.Model):
     port_type = fields.Selection(PORT_TYPES, required=True, default="ethernet")
     speed_mbps = fields.Integer(string="Speed (Mbit/s)")
     status = fields.Selection(PORT_STATUS, required=True, default="free", index=True)
+    capacity = fields.Integer(
+        compute="_compute_capacity",
+        store=True,
+        readonly=False,
+        help="Services the port carries at most: 1 for DSL or Ethernet, 64 (or 128) on a"
+        " PON port shared through splitters.",
+    )
+    used_count = fields.Integer(string="Services", readonly=True, copy=False)
     description = fields.Char()
     site_id = fields.Many2one(related="element_id.site_id", store=True, index=True)
     company_id = fields.Many2one(
@@ -64,6 +72,48 @@ class TelecomNetworkPort(models.Model):
     def _compute_display_name(self):
         for port in self:
             port.display_name = f"{port.element_id.name}:{port.name}"
+
+    @api.depends("port_type")
+    def _compute_capacity(self):
+        for port in self:
+            port.capacity = 64 if port.port_type in ("gpon", "xgspon") else 1
+
+    # -- services on the port ------------------------------------------------
+    @api.model
+    def _telecom_take(self, element):
+        """Take room for one service on the first port of ``element`` that has some.
+
+        The port row is locked (FOR UPDATE) so two orders never fill the same last
+        place; under repeatable read the second one is retried."""
+        self.flush_model(["status", "element_id", "port_type", "used_count", "capacity"])
+        # raw SQL: the row lock is not expressible through the ORM
+        self.env.cr.execute(
+            """
+            SELECT id FROM telecom_network_port
+             WHERE element_id = %s AND status IN ('free', 'in_use')
+               AND port_type IN ('gpon', 'xgspon', 'dsl', 'ethernet')
+               AND coalesce(used_count, 0) < greatest(coalesce(capacity, 1), 1)
+             ORDER BY sequence, name, id
+             LIMIT 1
+             FOR UPDATE
+            """,
+            [element.id],
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            raise UserError(_("%(element)s has no free access port.", element=element.name))
+        port = self.browse(row[0])
+        port.write({"used_count": port.used_count + 1, "status": "in_use"})
+        return port
+
+    def _telecom_give_back(self):
+        """A service left the port."""
+        for port in self:
+            used = max(port.used_count - 1, 0)
+            vals = {"used_count": used}
+            if not used and port.status == "in_use":
+                vals["status"] = "free"
+            port.write(vals)
 
     def _compute_link(self):
         Link = self.env["telecom.network.link"]

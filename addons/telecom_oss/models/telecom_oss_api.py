@@ -51,12 +51,33 @@ class TelecomOssApi(models.AbstractModel):
     def impact(self, element=None, site=None):
         """What a failure of an element (id or hostname) or site (id or code) hits.
 
-        Returns ``elements`` (names) and, with the subscription link, the
-        ``subscriptions`` and ``customers`` behind them."""
+        Returns ``elements`` (names), the live ``subscriptions`` and the
+        ``customers`` behind them."""
         elements, sites = self._resolve_scope(element, site)
         Element = self.env["telecom.network.element"]
         impacted = Element._telecom_impacted_elements(elements or None, sites or None)
-        return {"elements": sorted(impacted.mapped("name"))}
+        subs = self.env["telecom.subscription"]._telecom_impacted_by(
+            elements or None, sites or None
+        )
+        customers = subs.partner_id
+        return {
+            "elements": sorted(impacted.mapped("name")),
+            "subscriptions": [
+                {
+                    "id": sub.id,
+                    "name": sub.name,
+                    "state": sub.state,
+                    "customer_id": sub.partner_id.id,
+                    "phone_number": sub.phone_number or None,
+                    "circuit_id": sub.circuit_id or None,
+                }
+                for sub in subs.sorted("name")
+            ],
+            "customers": [
+                {"id": p.id, "name": p.name, "customer_number": p.telecom_customer_number or None}
+                for p in customers.sorted("name")
+            ],
+        }
 
     @api.model
     def _resolve_scope(self, element, site):

@@ -17,7 +17,7 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
@@ -58,6 +58,20 @@ class TelecomProvisioningOrder(models.Model):
         "telecom.provisioning.template", readonly=True, check_company=True, ondelete="restrict"
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True)
+    service_order_id = fields.Many2one(
+        "telecom.service.order",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
+    )
+    subscription_id = fields.Many2one(
+        "telecom.subscription",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+        check_company=True,
+    )
     state = fields.Selection(
         ORDER_STATES, required=True, default="draft", index=True, tracking=True, copy=False
     )
@@ -139,9 +153,15 @@ class TelecomProvisioningOrder(models.Model):
 
     # -- what the tasks see --------------------------------------------------
     def _telecom_context(self):
-        """Plain data the tasks and adapters work with (values and customer)."""
+        """Plain data the tasks and adapters work with: the order's values, then what
+        the subscription already holds, its plan's network profile, the customer."""
         self.ensure_one()
         ctx = dict(self.values or {})
+        sub = self.subscription_id
+        if sub:
+            for key, value in sub._telecom_network_context(self._telecom_plan()).items():
+                if value not in (None, False, "") and ctx.get(key) in (None, False, ""):
+                    ctx[key] = value
         partner = self.partner_id
         if partner:
             ctx.setdefault("customer", partner.display_name)
@@ -166,8 +186,15 @@ class TelecomProvisioningOrder(models.Model):
         self.values = values
 
     def _telecom_holder(self):
-        """Extra holder values resources get (the subscription, on top of CRM)."""
-        return {}
+        """Extra holder values resources get: the subscription."""
+        return {"subscription_id": self.subscription_id.id} if self.subscription_id else {}
+
+    def _telecom_plan(self):
+        """The plan the network must give the service (the new one for a plan change)."""
+        self.ensure_one()
+        plan_id = (self.values or {}).get("plan_id")
+        plan = self.env["product.product"].browse(plan_id).exists() if plan_id else None
+        return plan or self.subscription_id.plan_id
 
     def _telecom_resources(self):
         """The resources this order reserved or assigned, per model."""
@@ -183,9 +210,17 @@ class TelecomProvisioningOrder(models.Model):
         return resources
 
     def _telecom_release_targets(self):
-        """What a 'release resources' task gives back: the order's own resources
-        (the subscription link adds those the subscription holds)."""
-        return self._telecom_resources()
+        """What a 'release resources' task gives back: what the order and the
+        subscription hold (the access port place included)."""
+        targets = self._telecom_resources()
+        sub = self.subscription_id
+        if sub:
+            for model, records in sub._telecom_resources().items():
+                targets[model] = targets.get(model, self.env[model]) | records
+        return {
+            model: records.filtered(lambda r: r.state in ("reserved", "assigned"))
+            for model, records in targets.items()
+        }
 
     # -- run -----------------------------------------------------------------
     def action_start(self):
@@ -289,21 +324,62 @@ class TelecomProvisioningOrder(models.Model):
         for records in self._telecom_resources().values():
             reserved = records.filtered(lambda r: r.state == "reserved")
             reserved._telecom_assign(partner=self.partner_id, order=self, holder=holder)
-        port = self._telecom_port()
-        if port and port.status == "reserved":
-            port.status = "in_use"
 
     def _telecom_port(self):
         self.ensure_one()
-        return (
-            self.env["telecom.network.port"].browse((self.values or {}).get("port_id")).exists()
-        )
+        return self.env["telecom.network.port"].browse((self.values or {}).get("port_id")).exists()
+
+    def _telecom_release_access(self):
+        """The service leaves its access port (termination)."""
+        sub = self.subscription_id
+        port = sub.telecom_access_port_id if sub else self._telecom_port()
+        if port:
+            port._telecom_give_back()
+        if sub:
+            sub.telecom_access_port_id = False
 
     def _telecom_on_done(self):
-        """Hook: the order succeeded (the service order link closes the service order)."""
+        """The order succeeded: the subscription takes its resources, and the service
+        order is done (CRM applies the change: active, suspended, terminated...)."""
+        self.ensure_one()
+        sub = self.subscription_id
+        if sub and self.action == "activate":
+            sub._telecom_take_resources(self)
+        order = self.service_order_id
+        if order and order.state in ("submitted", "in_progress"):
+            try:
+                with self.env.cr.savepoint():
+                    order.action_done()
+            except (UserError, ValidationError) as err:
+                # the network did its part: say what the subscription refused
+                error = str(err.args[0])
+                self.message_post(
+                    body=_(
+                        "The network is provisioned but %(so)s could not be applied: %(error)s",
+                        so=order.name,
+                        error=error,
+                    )
+                )
+                order.message_post(
+                    body=_(
+                        "Provisioned by %(order)s, not applied: %(error)s",
+                        order=self.name,
+                        error=error,
+                    )
+                )
+                order.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Apply the provisioned change by hand"),
+                    note=error,
+                    user_id=self.create_uid.id,
+                )
 
     def _telecom_on_failed(self):
-        """Hook: the order failed and was compensated (the service order fails too)."""
+        """The order failed and was compensated: so does its service order."""
+        self.ensure_one()
+        order = self.service_order_id
+        if order and order.state in ("submitted", "in_progress"):
+            order.action_fail(self.error or _("Provisioning failed"))
 
     # -- failure and compensation -------------------------------------------
     def _telecom_fail(self, error):
@@ -338,9 +414,6 @@ class TelecomProvisioningOrder(models.Model):
             records.filtered(lambda r: r.state == "reserved")._telecom_release(
                 note=_("Released by the compensation of %(order)s", order=self.name)
             )
-        port = self._telecom_port()
-        if port and port.status == "reserved":
-            port.status = "free"
         broken = self.task_ids.filtered(lambda t: t.compensation_state == "failed")
         self.write({"state": "failed", "date_done": fields.Datetime.now()})
         if broken:

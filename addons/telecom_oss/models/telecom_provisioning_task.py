@@ -227,7 +227,12 @@ class TelecomProvisioningTask(models.Model):
                 [("name", "=", wanted), ("company_id", "=", order.company_id.id)], limit=1
             )
             if not number:
-                raise UserError(_("The number %(number)s does not exist.", number=wanted))
+                # not one of our ranges (a ported-in number): used as it is
+                order._telecom_set_values(msisdn=wanted)
+                self._telecom_log(
+                    _("number %(number)s is not in a pool (ported in?)", number=wanted)
+                )
+                return Number
             number._telecom_reserve(partner=order.partner_id, order=order, holder=holder)
         else:
             pools = self._telecom_step_or_default("number_pool_id") or self.env[
@@ -247,6 +252,19 @@ class TelecomProvisioningTask(models.Model):
             sim = Sim.browse(ctx["sim_id"]).exists()
             if sim and sim.state == "reserved" and sim.provisioning_order_id == order:
                 return sim
+        wanted = ctx.get("requested_iccid")
+        if wanted:
+            sim = Sim.search([("iccid", "=", wanted)], limit=1)
+            if not sim:
+                raise UserError(_("The SIM card %(iccid)s is not in stock.", iccid=wanted))
+            sim._telecom_reserve(
+                partner=order.partner_id, order=order, holder=order._telecom_holder()
+            )
+            if ctx.get("number_id"):
+                sim.number_id = ctx["number_id"]
+            order._telecom_set_values(sim_id=sim.id, iccid=sim.iccid, imsi=sim.imsi)
+            self._telecom_log(_("SIM %(iccid)s reserved", iccid=sim.iccid))
+            return sim
         sim = Sim._telecom_allocate(
             order.company_id,
             partner=order.partner_id,
@@ -301,37 +319,17 @@ class TelecomProvisioningTask(models.Model):
         return cpe
 
     def _telecom_do_reserve_port(self, ctx):
-        """A free access port on the element that serves the customer (chosen at
+        """Room on an access port of the element that serves the customer (chosen at
         sale by serviceability: ``access_element_id``)."""
         order = self.order_id
-        Port = self.env["telecom.network.port"]
         if ctx.get("port_id"):
-            port = Port.browse(ctx["port_id"]).exists()
-            if port and port.status == "reserved":
-                return port  # already ours (the task runs again after a crash)
+            return self.env["telecom.network.port"].browse(ctx["port_id"])  # already taken
         element = self.env["telecom.network.element"].browse(ctx.get("access_element_id"))
         if not element.exists():
             raise UserError(_("No access element chosen for this service: set one first."))
-        Port.flush_model(["status", "element_id", "port_type"])
-        # raw SQL: take the first free port under a row lock others skip
-        self.env.cr.execute(
-            """
-            SELECT id FROM telecom_network_port
-             WHERE element_id = %s AND status = 'free'
-               AND port_type IN ('gpon', 'xgspon', 'dsl', 'ethernet')
-             ORDER BY sequence, name
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED
-            """,
-            [element.id],
-        )
-        row = self.env.cr.fetchone()
-        if not row:
-            raise UserError(_("%(element)s has no free access port.", element=element.name))
-        port = Port.browse(row[0])
-        port.status = "reserved"
+        port = self.env["telecom.network.port"]._telecom_take(element)
         order._telecom_set_values(port_id=port.id, port=port.name, element=element.name)
-        self._telecom_log(_("port %(port)s reserved", port=port.display_name))
+        self._telecom_log(_("port %(port)s taken", port=port.display_name))
         return port
 
     def _telecom_do_release_resources(self, ctx):
@@ -343,6 +341,7 @@ class TelecomProvisioningTask(models.Model):
                 note=_("Released by %(order)s (%(action)s)", order=order.name, action=order.action)
             )
             released += len(records)
+        order._telecom_release_access()
         self._telecom_log(_("%(count)s resource(s) released", count=released))
 
     # -- compensation --------------------------------------------------------
@@ -391,11 +390,10 @@ class TelecomProvisioningTask(models.Model):
 
     def _telecom_release_own(self, operation):
         if operation == "reserve_port":
-            port = self.env["telecom.network.port"].browse(
-                (self.order_id.values or {}).get("port_id")
-            ).exists()
-            if port and port.status in ("reserved", "in_use"):
-                port.status = "free"
+            port = self.order_id._telecom_port()
+            if port:
+                port._telecom_give_back()
+                self.order_id._telecom_set_values(port_id=False)
             return
         key = {
             "reserve_number": "number_id",

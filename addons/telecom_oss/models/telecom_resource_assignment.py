@@ -45,6 +45,9 @@ class TelecomResourceAssignment(models.Model):
     ip_prefix_id = fields.Many2one("telecom.ip.prefix", index="btree_not_null", ondelete="restrict")
     cpe_id = fields.Many2one("telecom.cpe", index="btree_not_null", ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
+    subscription_id = fields.Many2one(
+        "telecom.subscription", index="btree_not_null", ondelete="set null"
+    )
     provisioning_order_id = fields.Many2one(
         "telecom.provisioning.order", index="btree_not_null", ondelete="set null"
     )
@@ -82,6 +85,14 @@ class TelecomResourceMixin(models.AbstractModel):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", index="btree_not_null", readonly=True, copy=False
     )
+    subscription_id = fields.Many2one(
+        "telecom.subscription",
+        string="Subscription",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
     provisioning_order_id = fields.Many2one(
         "telecom.provisioning.order",
         string="Reserved by order",
@@ -115,8 +126,7 @@ class TelecomResourceMixin(models.AbstractModel):
     def _telecom_holder_vals(self, partner=None, order=None, holder=None):
         """Values written on resource and history for a holder.
 
-        ``holder`` is a dict of extra holder values (the subscription link that
-        ``telecom_oss`` adds on top of CRM's subscriptions)."""
+        ``holder`` is a dict of extra holder values (``subscription_id``)."""
         vals = {}
         if partner is not None:
             vals["partner_id"] = partner.id
@@ -134,6 +144,7 @@ class TelecomResourceMixin(models.AbstractModel):
             "state": state,
             "company_id": resource.company_id.id,
             "partner_id": vals.get("partner_id") or resource.partner_id.id or False,
+            "subscription_id": vals.get("subscription_id") or resource.subscription_id.id or False,
             "provisioning_order_id": vals.get("provisioning_order_id")
             or resource.provisioning_order_id.id
             or False,
@@ -220,8 +231,8 @@ class TelecomResourceMixin(models.AbstractModel):
         return vals
 
     def _telecom_holder_fields(self):
-        """Extra holder fields cleared on release (the subscription link adds its own)."""
-        return []
+        """Holder fields cleared on release, besides customer and order."""
+        return ["subscription_id"]
 
     def action_open_history(self):
         self.ensure_one()

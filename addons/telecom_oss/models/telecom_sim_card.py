@@ -84,10 +84,12 @@ class TelecomSimCard(models.Model):
     @api.constrains("iccid", "imsi")
     def _check_identifiers(self):
         for sim in self:
-            if not ICCID_RE.match(sim.iccid or "") or not luhn_ok(sim.iccid):
+            # the Luhn check digit is not enforced: many systems (and SIM vendors'
+            # delivery files) give the 19 digits without it
+            if not ICCID_RE.match(sim.iccid or ""):
                 raise ValidationError(
                     _(
-                        "'%(iccid)s' is not a valid ICCID (89, 18 to 22 digits, Luhn check digit).",
+                        "'%(iccid)s' is not a valid ICCID (89 and 18 to 22 digits in all).",
                         iccid=sim.iccid,
                     )
                 )

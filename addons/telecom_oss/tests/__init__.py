@@ -9,3 +9,4 @@ from . import test_config
 from . import test_rpc
 from . import test_security
 from . import test_demo
+from . import test_fulfilment

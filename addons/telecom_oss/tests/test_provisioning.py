@@ -170,7 +170,9 @@ class TestProvisioning(NetsimCase, OssCase):
             self.run_jobs(trap)
         self.assertEqual(order.state, "done", order.error)
         self.assertEqual(cpe.state, "assigned")
-        self.assertEqual(ports[0].status, "in_use")
+        self.assertEqual(
+            (ports[0].status, ports[0].used_count, ports[0].capacity), ("in_use", 1, 64)
+        )
         self.assertEqual(ports[1].status, "free")
         prefix = self.env["telecom.ip.prefix"].browse(order.values["ip_prefix_ids"])
         self.assertEqual(prefix.name, "100.70.0.1/32")
@@ -196,9 +198,7 @@ class TestProvisioning(NetsimCase, OssCase):
         self.assertEqual(port.status, "free")
         # cancel a waiting order: same compensation
         second = self._run(
-            self._order(
-                "tmpl_ftth_activate", service_id="S0000002", access_element_id=self.olt.id
-            )
+            self._order("tmpl_ftth_activate", service_id="S0000002", access_element_id=self.olt.id)
         )
         self.assertEqual(second.state, "waiting")
         with self.jobs() as trap:

@@ -127,7 +127,9 @@ class TestSimAndCpe(OssCase):
     def test_sim_identifiers_validated(self):
         Sim = self.env["telecom.sim.card"]
         with self.assertRaisesRegex(ValidationError, "ICCID"):
-            Sim.create({"iccid": "8932000000000000001", "imsi": "206010000000001"})
+            Sim.create({"iccid": "1232000000000000001", "imsi": "206010000000001"})
+        with self.assertRaisesRegex(ValidationError, "ICCID"):
+            Sim.create({"iccid": "89320000", "imsi": "206010000000009"})
         with self.assertRaisesRegex(ValidationError, "IMSI"):
             Sim.create({"iccid": luhn_complete("893200000000000001"), "imsi": "12"})
         with self.assertRaisesRegex(ValidationError, "PUK1"):
