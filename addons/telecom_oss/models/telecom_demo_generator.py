@@ -342,8 +342,13 @@ class TelecomDemoGenerator(models.AbstractModel):
             tech = sub.plan_id.telecom_technology
             # a draw for every subscription: the same data whatever exists already
             rng.random()
-            if sub.telecom_number_id or sub.telecom_access_port_id or sub.telecom_sim_id:
-                continue
+            if (
+                sub.telecom_number_id
+                or sub.telecom_sim_id
+                or sub.telecom_access_element_id
+                or sub.telecom_cpe_id
+            ):
+                continue  # done on an earlier run
             holder = {"subscription_id": sub.id}
             vals = {}
             if sub.phone_number:

@@ -36,9 +36,41 @@ class TestOssDemo(TransactionCase):
         self.assertEqual(
             self.env["telecom.cpe"].search_count([("serial", "=like", "DEMOCPE%")]), 80
         )
+        # the demo services hold their network side
+        subs = self.env["telecom.subscription"].search(
+            [("ref", "=like", "DEMO-%"), ("state", "in", ("active", "suspended"))]
+        )
+        mobile = subs.filtered(lambda s: s.plan_id.telecom_technology == "mobile")
+        fibre = subs.filtered(lambda s: s.plan_id.telecom_technology == "ftth")
+        self.assertTrue(mobile and fibre)
+        self.assertTrue(all(s.telecom_number_id.state == "assigned" for s in mobile))
+        self.assertTrue(all(s.telecom_sim_id.subscription_id == s for s in mobile))
+        self.assertTrue(
+            all(s.telecom_access_port_id.element_id.element_type == "olt" for s in fibre)
+        )
+        self.assertTrue(all(s.telecom_ip_prefix_ids and s.telecom_cpe_id for s in fibre))
+        served = self.env["telecom.subscription"].search(
+            [
+                ("ref", "=like", "DEMO-%"),
+                "|",
+                "|",
+                ("telecom_number_id", "!=", False),
+                ("telecom_sim_id", "!=", False),
+                ("telecom_access_element_id", "!=", False),
+            ]
+        )
+        self.assertEqual(report["oss_services"], len(served))
+        self.assertGreater(len(served), len(mobile))
+        self.assertTrue(self.env.company.telecom_provisioning)
+        # an impact analysis on the demo network finds them
+        olt = fibre[0].telecom_access_port_id.element_id
+        impacted = self.env["telecom.subscription"]._telecom_impacted_by(sites=olt.site_id)
+        self.assertIn(fibre[0], impacted)
         # idempotent, and a larger volume only adds
         again = generator.generate(customers=80, seed=3)
-        self.assertEqual((again["oss_network"], again["oss_resources"]), (0, 0))
+        self.assertEqual(
+            (again["oss_network"], again["oss_resources"], again["oss_services"]), (0, 0, 0)
+        )
         generator.generate(customers=120, seed=3)
         second = self._snapshot()
         self.assertEqual(second[1][:160], first[1])

@@ -77,7 +77,9 @@ class TestIntegratorApi(HttpCase):
             call("report_alarm", "not an object")
         self.assertIn("object", err.exception.faultString)
         impact = call("impact", "rpc-olt")
-        self.assertEqual(impact["elements"], ["rpc-olt"])
+        self.assertEqual(impact, {"elements": ["rpc-olt"], "subscriptions": [], "customers": []})
+        with self.assertRaises(xmlrpc.client.Fault), mute_logger("odoo.http"):
+            call("impact", "no-such-element")
         # read-only NOC users cannot report
         noc_call = self._rpc("oss_rpc_noc", "oss_rpc_noc_pw")
         with self.assertRaises(xmlrpc.client.Fault) as err, mute_logger("odoo.http"):
