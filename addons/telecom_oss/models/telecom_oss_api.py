@@ -4,7 +4,7 @@
 
 Plain data in, plain data out; ISO-8601 times; every method is safe to retry:
 a repeated alarm only counts, a repeated task report answers ``duplicate``.
-Documented in ``docs/rpc.md`` (telecom_oss section).
+Documented in ``docs/rpc.md`` (section telecom.oss.api).
 """
 
 from odoo import _, api, models
@@ -68,13 +68,13 @@ class TelecomOssApi(models.AbstractModel):
                     "name": sub.name,
                     "state": sub.state,
                     "customer_id": sub.partner_id.id,
-                    "phone_number": sub.phone_number or None,
-                    "circuit_id": sub.circuit_id or None,
+                    "phone_number": sub.phone_number or False,
+                    "circuit_id": sub.circuit_id or False,
                 }
                 for sub in subs.sorted("name")
             ],
             "customers": [
-                {"id": p.id, "name": p.name, "customer_number": p.telecom_customer_number or None}
+                {"id": p.id, "name": p.name, "customer_number": p.telecom_customer_number or False}
                 for p in customers.sorted("name")
             ],
         }
