@@ -124,6 +124,16 @@ class TelecomNetworkAdapter(models.Model):
             method, path, payload, idempotency_key=idempotency_key, accept_status=accept
         )
 
+    def _telecom_request(self, method, path, payload=None, idempotency_key=None, accept_status=()):
+        """One custom request (a step's own templates); ``AdapterError`` on failure."""
+        self.ensure_one()
+        if self.adapter_type == "manual":
+            raise AdapterError(_("%(adapter)s is a manual adapter.", adapter=self.name))
+        _logger.info("adapter %s: %s %s (key %s)", self.name, method, path, idempotency_key)
+        return self._telecom_client().request(
+            method, path, payload, idempotency_key=idempotency_key, accept_status=accept_status
+        )
+
     def action_test_connection(self):
         """Ask the endpoint's health URL (simulator) or its root (REST)."""
         self.ensure_one()

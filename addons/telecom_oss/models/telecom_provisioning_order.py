@@ -143,6 +143,11 @@ class TelecomProvisioningOrder(models.Model):
                     "wait_callback": step.wait_callback,
                     "compensate": step.compensate,
                     "optional": step.optional,
+                    "http_method": step.http_method,
+                    "path_template": step.path_template,
+                    "payload_template": step.payload_template,
+                    "undo_method": step.undo_method,
+                    "undo_path_template": step.undo_path_template,
                     "user_id": step.user_id.id or step.adapter_id.manual_user_id.id,
                     "instructions": step.instructions,
                 }

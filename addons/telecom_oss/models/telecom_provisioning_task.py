@@ -1,12 +1,17 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 import logging
+
+from jinja2 import TemplateError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..netclient.rest_client import AdapterError
+from .telecom_config import sandbox
 from .telecom_provisioning_template import (
+    HTTP_METHODS,
     NETWORK_COMPENSATION,
     OPERATIONS,
     RESOURCE_OPERATIONS,
@@ -60,6 +65,11 @@ class TelecomProvisioningTask(models.Model):
         readonly=True,
         copy=False,
     )
+    http_method = fields.Selection(HTTP_METHODS)
+    path_template = fields.Char()
+    payload_template = fields.Text()
+    undo_method = fields.Selection(HTTP_METHODS)
+    undo_path_template = fields.Char()
     user_id = fields.Many2one("res.users", string="Assigned to")
     instructions = fields.Text()
     reference = fields.Char(
@@ -170,11 +180,42 @@ class TelecomProvisioningTask(models.Model):
         self._telecom_network_call(operation, ctx, self.reference)
         return "waiting" if self.wait_callback else "done"
 
-    def _telecom_network_call(self, operation, ctx, key):
+    def _telecom_custom_request(self, ctx, undo=False):
+        """(method, path, payload) of the step's own request templates, or None."""
+        method = self.undo_method if undo else self.http_method
+        path_template = self.undo_path_template if undo else self.path_template
+        if not path_template:
+            return None
+        env = sandbox()
+        try:
+            path = env.from_string(path_template).render(ctx).strip()
+            payload = None
+            if self.payload_template and not undo:
+                payload = json.loads(env.from_string(self.payload_template).render(ctx))
+        except (TemplateError, ValueError) as exc:
+            raise AdapterError(
+                _("%(task)s: the request template fails: %(error)s", task=self.name, error=exc)
+            ) from exc
+        if not path.startswith("/"):
+            raise AdapterError(_("%(task)s: the request path must start with '/'.", task=self.name))
+        return method or ("DELETE" if undo else "POST"), path, payload
+
+    def _telecom_network_call(self, operation, ctx, key, undo=False):
         if not self.adapter_id:
             raise AdapterError(_("The task %(task)s has no adapter.", task=self.name))
+        custom = self._telecom_custom_request(ctx, undo=undo)
         try:
-            result = self.adapter_id._telecom_call(operation, ctx, idempotency_key=key)
+            if custom:
+                method, path, payload = custom
+                result = self.adapter_id._telecom_request(
+                    method,
+                    path,
+                    payload,
+                    idempotency_key=key,
+                    accept_status=(404,) if method == "DELETE" else (),
+                )
+            else:
+                result = self.adapter_id._telecom_call(operation, ctx, idempotency_key=key)
         except AdapterError as err:
             self.write({"response": {"error": str(err), "status": err.status}})
             raise
@@ -360,8 +401,17 @@ class TelecomProvisioningTask(models.Model):
                     "simulator",
                 ):
                     undo = NETWORK_COMPENSATION[operation]
+                    if self.path_template and not self.undo_path_template:
+                        # a custom request without its custom undo: nothing we can send
+                        state = "not_needed"
+                    else:
+                        self._telecom_network_call(
+                            undo, order._telecom_context(), f"{self.reference}/undo", undo=True
+                        )
+                        state = "done"
+                elif self.undo_path_template and self.adapter_id.adapter_type != "manual":
                     self._telecom_network_call(
-                        undo, order._telecom_context(), f"{self.reference}/undo"
+                        operation, order._telecom_context(), f"{self.reference}/undo", undo=True
                     )
                     state = "done"
                 else:

@@ -60,6 +60,13 @@ NETWORK_COMPENSATION = {
     "access_suspend": "access_resume",
     "access_resume": "access_suspend",
 }
+HTTP_METHODS = [
+    ("GET", "GET"),
+    ("POST", "POST"),
+    ("PUT", "PUT"),
+    ("PATCH", "PATCH"),
+    ("DELETE", "DELETE"),
+]
 RESOURCE_OPERATIONS = {
     "reserve_number",
     "allocate_sim",
@@ -144,6 +151,19 @@ class TelecomProvisioningTemplateStep(models.Model):
     )
     optional = fields.Boolean(
         help="When this step fails for good the order goes on (e.g. a notification)."
+    )
+    http_method = fields.Selection(HTTP_METHODS, string="HTTP method")
+    path_template = fields.Char(
+        help="Custom request for a REST API other than the reference one: the path,"
+        " a sandboxed Jinja template over the task data, e.g. /v2/msisdn/{{ msisdn }}."
+        " Empty: the reference API (what tools/netsim implements).",
+    )
+    payload_template = fields.Text(
+        help="JSON body of the custom request (Jinja over the task data, use |tojson)."
+    )
+    undo_method = fields.Selection(HTTP_METHODS, string="Undo HTTP method")
+    undo_path_template = fields.Char(
+        string="Undo path", help="Custom request undoing this step (compensation)."
     )
     user_id = fields.Many2one("res.users", string="Assigned to", help="Manual steps.")
     instructions = fields.Text()

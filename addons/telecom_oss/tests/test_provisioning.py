@@ -3,10 +3,11 @@
 """Provisioning orders run through the shipped workflow templates against the
 network simulator (tools/netsim) on loopback."""
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import NetsimCase, OssCase
+from .common import NetsimCase, NetsimProcess, OssCase
 
 
 @tagged("post_install", "-at_install")
@@ -286,3 +287,93 @@ class TestProvisioning(NetsimCase, OssCase):
         self.assertEqual(Template._telecom_find("activate", "mobile", plan), own)
         generic = Template.create({"name": "Any", "action": "activate", "sequence": 99})
         self.assertEqual(Template._telecom_find("activate", "iptv"), generic)
+
+
+@tagged("post_install", "-at_install")
+class TestRestAdapterTemplates(OssCase):
+    """A REST adapter with a token, and steps with their own request templates, for
+    an API that is not the reference one (here: the simulator seen through them)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.netsim = NetsimProcess(token="s3cret")
+        cls.make_number_pool("+32470213590", size=5)
+        cls.make_sims(2)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.netsim.stop()
+        super().tearDownClass()
+
+    def test_custom_requests_authentication_and_custom_undo(self):
+        rest = self.make_adapter(
+            self.netsim.url, adapter_type="rest", auth_type="bearer", secret="s3cret"
+        )
+        template = self.env["telecom.provisioning.template"].create(
+            {
+                "name": "Custom HSS",
+                "action": "activate",
+                "step_ids": [
+                    Command.create({"name": "Number", "operation": "reserve_number"}),
+                    Command.create({"name": "SIM", "operation": "allocate_sim"}),
+                    Command.create(
+                        {
+                            "name": "HSS",
+                            "operation": "hlr_activate",
+                            "adapter_id": rest.id,
+                            "http_method": "POST",
+                            "path_template": "/api/v1/subscribers",
+                            "payload_template": '{"imsi": {{ imsi|tojson }}, '
+                            '"msisdn": {{ msisdn|tojson }}, "services": ["voice"]}',
+                            "undo_method": "DELETE",
+                            "undo_path_template": "/api/v1/subscribers/{{ imsi }}",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Broken",
+                            "operation": "data_profile",
+                            "adapter_id": rest.id,
+                            "http_method": "PUT",
+                            "path_template": "/api/v1/nowhere/{{ imsi }}",
+                            "max_retries": 0,
+                        }
+                    ),
+                ],
+            }
+        )
+        order = self.env["telecom.provisioning.order"]._telecom_create_from_template(
+            template, partner_id=self.customer.id
+        )
+        with self.jobs() as trap:
+            order.action_start()
+            self.run_jobs(trap)
+        self.assertEqual(order.state, "failed")
+        self.assertIn("no such resource", order.error)
+        calls = self.netsim.journal("/api/v1/subscribers")
+        self.assertEqual(
+            [(c["method"], c["status"]) for c in calls], [("POST", 201), ("DELETE", 200)]
+        )
+        self.assertEqual(calls[0]["body"]["services"], ["voice"])
+        self.assertEqual(self.netsim.state()["subscribers"], {})
+        # a template that does not render is a clear, permanent error
+        step = template.step_ids.filtered(lambda s: s.name == "HSS")
+        step.payload_template = "{{ nothing_like_this }}"
+        second = self.env["telecom.provisioning.order"]._telecom_create_from_template(
+            template, partner_id=self.customer.id
+        )
+        with self.jobs() as trap:
+            second.action_start()
+            self.run_jobs(trap)
+        self.assertIn("the request template fails", second.error)
+        # a wrong token is refused by the API, not retried
+        rest.secret = "wrong"
+        step.payload_template = '{"imsi": {{ imsi|tojson }}, "msisdn": {{ msisdn|tojson }}}'
+        third = self.env["telecom.provisioning.order"]._telecom_create_from_template(
+            template, partner_id=self.customer.id
+        )
+        with self.jobs() as trap:
+            third.action_start()
+            self.run_jobs(trap)
+        self.assertIn("HTTP 401", third.error)
