@@ -87,7 +87,6 @@ class TelecomResourceMixin(models.AbstractModel):
     )
     subscription_id = fields.Many2one(
         "telecom.subscription",
-        string="Subscription",
         index="btree_not_null",
         readonly=True,
         copy=False,
