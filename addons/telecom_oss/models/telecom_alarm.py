@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -49,7 +49,7 @@ EVENT_TYPES = [
     ("equipment", "Equipment"),
     ("environmental", "Environmental"),
 ]
-TICKET_SEVERITIES = ("critical", "major")
+TICKET_SEVERITIES = ("critical", "major")  # also in telecom_network_element
 MAX_BATCH = 50000
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -173,9 +173,9 @@ class TelecomAlarm(models.Model):
         the good ones are kept.
         """
         if not isinstance(events, list | tuple):
-            raise UserError(_("Alarms come as a list of objects."))
+            raise UserError(self.env._("Alarms come as a list of objects."))
         if len(events) > MAX_BATCH:
-            raise UserError(_("At most %(max)s alarms per call.", max=MAX_BATCH))
+            raise UserError(self.env._("At most %(max)s alarms per call.", max=MAX_BATCH))
         results = [None] * len(events)
         parsed = self._telecom_parse_events(events, results)
         # fold the events per key, in arrival order: segments of raises, each
@@ -214,7 +214,7 @@ class TelecomAlarm(models.Model):
                         results[index] = {
                             "index": index,
                             "status": "ignored",
-                            "error": _("no open alarm to clear"),
+                            "error": self.env._("no open alarm to clear"),
                         }
                     continue
                 if current is not None:
@@ -300,7 +300,7 @@ class TelecomAlarm(models.Model):
     @api.model
     def _telecom_parse_event(self, event, by_id, by_name, by_ip, sites, now):
         if not isinstance(event, dict):
-            raise UserError(_("an alarm must be an object"))
+            raise UserError(self.env._("an alarm must be an object"))
         element = self.env["telecom.network.element"]
         ref = event.get("element")
         if ref not in (None, False, ""):
@@ -311,19 +311,19 @@ class TelecomAlarm(models.Model):
                 element = by_ip.get(ref) if _looks_like_ip(ref) else by_name.get(ref)
                 element = element or self.env["telecom.network.element"]
             if not element:
-                raise UserError(_("unknown element %(ref)r", ref=ref))
+                raise UserError(self.env._("unknown element %(ref)r", ref=ref))
         site = self.env["telecom.site"]
         site_ref = event.get("site")
         if site_ref not in (None, False, ""):
             site = sites.get(site_ref) or site
             if not site:
-                raise UserError(_("unknown site %(ref)r", ref=site_ref))
+                raise UserError(self.env._("unknown site %(ref)r", ref=site_ref))
         if not element and not site:
-            raise UserError(_("an alarm needs an 'element' or a 'site'"))
+            raise UserError(self.env._("an alarm needs an 'element' or a 'site'"))
         severity = event.get("severity")
         if severity not in SEVERITY_RANK:
             raise UserError(
-                _(
+                self.env._(
                     "severity must be one of %(allowed)s, not %(value)r",
                     allowed=", ".join(SEVERITY_RANK),
                     value=severity,
@@ -331,10 +331,10 @@ class TelecomAlarm(models.Model):
             )
         probable_cause = event.get("probable_cause")
         if not isinstance(probable_cause, str) or not probable_cause.strip():
-            raise UserError(_("'probable_cause' is required"))
+            raise UserError(self.env._("'probable_cause' is required"))
         event_type = event.get("event_type") or "communications"
         if event_type not in dict(EVENT_TYPES):
-            raise UserError(_("unknown event_type %(value)r", value=event_type))
+            raise UserError(self.env._("unknown event_type %(value)r", value=event_type))
         when = self._telecom_parse_time(event.get("time"), now)
         site = site or element.site_id
         company = element.company_id or site.company_id

@@ -10,7 +10,7 @@ import logging
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -80,7 +80,7 @@ class TelecomConfigTemplate(models.Model):
                 sandbox().parse(template.body or "")
             except TemplateError as exc:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(name)s: the template does not parse: %(error)s",
                         name=template.name,
                         error=exc,
@@ -105,7 +105,7 @@ class TelecomConfigTemplate(models.Model):
             text = sandbox().from_string(self.body).render(element._telecom_config_context())
         except TemplateError as exc:
             raise UserError(
-                _(
+                self.env._(
                     "The template %(template)s cannot render %(element)s: %(error)s",
                     template=self.name,
                     element=element.name,
@@ -113,7 +113,7 @@ class TelecomConfigTemplate(models.Model):
                 )
             ) from exc
         if len(text) > MAX_RENDERED:
-            raise UserError(_("The rendered configuration is too large."))
+            raise UserError(self.env._("The rendered configuration is too large."))
         return text
 
 
@@ -180,12 +180,12 @@ class TelecomConfigVersion(models.Model):
         element._telecom_check_adapter()
         element.sudo().with_delay(
             channel=CHANNEL,
-            description=_(
+            description=self.env._(
                 "Rollback of %(element)s to %(version)s",
                 element=element.name,
                 version=self.display_name,
             ),
-        )._telecom_job_push(self.content, note=_("Rollback to %(v)s", v=self.display_name))
+        )._telecom_job_push(self.content, note=self.env._("Rollback to %(v)s", v=self.display_name))
         return True
 
     def action_compare(self):
@@ -313,7 +313,7 @@ class TelecomNetworkElement(models.Model):
             template = element.config_template_id
             if not template:
                 raise UserError(
-                    _("%(element)s has no configuration template.", element=element.name)
+                    self.env._("%(element)s has no configuration template.", element=element.name)
                 )
             text = template._telecom_render(element)
             if normalise_config(text) != normalise_config(element.intended_config):
@@ -344,7 +344,9 @@ class TelecomNetworkElement(models.Model):
     def _telecom_check_adapter(self):
         for element in self:
             if not element.adapter_id or element.adapter_id.adapter_type == "manual":
-                raise UserError(_("%(element)s has no adapter to reach it.", element=element.name))
+                raise UserError(
+                    self.env._("%(element)s has no adapter to reach it.", element=element.name)
+                )
 
     def action_backup(self):
         """Take a backup of the running configuration (in a job)."""
@@ -352,7 +354,7 @@ class TelecomNetworkElement(models.Model):
         for element in self:
             element.sudo().with_delay(
                 channel=CHANNEL,
-                description=_("Configuration backup of %(element)s", element=element.name),
+                description=self.env._("Configuration backup of %(element)s", element=element.name),
             )._telecom_job_backup()
         return True
 
@@ -362,14 +364,16 @@ class TelecomNetworkElement(models.Model):
         for element in self:
             if not element.intended_config:
                 raise UserError(
-                    _("%(element)s has no intended configuration yet.", element=element.name)
+                    self.env._(
+                        "%(element)s has no intended configuration yet.", element=element.name
+                    )
                 )
             element.sudo().with_delay(
                 channel=CHANNEL,
-                description=_(
+                description=self.env._(
                     "Push the intended configuration of %(element)s", element=element.name
                 ),
-            )._telecom_job_push(element.intended_config, note=_("Intended configuration"))
+            )._telecom_job_push(element.intended_config, note=self.env._("Intended configuration"))
         return True
 
     def _telecom_adapter_call(self, operation, **ctx):
@@ -379,7 +383,9 @@ class TelecomNetworkElement(models.Model):
         except AdapterError as err:
             if err.retryable:
                 raise RetryableJobError(str(err), seconds=60) from err
-            raise UserError(_("%(element)s: %(error)s", element=self.name, error=err)) from err
+            raise UserError(
+                self.env._("%(element)s: %(error)s", element=self.name, error=err)
+            ) from err
 
     def _telecom_job_backup(self):
         """Job: fetch the running configuration; a new version only when it changed."""
@@ -388,7 +394,9 @@ class TelecomNetworkElement(models.Model):
         data = result.get("data") or {}
         content = data.get("config") if isinstance(data, dict) else None
         if not isinstance(content, str):
-            raise UserError(_("%(element)s: the backup has no configuration.", element=self.name))
+            raise UserError(
+                self.env._("%(element)s: the backup has no configuration.", element=self.name)
+            )
         last = self.running_version_id
         if not last or last.checksum != checksum(content):
             self.running_version_id = self.env["telecom.config.version"].create(
@@ -406,7 +414,7 @@ class TelecomNetworkElement(models.Model):
         """Job: send a configuration to the element, then back it up."""
         self.ensure_one()
         self._telecom_adapter_call("config_push", config=content)
-        self.message_post(body=_("Configuration pushed: %(note)s", note=note or ""))
+        self.message_post(body=self.env._("Configuration pushed: %(note)s", note=note or ""))
         return self._telecom_job_backup()
 
     @api.model

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -70,9 +70,13 @@ class TelecomCpe(models.Model):
     def _check_identifiers(self):
         for cpe in self:
             if cpe.mac_address and not MAC_RE.match(cpe.mac_address):
-                raise ValidationError(_("'%(mac)s' is not a MAC address.", mac=cpe.mac_address))
+                raise ValidationError(
+                    self.env._("'%(mac)s' is not a MAC address.", mac=cpe.mac_address)
+                )
             if not re.match(r"^[A-Z0-9._-]{4,64}$", cpe.serial or ""):
-                raise ValidationError(_("'%(serial)s' is not a serial number.", serial=cpe.serial))
+                raise ValidationError(
+                    self.env._("'%(serial)s' is not a serial number.", serial=cpe.serial)
+                )
 
     @api.model
     def _telecom_allocate(
@@ -95,7 +99,9 @@ class TelecomCpe(models.Model):
         )
         row = self.env.cr.fetchone()
         if not row:
-            raise UserError(_("No CPE (%(kind)s) in stock.", kind=cpe_type or _("any type")))
+            raise UserError(
+                self.env._("No CPE (%(kind)s) in stock.", kind=cpe_type or self.env._("any type"))
+            )
         cpe = self.browse(row[0])
         cpe._telecom_reserve(partner=partner, order=order, holder=holder)
         return cpe

@@ -19,7 +19,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class TelecomIpPool(models.Model):
                 net = parse_network(pool.network)
             except ValueError as exc:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(pool)s: '%(network)s' is not an IP network in CIDR notation.",
                         pool=pool.name,
                         network=pool.network,
@@ -154,7 +154,7 @@ class TelecomIpPool(models.Model):
                 ) from exc
             if not net.prefixlen <= pool.default_prefix_len <= net.max_prefixlen:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(pool)s: the allocation size /%(size)s does not fit in %(net)s.",
                         pool=pool.name,
                         size=pool.default_prefix_len,
@@ -163,7 +163,7 @@ class TelecomIpPool(models.Model):
                 )
             if pool.reserved_head < 0 or pool.reserved_head >= net.num_addresses:
                 raise ValidationError(
-                    _("%(pool)s: bad number of reserved addresses.", pool=pool.name)
+                    self.env._("%(pool)s: bad number of reserved addresses.", pool=pool.name)
                 )
             others = self.search(
                 [
@@ -175,7 +175,7 @@ class TelecomIpPool(models.Model):
             for other in others:
                 if parse_network(other.network).overlaps(net):
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "%(pool)s (%(net)s) overlaps the pool %(other)s (%(other_net)s).",
                             pool=pool.name,
                             net=net,
@@ -193,7 +193,9 @@ class TelecomIpPool(models.Model):
     def write(self, vals):
         self._normalise_network(vals)
         if "network" in vals and self.prefix_ids.filtered(lambda p: p.state != "retired"):
-            raise UserError(_("The network of a pool with live allocations cannot change."))
+            raise UserError(
+                self.env._("The network of a pool with live allocations cannot change.")
+            )
         return super().write(vals)
 
     @api.model
@@ -212,7 +214,7 @@ class TelecomIpPool(models.Model):
         prefix_len = int(prefix_len or self.default_prefix_len)
         if not net.prefixlen <= prefix_len <= net.max_prefixlen:
             raise UserError(
-                _(
+                self.env._(
                     "A /%(len)s cannot be allocated from %(net)s.",
                     len=prefix_len,
                     net=net,
@@ -251,7 +253,7 @@ class TelecomIpPool(models.Model):
         start = first_fit(lo, hi, size, used)
         if start is None:
             raise UserError(
-                _(
+                self.env._(
                     "The pool %(pool)s (%(net)s) has no free /%(len)s left.",
                     pool=self.name,
                     net=net,
@@ -374,7 +376,7 @@ class TelecomIpPrefix(models.Model):
                 vals["name"] = str(parse_network(vals["name"]))
             except ValueError as exc:
                 raise ValidationError(
-                    _("'%(value)s' is not an IP address or prefix.", value=vals["name"])
+                    self.env._("'%(value)s' is not an IP address or prefix.", value=vals["name"])
                 ) from exc
 
     def _check_inside_pool(self):
@@ -388,7 +390,7 @@ class TelecomIpPrefix(models.Model):
         pool_net = parse_network(pool.network)
         if net.version != pool_net.version or not net.subnet_of(pool_net):
             raise ValidationError(
-                _(
+                self.env._(
                     "%(prefix)s is outside its pool %(pool)s (%(net)s).",
                     prefix=net,
                     pool=pool.name,
@@ -408,7 +410,11 @@ class TelecomIpPrefix(models.Model):
         )
         if clash:
             raise ValidationError(
-                _("%(prefix)s overlaps %(other)s, already allocated.", prefix=net, other=clash.name)
+                self.env._(
+                    "%(prefix)s overlaps %(other)s, already allocated.",
+                    prefix=net,
+                    other=clash.name,
+                )
             )
 
     def _telecom_reserve(self, partner=None, order=None, holder=None):

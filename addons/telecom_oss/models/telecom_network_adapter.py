@@ -10,7 +10,7 @@ person does by hand.
 
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..netclient.rest_client import AdapterError, RestClient, netsim_request
@@ -94,7 +94,7 @@ class TelecomNetworkAdapter(models.Model):
                 adapter.endpoint or ""
             ).startswith(("http://", "https://")):
                 raise ValidationError(
-                    _("%(adapter)s needs an http(s) endpoint.", adapter=adapter.name)
+                    self.env._("%(adapter)s needs an http(s) endpoint.", adapter=adapter.name)
                 )
 
     def _telecom_client(self):
@@ -117,7 +117,7 @@ class TelecomNetworkAdapter(models.Model):
         """Run a network operation; return the answer dict, raise ``AdapterError``."""
         self.ensure_one()
         if self.adapter_type == "manual":
-            raise AdapterError(_("%(adapter)s is a manual adapter.", adapter=self.name))
+            raise AdapterError(self.env._("%(adapter)s is a manual adapter.", adapter=self.name))
         method, path, payload, accept = netsim_request(operation, ctx)
         _logger.info("adapter %s: %s %s (key %s)", self.name, method, path, idempotency_key)
         return self._telecom_client().request(
@@ -128,7 +128,7 @@ class TelecomNetworkAdapter(models.Model):
         """One custom request (a step's own templates); ``AdapterError`` on failure."""
         self.ensure_one()
         if self.adapter_type == "manual":
-            raise AdapterError(_("%(adapter)s is a manual adapter.", adapter=self.name))
+            raise AdapterError(self.env._("%(adapter)s is a manual adapter.", adapter=self.name))
         _logger.info("adapter %s: %s %s (key %s)", self.name, method, path, idempotency_key)
         return self._telecom_client().request(
             method, path, payload, idempotency_key=idempotency_key, accept_status=accept_status
@@ -138,20 +138,20 @@ class TelecomNetworkAdapter(models.Model):
         """Ask the endpoint's health URL (simulator) or its root (REST)."""
         self.ensure_one()
         if self.adapter_type == "manual":
-            raise UserError(_("A manual adapter has nothing to connect to."))
+            raise UserError(self.env._("A manual adapter has nothing to connect to."))
         path = "/health" if self.adapter_type == "simulator" else "/"
         try:
             result = self._telecom_client().request("GET", path, accept_status=(404,))
         except AdapterError as err:
             raise UserError(
-                _("%(adapter)s does not answer: %(error)s", adapter=self.name, error=err)
+                self.env._("%(adapter)s does not answer: %(error)s", adapter=self.name, error=err)
             ) from err
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _(
+                "message": self.env._(
                     "%(adapter)s answered HTTP %(status)s.",
                     adapter=self.name,
                     status=result["status"],
@@ -163,7 +163,7 @@ class TelecomNetworkAdapter(models.Model):
         """Drive the simulator's behaviour controls (tests and demos)."""
         self.ensure_one()
         if self.adapter_type != "simulator":
-            raise UserError(_("Only the network simulator has behaviour controls."))
+            raise UserError(self.env._("Only the network simulator has behaviour controls."))
         client = self._telecom_client()
         client.max_attempts = 1
         return client.request(method, path, payload)["data"]

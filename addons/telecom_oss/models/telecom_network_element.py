@@ -2,8 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import ipaddress
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 ELEMENT_TYPES = [
@@ -47,6 +47,7 @@ ELEMENT_STATUS = [
     ("faulty", "Faulty"),
     ("decommissioned", "Decommissioned"),
 ]
+TICKET_SEVERITIES = ("critical", "major")  # as telecom.alarm: service affecting
 RANK_SEVERITY = {5: "critical", 4: "major", 3: "minor", 2: "warning", 1: "indeterminate"}
 
 
@@ -152,7 +153,7 @@ class TelecomNetworkElement(models.Model):
     @api.constrains("parent_id")
     def _check_parent_cycle(self):
         if self._has_cycle():
-            raise ValidationError(_("An element cannot be its own (indirect) parent."))
+            raise ValidationError(self.env._("An element cannot be its own (indirect) parent."))
 
     @api.constrains("management_ip")
     def _check_management_ip(self):
@@ -161,7 +162,7 @@ class TelecomNetworkElement(models.Model):
                 ipaddress.ip_address(element.management_ip.strip())
             except ValueError as exc:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(element)s: '%(ip)s' is not an IPv4 or IPv6 address.",
                         element=element.name,
                         ip=element.management_ip,
@@ -217,6 +218,60 @@ class TelecomNetworkElement(models.Model):
         action["domain"] = [("element_id", "=", self.id)]
         action["context"] = {"search_default_open": 1}
         return action
+
+    @api.model
+    def _telecom_availability(self, date_from, date_to, elements=None):
+        """Outage and availability of elements over [date_from, date_to).
+
+        An element is down while a major or critical alarm is open on it, on one of
+        its ancestors, or on its site (or an ancestor's site); overlapping outages
+        count once. Returns {element id: {"outage_seconds", "availability",
+        "outages"}} for the elements that had an outage (the others were 100 %
+        available)."""
+        if date_to <= date_from:
+            raise UserError(self.env._("The period must end after it starts."))
+        now = fields.Datetime.now()
+        Alarm = self.env["telecom.alarm"]
+        outages = Alarm.search(
+            [
+                ("max_severity", "in", TICKET_SEVERITIES),
+                ("first_raised", "<", date_to),
+                "|",
+                ("cleared_date", "=", False),
+                ("cleared_date", ">", date_from),
+            ]
+        )
+        intervals = {}
+        for alarm in outages:
+            start = max(alarm.first_raised, date_from)
+            end = min(alarm.cleared_date or now, date_to)
+            if end <= start:
+                continue
+            if alarm.element_id:
+                hit = self._telecom_impacted_elements(elements=alarm.element_id)
+            else:
+                hit = self._telecom_impacted_elements(sites=alarm.site_id)
+            if elements is not None:
+                hit &= elements
+            for element_id in hit.ids:
+                intervals.setdefault(element_id, []).append((start, end))
+        period = (date_to - date_from).total_seconds()
+        result = {}
+        for element_id, spans in intervals.items():
+            spans.sort()
+            merged = [list(spans[0])]
+            for start, end in spans[1:]:
+                if start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            down = sum((end - start).total_seconds() for start, end in merged)
+            result[element_id] = {
+                "outage_seconds": down,
+                "availability": round(100.0 * (1 - down / period), 4),
+                "outages": len(merged),
+            }
+        return result
 
     # -- topology ------------------------------------------------------------
     @api.model
@@ -287,7 +342,7 @@ class TelecomNetworkElement(models.Model):
             "telecom_crm.telecom_subscription_action"
         )
         where = ", ".join((elements or site).mapped("display_name"))
-        action["name"] = _("Impact of %(where)s", where=where)
+        action["name"] = self.env._("Impact of %(where)s", where=where)
         action["domain"] = [("id", "in", subs.ids)]
         action["context"] = {"create": False}
         return action

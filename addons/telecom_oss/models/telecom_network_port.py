@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import Counter
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 PORT_TYPES = [
@@ -101,7 +101,9 @@ class TelecomNetworkPort(models.Model):
         )
         row = self.env.cr.fetchone()
         if not row:
-            raise UserError(_("%(element)s has no free access port.", element=element.name))
+            raise UserError(
+                self.env._("%(element)s has no free access port.", element=element.name)
+            )
         port = self.browse(row[0])
         port.write({"used_count": port.used_count + 1, "status": "in_use"})
         return port
@@ -205,7 +207,7 @@ class TelecomNetworkLink(models.Model):
         )
         if busy:
             raise ValidationError(
-                _(
+                self.env._(
                     "A port carries one link at most; already linked: %(ports)s",
                     ports=", ".join(busy.mapped("display_name")),
                 )

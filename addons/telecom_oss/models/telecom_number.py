@@ -4,7 +4,7 @@ import itertools
 import re
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 E164_RE = re.compile(r"^\+[1-9]\d{5,14}$")
@@ -114,7 +114,7 @@ class TelecomNumberPool(models.Model):
             for value in (pool.range_start, pool.range_end):
                 if not E164_RE.match(value or ""):
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "%(pool)s: '%(value)s' is not an E.164 number ('+' and 6 to 15"
                             " digits).",
                             pool=pool.name,
@@ -123,11 +123,13 @@ class TelecomNumberPool(models.Model):
                     )
             if len(pool.range_start) != len(pool.range_end):
                 raise ValidationError(
-                    _("%(pool)s: both ends of the range need as many digits.", pool=pool.name)
+                    self.env._(
+                        "%(pool)s: both ends of the range need as many digits.", pool=pool.name
+                    )
                 )
             if not 0 < pool.size <= MAX_POOL_SIZE:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(pool)s: the range must hold between 1 and %(max)s numbers.",
                         pool=pool.name,
                         max=MAX_POOL_SIZE,
@@ -143,7 +145,7 @@ class TelecomNumberPool(models.Model):
             ).filtered(lambda other, pool=pool: len(other.range_start) == len(pool.range_start))
             if overlapping:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(pool)s overlaps the number pool %(other)s.",
                         pool=pool.name,
                         other=overlapping[0].name,
@@ -221,7 +223,9 @@ class TelecomNumber(models.Model):
     def _check_e164(self):
         for number in self:
             if not E164_RE.match(number.name or ""):
-                raise ValidationError(_("'%(number)s' is not an E.164 number.", number=number.name))
+                raise ValidationError(
+                    self.env._("'%(number)s' is not an E.164 number.", number=number.name)
+                )
 
     # -- state machine specifics ----------------------------------------------
     def _telecom_release_state(self, resource):
@@ -242,7 +246,7 @@ class TelecomNumber(models.Model):
         )
         if ageing:
             raise UserError(
-                _(
+                self.env._(
                     "%(number)s is in quarantine until %(date)s and cannot be reused yet.",
                     number=ageing[0].name,
                     date=ageing[0].quarantine_until,
@@ -262,7 +266,7 @@ class TelecomNumber(models.Model):
         whose quarantine has expired count as free.
         """
         if not pools:
-            raise UserError(_("No number pool to allocate from."))
+            raise UserError(self.env._("No number pool to allocate from."))
         self.flush_model(["state", "quarantine_until", "is_golden", "pool_id"])
         # raw SQL: the row lock with SKIP LOCKED is not expressible through the ORM
         self.env.cr.execute(
@@ -279,7 +283,9 @@ class TelecomNumber(models.Model):
         row = self.env.cr.fetchone()
         if not row:
             raise UserError(
-                _("No free number left in %(pools)s.", pools=", ".join(pools.mapped("name")))
+                self.env._(
+                    "No free number left in %(pools)s.", pools=", ".join(pools.mapped("name"))
+                )
             )
         number = self.browse(row[0])
         number._telecom_reserve(partner=partner, order=order, holder=holder)

@@ -7,7 +7,7 @@ a repeated alarm only counts, a repeated task report answers ``duplicate``.
 Documented in ``docs/rpc.md`` (section telecom.oss.api).
 """
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 
@@ -30,7 +30,7 @@ class TelecomOssApi(models.AbstractModel):
     def report_alarm(self, alarm):
         """One alarm event; returns its result dict."""
         if not isinstance(alarm, dict):
-            raise UserError(_("An alarm is an object (a dict)."))
+            raise UserError(self.env._("An alarm is an object (a dict)."))
         return self.report_alarms([alarm])[0]
 
     @api.model
@@ -42,9 +42,9 @@ class TelecomOssApi(models.AbstractModel):
         Task = self.env["telecom.provisioning.task"]
         Task.check_access("write")
         if not isinstance(reference, str) or not reference:
-            raise UserError(_("reference is required."))
+            raise UserError(self.env._("reference is required."))
         if data is not None and not isinstance(data, dict):
-            raise UserError(_("data must be an object (a dict)."))
+            raise UserError(self.env._("data must be an object (a dict)."))
         return Task.sudo()._telecom_report(reference, status, message=message, data=data)
 
     @api.model
@@ -90,12 +90,12 @@ class TelecomOssApi(models.AbstractModel):
             )
             elements = Element.search(domain, limit=1)
             if not elements:
-                raise UserError(_("Unknown element %(ref)r.", ref=element))
+                raise UserError(self.env._("Unknown element %(ref)r.", ref=element))
         if site not in (None, False, ""):
             domain = [("id", "=", site)] if isinstance(site, int) else [("code", "=", site)]
             sites = Site.search(domain, limit=1)
             if not sites:
-                raise UserError(_("Unknown site %(ref)r.", ref=site))
+                raise UserError(self.env._("Unknown site %(ref)r.", ref=site))
         if not elements and not sites:
-            raise UserError(_("Give an element or a site."))
+            raise UserError(self.env._("Give an element or a site."))
         return elements, sites

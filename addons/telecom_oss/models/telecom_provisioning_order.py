@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -178,7 +178,7 @@ class TelecomProvisioningOrder(models.Model):
 
     def _telecom_notification_text(self, ctx):
         labels = dict(ACTIONS)
-        return _(
+        return self.env._(
             "%(action)s of your service %(service)s is done.",
             action=labels.get(self.action, self.action),
             service=ctx.get("service_id") or ctx.get("msisdn") or self.name,
@@ -231,9 +231,9 @@ class TelecomProvisioningOrder(models.Model):
     def action_start(self):
         for order in self:
             if order.state != "draft":
-                raise UserError(_("%(order)s has already started.", order=order.name))
+                raise UserError(self.env._("%(order)s has already started.", order=order.name))
             if not order.task_ids:
-                raise UserError(_("%(order)s has no task to run.", order=order.name))
+                raise UserError(self.env._("%(order)s has no task to run.", order=order.name))
         self.write({"state": "running", "date_start": fields.Datetime.now(), "error": False})
         for order in self:
             order._telecom_schedule()
@@ -246,7 +246,7 @@ class TelecomProvisioningOrder(models.Model):
                 channel=CHANNEL,
                 eta=eta,
                 identity_key=identity_exact,
-                description=_("Provisioning %(order)s", order=order.name),
+                description=self.env._("Provisioning %(order)s", order=order.name),
             )._telecom_job_run()
 
     def _telecom_lock(self):
@@ -296,7 +296,7 @@ class TelecomProvisioningOrder(models.Model):
             self._telecom_schedule(eta=task.next_attempt)
         elif outcome == "failed" and task.optional:
             self.message_post(
-                body=_(
+                body=self.env._(
                     "%(task)s failed (optional, the order goes on): %(error)s",
                     task=task.name,
                     error=task.last_error,
@@ -305,7 +305,7 @@ class TelecomProvisioningOrder(models.Model):
             self._telecom_schedule()
         elif outcome == "failed":
             self._telecom_fail(
-                _("%(task)s failed: %(error)s", task=task.name, error=task.last_error)
+                self.env._("%(task)s failed: %(error)s", task=task.name, error=task.last_error)
             )
         return f"{task.name}: {outcome}"
 
@@ -319,7 +319,7 @@ class TelecomProvisioningOrder(models.Model):
         self.ensure_one()
         self._telecom_assign_resources()
         self.write({"state": "done", "date_done": fields.Datetime.now(), "error": False})
-        self.message_post(body=_("Provisioning done."))
+        self.message_post(body=self.env._("Provisioning done."))
         self._telecom_on_done()
         return f"{self.name} done"
 
@@ -359,14 +359,14 @@ class TelecomProvisioningOrder(models.Model):
                 # the network did its part: say what the subscription refused
                 error = str(err.args[0])
                 self.message_post(
-                    body=_(
+                    body=self.env._(
                         "The network is provisioned but %(so)s could not be applied: %(error)s",
                         so=order.name,
                         error=error,
                     )
                 )
                 order.message_post(
-                    body=_(
+                    body=self.env._(
                         "Provisioned by %(order)s, not applied: %(error)s",
                         order=self.name,
                         error=error,
@@ -374,7 +374,7 @@ class TelecomProvisioningOrder(models.Model):
                 )
                 order.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=_("Apply the provisioned change by hand"),
+                    summary=self.env._("Apply the provisioned change by hand"),
                     note=error,
                     user_id=self.create_uid.id,
                 )
@@ -384,7 +384,7 @@ class TelecomProvisioningOrder(models.Model):
         self.ensure_one()
         order = self.service_order_id
         if order and order.state in ("submitted", "in_progress"):
-            order.action_fail(self.error or _("Provisioning failed"))
+            order.action_fail(self.error or self.env._("Provisioning failed"))
 
     # -- failure and compensation -------------------------------------------
     def _telecom_fail(self, error):
@@ -394,7 +394,9 @@ class TelecomProvisioningOrder(models.Model):
         self.task_ids.filtered(lambda t: t.state in ("pending", "retry")).write(
             {"state": "skipped"}
         )
-        self.message_post(body=_("Provisioning failed: %(error)s. Compensating.", error=error))
+        self.message_post(
+            body=self.env._("Provisioning failed: %(error)s. Compensating.", error=error)
+        )
         self._telecom_schedule()
 
     def _telecom_compensate_next(self):
@@ -417,18 +419,18 @@ class TelecomProvisioningOrder(models.Model):
         # whatever the order still holds goes back (also when a step had no undo)
         for records in self._telecom_resources().values():
             records.filtered(lambda r: r.state == "reserved")._telecom_release(
-                note=_("Released by the compensation of %(order)s", order=self.name)
+                note=self.env._("Released by the compensation of %(order)s", order=self.name)
             )
         broken = self.task_ids.filtered(lambda t: t.compensation_state == "failed")
         self.write({"state": "failed", "date_done": fields.Datetime.now()})
         if broken:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Undo by hand: the compensation of some tasks failed"),
+                summary=self.env._("Undo by hand: the compensation of some tasks failed"),
                 note=", ".join(broken.mapped("name")),
                 user_id=self.create_uid.id,
             )
-        self.message_post(body=_("Compensation finished; the order failed."))
+        self.message_post(body=self.env._("Compensation finished; the order failed."))
         self._telecom_on_failed()
         return f"{self.name} failed and compensated"
 
@@ -438,10 +440,10 @@ class TelecomProvisioningOrder(models.Model):
             if order.state == "draft":
                 order.state = "cancelled"
             elif order.state in ("running", "waiting"):
-                order._telecom_fail(_("Cancelled by %(user)s", user=self.env.user.name))
+                order._telecom_fail(self.env._("Cancelled by %(user)s", user=self.env.user.name))
             else:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(order)s is %(state)s: it cannot be cancelled.",
                         order=order.name,
                         state=order.state,

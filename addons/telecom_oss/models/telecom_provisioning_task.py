@@ -5,7 +5,7 @@ import logging
 
 from jinja2 import TemplateError
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..netclient.rest_client import AdapterError
@@ -120,9 +120,9 @@ class TelecomProvisioningTask(models.Model):
             return self._telecom_failed_attempt(str(err.args[0]), False)
         if outcome == "waiting":
             self.write({"state": "waiting", "last_error": False})
-            self._telecom_log(_("attempt %(n)s: waiting", n=self.attempt_count))
+            self._telecom_log(self.env._("attempt %(n)s: waiting", n=self.attempt_count))
             return "waiting"
-        self._telecom_mark_done(_("attempt %(n)s: done", n=self.attempt_count))
+        self._telecom_mark_done(self.env._("attempt %(n)s: done", n=self.attempt_count))
         return "done"
 
     def _telecom_mark_done(self, log_line):
@@ -148,7 +148,7 @@ class TelecomProvisioningTask(models.Model):
                 }
             )
             self._telecom_log(
-                _(
+                self.env._(
                     "attempt %(n)s failed, retry in %(delay)s s: %(error)s",
                     n=self.attempt_count,
                     delay=delay,
@@ -158,7 +158,9 @@ class TelecomProvisioningTask(models.Model):
             return "retry"
         self.write({"state": "failed", "last_error": error, "next_attempt": False})
         self._telecom_log(
-            _("attempt %(n)s failed for good: %(error)s", n=self.attempt_count, error=error)
+            self.env._(
+                "attempt %(n)s failed for good: %(error)s", n=self.attempt_count, error=error
+            )
         )
         return "failed"
 
@@ -194,15 +196,19 @@ class TelecomProvisioningTask(models.Model):
                 payload = json.loads(env.from_string(self.payload_template).render(ctx))
         except (TemplateError, ValueError) as exc:
             raise AdapterError(
-                _("%(task)s: the request template fails: %(error)s", task=self.name, error=exc)
+                self.env._(
+                    "%(task)s: the request template fails: %(error)s", task=self.name, error=exc
+                )
             ) from exc
         if not path.startswith("/"):
-            raise AdapterError(_("%(task)s: the request path must start with '/'.", task=self.name))
+            raise AdapterError(
+                self.env._("%(task)s: the request path must start with '/'.", task=self.name)
+            )
         return method or ("DELETE" if undo else "POST"), path, payload
 
     def _telecom_network_call(self, operation, ctx, key, undo=False):
         if not self.adapter_id:
-            raise AdapterError(_("The task %(task)s has no adapter.", task=self.name))
+            raise AdapterError(self.env._("The task %(task)s has no adapter.", task=self.name))
         custom = self._telecom_custom_request(ctx, undo=undo)
         try:
             if custom:
@@ -225,12 +231,12 @@ class TelecomProvisioningTask(models.Model):
             vals["external_ref"] = data["ref"]
         self.write(vals)
         self._telecom_log(
-            _(
+            self.env._(
                 "%(op)s: HTTP %(status)s after %(attempts)s call(s)%(replayed)s",
                 op=operation,
                 status=result["status"],
                 attempts=result["attempts"],
-                replayed=_(" (replayed)") if result.get("replayed") else "",
+                replayed=self.env._(" (replayed)") if result.get("replayed") else "",
             )
         )
         return result
@@ -240,7 +246,7 @@ class TelecomProvisioningTask(models.Model):
         user = self.user_id or self.adapter_id.manual_user_id or order.create_uid
         order.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Provisioning: %(task)s", task=self.name),
+            summary=self.env._("Provisioning: %(task)s", task=self.name),
             note=self.instructions or "",
             user_id=user.id,
         )
@@ -271,7 +277,7 @@ class TelecomProvisioningTask(models.Model):
                 # not one of our ranges (a ported-in number): used as it is
                 order._telecom_set_values(msisdn=wanted)
                 self._telecom_log(
-                    _("number %(number)s is not in a pool (ported in?)", number=wanted)
+                    self.env._("number %(number)s is not in a pool (ported in?)", number=wanted)
                 )
                 return Number
             number._telecom_reserve(partner=order.partner_id, order=order, holder=holder)
@@ -283,7 +289,7 @@ class TelecomProvisioningTask(models.Model):
                 pools, partner=order.partner_id, order=order, holder=holder
             )
         order._telecom_set_values(number_id=number.id, msisdn=number.name)
-        self._telecom_log(_("number %(number)s reserved", number=number.name))
+        self._telecom_log(self.env._("number %(number)s reserved", number=number.name))
         return number
 
     def _telecom_do_allocate_sim(self, ctx):
@@ -297,14 +303,14 @@ class TelecomProvisioningTask(models.Model):
         if wanted:
             sim = Sim.search([("iccid", "=", wanted)], limit=1)
             if not sim:
-                raise UserError(_("The SIM card %(iccid)s is not in stock.", iccid=wanted))
+                raise UserError(self.env._("The SIM card %(iccid)s is not in stock.", iccid=wanted))
             sim._telecom_reserve(
                 partner=order.partner_id, order=order, holder=order._telecom_holder()
             )
             if ctx.get("number_id"):
                 sim.number_id = ctx["number_id"]
             order._telecom_set_values(sim_id=sim.id, iccid=sim.iccid, imsi=sim.imsi)
-            self._telecom_log(_("SIM %(iccid)s reserved", iccid=sim.iccid))
+            self._telecom_log(self.env._("SIM %(iccid)s reserved", iccid=sim.iccid))
             return sim
         sim = Sim._telecom_allocate(
             order.company_id,
@@ -316,7 +322,7 @@ class TelecomProvisioningTask(models.Model):
         if ctx.get("number_id"):
             sim.number_id = ctx["number_id"]
         order._telecom_set_values(sim_id=sim.id, iccid=sim.iccid, imsi=sim.imsi)
-        self._telecom_log(_("SIM %(iccid)s reserved", iccid=sim.iccid))
+        self._telecom_log(self.env._("SIM %(iccid)s reserved", iccid=sim.iccid))
         return sim
 
     def _telecom_do_allocate_ip(self, ctx):
@@ -325,7 +331,7 @@ class TelecomProvisioningTask(models.Model):
             [("company_id", "=", order.company_id.id), ("purpose", "=", "customer")], limit=1
         )
         if not pool:
-            raise UserError(_("No customer IP pool to allocate from."))
+            raise UserError(self.env._("No customer IP pool to allocate from."))
         prefix = pool._telecom_allocate(
             prefix_len=self._telecom_step_or_default("prefix_len") or None,
             partner=order.partner_id,
@@ -334,7 +340,7 @@ class TelecomProvisioningTask(models.Model):
         )
         ids = list((order.values or {}).get("ip_prefix_ids") or [])
         order._telecom_set_values(ip_prefix_ids=ids + [prefix.id], ip=prefix.name)
-        self._telecom_log(_("IP %(ip)s reserved", ip=prefix.name))
+        self._telecom_log(self.env._("IP %(ip)s reserved", ip=prefix.name))
         return prefix
 
     def _telecom_do_allocate_cpe(self, ctx):
@@ -356,7 +362,7 @@ class TelecomProvisioningTask(models.Model):
             if line
         )
         order._telecom_set_values(cpe_id=cpe.id, serial=cpe.serial, cpe_config=config)
-        self._telecom_log(_("CPE %(serial)s reserved", serial=cpe.serial))
+        self._telecom_log(self.env._("CPE %(serial)s reserved", serial=cpe.serial))
         return cpe
 
     def _telecom_do_reserve_port(self, ctx):
@@ -367,10 +373,10 @@ class TelecomProvisioningTask(models.Model):
             return self.env["telecom.network.port"].browse(ctx["port_id"])  # already taken
         element = self.env["telecom.network.element"].browse(ctx.get("access_element_id"))
         if not element.exists():
-            raise UserError(_("No access element chosen for this service: set one first."))
+            raise UserError(self.env._("No access element chosen for this service: set one first."))
         port = self.env["telecom.network.port"]._telecom_take(element)
         order._telecom_set_values(port_id=port.id, port=port.name, element=element.name)
-        self._telecom_log(_("port %(port)s taken", port=port.display_name))
+        self._telecom_log(self.env._("port %(port)s taken", port=port.display_name))
         return port
 
     def _telecom_do_release_resources(self, ctx):
@@ -379,11 +385,13 @@ class TelecomProvisioningTask(models.Model):
         released = 0
         for records in order._telecom_release_targets().values():
             records._telecom_release(
-                note=_("Released by %(order)s (%(action)s)", order=order.name, action=order.action)
+                note=self.env._(
+                    "Released by %(order)s (%(action)s)", order=order.name, action=order.action
+                )
             )
             released += len(records)
         order._telecom_release_access()
-        self._telecom_log(_("%(count)s resource(s) released", count=released))
+        self._telecom_log(self.env._("%(count)s resource(s) released", count=released))
 
     # -- compensation --------------------------------------------------------
     def _telecom_run_compensation(self):
@@ -428,14 +436,16 @@ class TelecomProvisioningTask(models.Model):
                     }
                 )
                 self._telecom_log(
-                    _("undo failed, retry in %(delay)s s: %(error)s", delay=delay, error=err)
+                    self.env._(
+                        "undo failed, retry in %(delay)s s: %(error)s", delay=delay, error=err
+                    )
                 )
                 return "retry"
             self.write({"compensation_state": "failed", "last_error": str(err)})
-            self._telecom_log(_("undo failed for good: %(error)s", error=err))
+            self._telecom_log(self.env._("undo failed for good: %(error)s", error=err))
             return "failed"
         self.compensation_state = state
-        self._telecom_log(_("compensation: %(state)s", state=state))
+        self._telecom_log(self.env._("compensation: %(state)s", state=state))
         return state
 
     def _telecom_release_own(self, operation):
@@ -461,7 +471,7 @@ class TelecomProvisioningTask(models.Model):
         )
         if records:
             records.filtered(lambda r: r.state in ("reserved", "assigned"))._telecom_release(
-                note=_("Compensation of %(order)s", order=self.order_id.name)
+                note=self.env._("Compensation of %(order)s", order=self.order_id.name)
             )
 
     # -- people and external systems -----------------------------------------
@@ -469,36 +479,38 @@ class TelecomProvisioningTask(models.Model):
         """A person did the task (or confirms the external system did)."""
         for task in self:
             if task.state not in ("waiting", "failed"):
-                raise UserError(_("%(task)s is not waiting for anyone.", task=task.name))
+                raise UserError(self.env._("%(task)s is not waiting for anyone.", task=task.name))
             if task.state == "failed" and task.order_id.state != "running":
-                raise UserError(_("The order of %(task)s has stopped.", task=task.name))
-            task._telecom_mark_done(_("done by %(user)s", user=self.env.user.name))
+                raise UserError(self.env._("The order of %(task)s has stopped.", task=task.name))
+            task._telecom_mark_done(self.env._("done by %(user)s", user=self.env.user.name))
         self.order_id._telecom_resume()
         return True
 
     def action_mark_failed(self):
         for task in self:
             if task.state != "waiting":
-                raise UserError(_("%(task)s is not waiting for anyone.", task=task.name))
-            task.write({"state": "failed", "last_error": _("Failed (reported by hand)")})
-            task._telecom_log(_("failed, reported by %(user)s", user=self.env.user.name))
+                raise UserError(self.env._("%(task)s is not waiting for anyone.", task=task.name))
+            task.write({"state": "failed", "last_error": self.env._("Failed (reported by hand)")})
+            task._telecom_log(self.env._("failed, reported by %(user)s", user=self.env.user.name))
             task.order_id.state = "running"
-            task.order_id._telecom_fail(_("%(task)s failed (reported by hand)", task=task.name))
+            task.order_id._telecom_fail(
+                self.env._("%(task)s failed (reported by hand)", task=task.name)
+            )
         return True
 
     @api.model
     def _telecom_report(self, reference, status, message=None, data=None):
         """An external system reports the result of a waiting task (idempotent)."""
         if status not in ("done", "failed"):
-            raise UserError(_("status must be 'done' or 'failed', not %(s)r.", s=status))
+            raise UserError(self.env._("status must be 'done' or 'failed', not %(s)r.", s=status))
         task = self.search([("reference", "=", reference)], limit=1)
         if not task:
-            raise UserError(_("No provisioning task %(ref)s.", ref=reference))
+            raise UserError(self.env._("No provisioning task %(ref)s.", ref=reference))
         if task.state == status:
             return task._telecom_report_answer(duplicate=True)
         if task.state != "waiting":
             raise UserError(
-                _(
+                self.env._(
                     "The task %(ref)s is %(state)s and waits for no report.",
                     ref=reference,
                     state=task.state,
@@ -509,15 +521,15 @@ class TelecomProvisioningTask(models.Model):
             vals["external_ref"] = str(data["ref"])
         task.write(vals)
         if status == "done":
-            task._telecom_mark_done(_("reported done: %(msg)s", msg=message or ""))
+            task._telecom_mark_done(self.env._("reported done: %(msg)s", msg=message or ""))
             task.order_id._telecom_resume()
         else:
-            error = message or _("reported failed")
+            error = message or self.env._("reported failed")
             task.write({"state": "failed", "last_error": error})
-            task._telecom_log(_("reported failed: %(msg)s", msg=error))
+            task._telecom_log(self.env._("reported failed: %(msg)s", msg=error))
             task.order_id.state = "running"
             task.order_id._telecom_fail(
-                _("%(task)s failed: %(error)s", task=task.name, error=error)
+                self.env._("%(task)s failed: %(error)s", task=task.name, error=error)
             )
         return task._telecom_report_answer(duplicate=False)
 

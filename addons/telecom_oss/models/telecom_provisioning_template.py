@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 ACTIONS = [
@@ -196,7 +196,7 @@ class TelecomProvisioningTemplateStep(models.Model):
                 and not step.adapter_id
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The step '%(step)s' talks to the network: choose its adapter.",
                         step=step.name,
                     )

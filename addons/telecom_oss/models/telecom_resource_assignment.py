@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 RESOURCE_TYPES = [
@@ -72,7 +72,7 @@ class TelecomResourceAssignment(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(_("The assignment history of resources cannot be deleted."))
+        raise UserError(self.env._("The assignment history of resources cannot be deleted."))
 
 
 class TelecomResourceMixin(models.AbstractModel):
@@ -161,7 +161,7 @@ class TelecomResourceMixin(models.AbstractModel):
         bad = self.filtered(lambda r: r.state not in r._telecom_reservable_states())
         if bad:
             raise UserError(
-                _(
+                self.env._(
                     "These resources are not free to reserve: %(names)s",
                     names=", ".join(f"{r.display_name} ({r.state})" for r in bad),
                 )
@@ -179,7 +179,7 @@ class TelecomResourceMixin(models.AbstractModel):
         bad = self.filtered(lambda r: r.state not in ("reserved", *r._telecom_reservable_states()))
         if bad:
             raise UserError(
-                _(
+                self.env._(
                     "These resources cannot be assigned: %(names)s",
                     names=", ".join(f"{r.display_name} ({r.state})" for r in bad),
                 )

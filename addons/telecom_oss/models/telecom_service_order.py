@@ -13,7 +13,7 @@ in CRM alone.
 
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class TelecomServiceOrder(models.Model):
@@ -85,7 +85,7 @@ class TelecomServiceOrder(models.Model):
         )
         provisioning.action_start()
         self.message_post(
-            body=Markup(_("Provisioning order %(order)s started (%(template)s)."))
+            body=Markup(self.env._("Provisioning order %(order)s started (%(template)s)."))
             % {
                 "order": provisioning._get_html_link(),
                 "template": template.name,

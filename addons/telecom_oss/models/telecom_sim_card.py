@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -88,14 +88,14 @@ class TelecomSimCard(models.Model):
             # delivery files) give the 19 digits without it
             if not ICCID_RE.match(sim.iccid or ""):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "'%(iccid)s' is not a valid ICCID (89 and 18 to 22 digits in all).",
                         iccid=sim.iccid,
                     )
                 )
             if not IMSI_RE.match(sim.imsi or ""):
                 raise ValidationError(
-                    _("'%(imsi)s' is not a valid IMSI (14 or 15 digits).", imsi=sim.imsi)
+                    self.env._("'%(imsi)s' is not a valid IMSI (14 or 15 digits).", imsi=sim.imsi)
                 )
 
     @api.constrains("pin1", "puk1", "pin2", "puk2")
@@ -109,7 +109,7 @@ class TelecomSimCard(models.Model):
             ):
                 if value and not pattern.match(value):
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "%(sim)s: %(label)s has the wrong format.",
                             sim=sim.iccid,
                             label=label,
@@ -141,7 +141,9 @@ class TelecomSimCard(models.Model):
         )
         row = self.env.cr.fetchone()
         if not row:
-            raise UserError(_("No SIM card in stock for %(company)s.", company=company.name))
+            raise UserError(
+                self.env._("No SIM card in stock for %(company)s.", company=company.name)
+            )
         sim = self.browse(row[0])
         sim._telecom_reserve(partner=partner, order=order, holder=holder)
         return sim

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What a subscription holds in the network, and which subscriptions a failure hits."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.osv import expression
 
 from .telecom_alarm import TICKET_SEVERITIES
@@ -193,7 +193,7 @@ class TelecomSubscription(models.Model):
         for sub in self:
             for records in sub._telecom_resources().values():
                 records.filtered(lambda r: r.state == "assigned")._telecom_release(
-                    note=_("Terminated")
+                    note=self.env._("Terminated")
                 )
             if sub.telecom_access_port_id:
                 sub.telecom_access_port_id._telecom_give_back()
@@ -237,5 +237,5 @@ class TelecomSubscription(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("telecom_oss.telecom_alarm_action")
         action["domain"] = [("id", "in", self._telecom_network_alarms().ids)]
         action["context"] = {}
-        action["name"] = _("Alarms affecting %(sub)s", sub=self.name)
+        action["name"] = self.env._("Alarms affecting %(sub)s", sub=self.name)
         return action
