@@ -31,5 +31,10 @@
         "views/telecom_subscription_views.xml",
         "views/telecom_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "telecom_oss/static/tests/tours/*.js",
+        ],
+    },
     "external_dependencies": {"python": ["jinja2", "requests"]},
 }

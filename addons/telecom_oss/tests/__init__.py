@@ -10,3 +10,4 @@ from . import test_rpc
 from . import test_security
 from . import test_demo
 from . import test_fulfilment
+from . import test_tours
