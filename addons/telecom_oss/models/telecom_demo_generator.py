@@ -193,7 +193,8 @@ class TelecomDemoGenerator(models.AbstractModel):
                 vendor="nokia",
                 model="ISAM FX",
             )
-            ports(olt, ["uplink"] + [f"1/1/{i}" for i in range(1, 17)], "gpon", 2500)
+            ports(olt, ["uplink"], "sfp", 10000)
+            ports(olt, [f"1/1/{i}" for i in range(1, 17)], "gpon", 2500)
             link(agg, "te0/0/1", olt, "uplink")
         for index in range(radio_sites):
             code, city, zip_code, lat, lon = DEMO_CITIES[index % len(DEMO_CITIES)]
