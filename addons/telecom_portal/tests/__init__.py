@@ -1,1 +1,5 @@
 from . import test_portal_access
+from . import test_portal_services
+from . import test_portal_account
+from . import test_portal_agents
+from . import test_portal_tours
