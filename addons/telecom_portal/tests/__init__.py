@@ -3,3 +3,4 @@ from . import test_portal_services
 from . import test_portal_account
 from . import test_portal_agents
 from . import test_portal_tours
+from . import test_demo
