@@ -441,6 +441,7 @@ class TelecomPortal(CustomerPortal):
             "telecom_portal.portal_change_plan_preview",
             sub_sudo,
             plan=plan,
+            old_plan=request.env["product.product"].sudo().browse(preview["old_plan_id"]),
             preview=preview,
             when=kw.get("when"),
             policy_label=policies.get(preview["proration_policy"], preview["proration_policy"]),
