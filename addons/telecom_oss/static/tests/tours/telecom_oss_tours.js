@@ -12,7 +12,8 @@ registry.category("web_tour.tours").add("telecom_oss_alarm_tour", {
         },
         {
             content: "Acknowledge it",
-            trigger: "button[name=action_acknowledge]",
+            // the list has the same button on each row: wait for the form
+            trigger: ".o_form_view .o_form_statusbar button[name=action_acknowledge]",
             run: "click",
         },
         {
