@@ -1028,10 +1028,17 @@ class TelecomPortal(CustomerPortal):
         if iccid:
             lines[0]["sim_iccid"] = iccid
         addons = self._telecom_agent_catalogue(customer_sudo)["addons"]
+        technology = request.env["telecom.subscription"]._telecom_plan_of(plan).telecom_technology
         for addon_id in request.httprequest.form.getlist("addon_ids"):
             addon = addons.filtered(lambda p, a=addon_id: p.id == self._telecom_int(a))
             if not addon:
                 raise UserError(request.env._("Choose add-ons from the list."))
+            if addon.telecom_technology and addon.telecom_technology != technology:
+                raise UserError(
+                    request.env._(
+                        "%(addon)s does not go with %(plan)s.", addon=addon.name, plan=plan.name
+                    )
+                )
             lines.append({"product": addon.id})
         accounts = customer_sudo.telecom_billing_account_ids.filtered(lambda a: a.state != "closed")
         account = accounts.filtered(lambda a: a.id == self._telecom_int(form.get("account_id")))

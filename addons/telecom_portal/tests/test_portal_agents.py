@@ -164,6 +164,7 @@ class TestPortalAgents(TelecomPortalFixtures, HttpCase):
         self._redirected_home(self.url_open(f"/my/agent/customers/{eve.id}", allow_redirects=False))
 
     def test_place_order_for_a_customer(self):
+        fibre_tv = self._product("Fibre TV", "T-ADD-FTV", "addon", 8.0, telecom_technology="ftth")
         self.authenticate("tp_agent", "tp_agent")
         url = f"/my/agent/customers/{self.agent_customer.id}/order"
         res = self.url_open(url)
@@ -174,6 +175,7 @@ class TestPortalAgents(TelecomPortalFixtures, HttpCase):
             {"plan_id": self.addon_data.id},
             {"plan_id": self.plan_m.id, "phone_number": "0470"},
             {"plan_id": self.plan_m.id, "phone_number": "+32470000001"},  # in use
+            {"plan_id": self.plan_m.id, "addon_ids": fibre_tv.id},  # not for a mobile line
         ):
             res = self._post(url, data, allow_redirects=True)
             self.assertIn("o_telecom_error", res.text, data)
