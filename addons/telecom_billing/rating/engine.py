@@ -1,0 +1,334 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The rating engine: prices usage records in batches, in memory.
+
+For each accepted record (subscriber resolved, fields validated), :meth:`RatingEngine.rate`:
+
+1. takes the subscriber's local time (its time zone) and local day;
+2. finds the billing period (``period_start``), the tariff of the plan in force
+   that day and the tariff version valid that day (else rejected ``no_tariff``);
+3. finds the zone: by the visited network (``location``) for roaming usage types
+   when given, by the longest prefix of the called number, or the version's default
+   zone for records without a number (else rejected ``unknown_zone``);
+4. finds the band at the start and the price line for (usage type, zone, band)
+   (else rejected ``no_price``);
+5. marks the record ``unbillable`` when its quantity is 0 (``zero_quantity``), its
+   zone is not billable (``free_zone``, e.g. emergency numbers) or it is incoming
+   and the price line does not charge incoming usage (``incoming``);
+6. applies the increments (``rated_quantity``), consumes allowances (see
+   :mod:`.allowance`), and prices the overage: connection fee + the price of each
+   overage unit (tiers by position in the record, bands split per the version's
+   policy), raised to the minimum charge, rounded once (:mod:`.rounding`). A record
+   the allowances cover entirely costs 0: no connection fee, no minimum charge.
+
+The engine never does I/O: tariffs, subscribers and balances are given to it.
+"""
+
+from .allowance import consume
+from .rounding import CONTEXT, ZERO
+from .timebands import TimeZone
+
+ACCEPTED = "accepted"
+RATED = "rated"
+REJECTED = "rejected"
+DUPLICATE = "duplicate"
+UNBILLABLE = "unbillable"
+BILLED = "billed"
+
+
+class UsageType:
+    __slots__ = ("code", "unit", "base_code", "is_roaming", "id")
+
+    def __init__(self, code, unit, base_code=None, is_roaming=False, id=None):  # noqa: A002
+        if unit not in ("second", "unit", "byte"):
+            raise ValueError(f"usage type unit must be second, unit or byte, not {unit!r}")
+        self.code = code
+        self.unit = unit
+        self.base_code = base_code or code
+        self.is_roaming = bool(is_roaming)
+        self.id = id
+
+    def __repr__(self):
+        return f"UsageType({self.code!r}, {self.unit!r})"
+
+
+class Subscriber:
+    """What rating needs of a subscription."""
+
+    __slots__ = (
+        "id",
+        "billing_account_id",
+        "tz",
+        "billing_day",
+        "period_months",
+        "terms",
+        "company_id",
+    )
+
+    def __init__(
+        self,
+        id,  # noqa: A002
+        billing_account_id,
+        terms,
+        tz="UTC",
+        billing_day=1,
+        period_months=1,
+        company_id=None,
+    ):
+        self.id = id
+        self.billing_account_id = billing_account_id
+        self.tz = tz if isinstance(tz, TimeZone) else TimeZone.get(tz)
+        self.billing_day = billing_day
+        self.period_months = period_months
+        # ((day_from or None, day_to or None, Tariff or None), ...): the plan lines
+        self.terms = tuple(terms)
+        self.company_id = company_id
+
+    def tariff_on(self, day):
+        for day_from, day_to, tariff in self.terms:
+            if (day_from is None or day >= day_from) and (day_to is None or day <= day_to):
+                return tariff
+        return None
+
+
+class UsageRecord:
+    """One usage event on its way through mediation and rating."""
+
+    __slots__ = (
+        # input
+        "line_no",
+        "record_id",
+        "subscriber_key",
+        "usage_type",
+        "start",
+        "quantity",
+        "direction",
+        "called_number",
+        "location",
+        "raw",
+        # resolution
+        "sub",
+        "db_id",
+        # results
+        "state",
+        "reason",
+        "zone",
+        "band",
+        "version",
+        "period_start",
+        "rated_quantity",
+        "allowance_quantity",
+        "allowance_detail",
+        "amount",
+    )
+
+    def __init__(
+        self,
+        record_id=None,
+        subscriber_key=None,
+        usage_type=None,
+        start=None,
+        quantity=0,
+        direction="out",
+        called_number=None,
+        location=None,
+        raw=None,
+        line_no=0,
+        sub=None,
+        state=ACCEPTED,
+        reason=None,
+    ):
+        self.line_no = line_no
+        self.record_id = record_id
+        self.subscriber_key = subscriber_key
+        self.usage_type = usage_type
+        self.start = start
+        self.quantity = quantity
+        self.direction = direction
+        self.called_number = called_number
+        self.location = location
+        self.raw = raw
+        self.sub = sub
+        self.db_id = None
+        self.state = state
+        self.reason = reason
+        self.zone = None
+        self.band = None
+        self.version = None
+        self.period_start = None
+        self.rated_quantity = 0
+        self.allowance_quantity = 0
+        self.allowance_detail = ()
+        self.amount = ZERO
+
+    def reject(self, reason):
+        self.state = REJECTED
+        self.reason = reason
+        return self
+
+    def __repr__(self):
+        return (
+            f"UsageRecord({self.record_id!r} {self.usage_type} q={self.quantity} "
+            f"{self.state} {self.reason or ''} {self.amount})"
+        )
+
+
+def chronological(record):
+    return (record.start, record.line_no)
+
+
+class RatingEngine:
+    """Rate records against tariffs and balances.
+
+    ``balances(sub, period_start)`` returns the ordered balances a subscriber draws
+    from in a period (see :class:`~.allowance.MemoryBalanceStore`).
+    """
+
+    def __init__(self, usage_types, balances, periods):
+        self.usage_types = usage_types  # {code: UsageType}
+        self.balance_source = balances
+        self.periods = periods  # PeriodCache
+
+    # -- batches ---------------------------------------------------------------
+    def rate_batch(self, records):
+        """Rate the accepted records of a batch in chronological order."""
+        rate = self.rate
+        for record in sorted(
+            (r for r in records if r.state == ACCEPTED and r.sub is not None), key=chronological
+        ):
+            rate(record)
+        return records
+
+    # -- one record -------------------------------------------------------------
+    def rate(self, rec, trace=None, dry_run=False):
+        """Rate one record in place; ``trace`` (a list) collects an explanation."""
+        sub = rec.sub
+        utype = self.usage_types[rec.usage_type]
+        offset = sub.tz.offset(rec.start)
+        local = rec.start + offset
+        day = local // 86400
+        rec.period_start = self.periods.start(day, sub.billing_day, sub.period_months)
+        tariff = sub.tariff_on(day)
+        version = tariff.version_on(day) if tariff is not None else None
+        if trace is not None:
+            trace.append(("local_time", local, sub.tz.name, offset))
+            trace.append(("period_start", rec.period_start))
+            trace.append(("tariff", tariff.code if tariff else None, version))
+        if version is None:
+            return rec.reject("no_tariff")
+        rec.version = version
+
+        # zone
+        zone = None
+        if utype.is_roaming and rec.location:
+            zone = version.roaming.lookup(rec.location)
+        elif rec.called_number:
+            zone = version.destinations.lookup(rec.called_number)
+        else:
+            zone = version.default_zone
+        incoming = rec.direction == "in"
+        if zone is None:
+            if trace is not None:
+                trace.append(("zone", None))
+            if incoming:
+                return self._unbillable(rec, "incoming")
+            return rec.reject("unknown_zone")
+        rec.zone = zone
+        band = version.schedule.band_at(local)
+        rec.band = band
+        line = version.price_line(utype.code, zone.id, band)
+        if trace is not None:
+            trace.append(("zone", zone))
+            trace.append(("band", band))
+            trace.append(("price_line", line))
+        if incoming and (line is None or not line.charge_incoming):
+            return self._unbillable(rec, "incoming")
+        if line is None:
+            return rec.reject("no_price")
+
+        quantity = rec.quantity
+        if quantity <= 0:
+            return self._unbillable(rec, "zero_quantity")
+        if not zone.billable:
+            return self._unbillable(rec, "free_zone")
+
+        rated = line.rated_quantity(quantity)
+        rec.rated_quantity = rated
+        covered, detail = consume(
+            self.balance_source(sub, rec.period_start),
+            utype.code,
+            utype.base_code,
+            zone.zone_class,
+            rated,
+            apply=not dry_run,
+        )
+        rec.allowance_quantity = covered
+        rec.allowance_detail = detail
+        if trace is not None:
+            trace.append(("increments", quantity, line.first, line.next, rated))
+            trace.append(("allowance", covered, [(b, u) for b, u in detail]))
+        if covered >= rated:
+            rec.amount = version.rounding.apply(ZERO)
+        else:
+            parts = None
+            if (
+                version.band_policy == "split"
+                and utype.unit == "second"
+                and len(version.schedule.bands) > 1
+            ):
+                parts = version.schedule.parts(local, rated)
+                if len(parts) == 1:
+                    parts = None
+            if parts is None:
+                usage = CONTEXT.divide(line.units_price(covered, rated), line.unit)
+                if trace is not None:
+                    trace.append(("charge", band, covered, rated, line.units_price(covered, rated)))
+            else:
+                usage = self._split_price(version, utype.code, zone, line, parts, covered, rated,
+                                          trace)
+                rec.band = "/".join(part_band for part_band, _s in parts)
+            charge = line.connection_fee + usage
+            if charge < line.minimum:
+                charge = line.minimum
+            rec.amount = version.rounding.apply(charge)
+            if trace is not None:
+                trace.append(("connection_fee", line.connection_fee))
+                trace.append(("minimum", line.minimum))
+                trace.append(("exact", charge))
+                trace.append(("rounded", rec.amount, version.rounding))
+        rec.state = RATED
+        rec.reason = None
+        return rec
+
+    @staticmethod
+    def _split_price(version, usage_type, zone, start_line, parts, covered, rated, trace):
+        total = ZERO
+        position = 0
+        last = len(parts) - 1
+        for index, (band, seconds) in enumerate(parts):
+            lo = position
+            hi = rated if index == last else position + seconds
+            position = hi
+            a = lo if lo > covered else covered
+            if hi <= a:
+                continue
+            line = version.price_line(usage_type, zone.id, band) or start_line
+            total += CONTEXT.divide(line.units_price(a, hi), line.unit)
+            if trace is not None:
+                trace.append(("charge", band, a, hi, line.units_price(a, hi)))
+        return total
+
+    @staticmethod
+    def _unbillable(rec, reason):
+        rec.state = UNBILLABLE
+        rec.reason = reason
+        rec.rated_quantity = 0
+        rec.allowance_quantity = 0
+        rec.amount = rec.version.rounding.apply(ZERO) if rec.version else ZERO
+        return rec
+
+    def explain(self, rec):
+        """Rate ``rec`` without consuming allowances; return ``(rec, steps)``."""
+        steps = []
+        self.rate(rec, trace=steps, dry_run=True)
+        return rec, steps
