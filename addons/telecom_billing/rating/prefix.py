@@ -18,8 +18,10 @@ def prefix_digits(prefix):
         text = text[1:]
     elif text.startswith("00"):
         text = text[2:]
-    if not text or not text.isdigit() or not text.isascii():
-        raise ValueError(f"a prefix is digits after an optional '+', not {prefix!r}")
+    if not text or not text.isdigit() or not text.isascii() or text[0] == "0":
+        raise ValueError(
+            f"a prefix is a country code and more digits after an optional '+', not {prefix!r}"
+        )
     return text
 
 
