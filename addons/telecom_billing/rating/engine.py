@@ -199,9 +199,21 @@ class RatingEngine:
             rate(record)
         return records
 
+    def locate(self, rec):
+        """Set and return the record's billing period (before balances are loaded)."""
+        sub = rec.sub
+        local = rec.start + sub.tz.offset(rec.start)
+        rec.period_start = self.periods.start(local // 86400, sub.billing_day, sub.period_months)
+        return rec.period_start
+
     # -- one record -------------------------------------------------------------
-    def rate(self, rec, trace=None, dry_run=False):
-        """Rate one record in place; ``trace`` (a list) collects an explanation."""
+    def rate(self, rec, trace=None, dry_run=False, covered=None):
+        """Rate one record in place.
+
+        ``trace`` (a list) collects an explanation; ``dry_run`` leaves the balances
+        untouched; ``covered`` forces the allowance units (to explain a stored
+        record as it was rated).
+        """
         sub = rec.sub
         utype = self.usage_types[rec.usage_type]
         offset = sub.tz.offset(rec.start)
@@ -254,14 +266,17 @@ class RatingEngine:
 
         rated = line.rated_quantity(quantity)
         rec.rated_quantity = rated
-        covered, detail = consume(
-            self.balance_source(sub, rec.period_start),
-            utype.code,
-            utype.base_code,
-            zone.zone_class,
-            rated,
-            apply=not dry_run,
-        )
+        if covered is None:
+            covered, detail = consume(
+                self.balance_source(sub, rec.period_start),
+                utype.code,
+                utype.base_code,
+                zone.zone_class,
+                rated,
+                apply=not dry_run,
+            )
+        else:
+            covered, detail = min(covered, rated), ()
         rec.allowance_quantity = covered
         rec.allowance_detail = detail
         if trace is not None:

@@ -303,10 +303,7 @@ class Reader:
         raise FileError("the file is empty: no header line")
 
     def _split(self, text):
-        delimiter = self.options.delimiter
-        if '"' not in text:
-            return text.split(delimiter)
-        return next(csv.reader([text], delimiter=delimiter))
+        return split_line(text, self.options.delimiter)
 
     def __iter__(self):
         """Yield ``(line_no, raw_text, values or None, reason or None)``."""
@@ -339,6 +336,35 @@ class Reader:
 
     def close(self):
         self.stream.close()
+
+
+def split_line(text, delimiter):
+    """The fields of one CSV line (``csv.Error`` when its quoting is broken)."""
+    if '"' not in text:
+        return text.split(delimiter)
+    return next(csv.reader([text], delimiter=delimiter, strict=True))
+
+
+def parse_line(text, width, delimiter):
+    """``(values, reason)`` of one decoded line, as :class:`Reader` would give them."""
+    text = (text or "").rstrip("\r\n")
+    if not text.strip():
+        return None, "missing_field"
+    if "\x00" in text:
+        return None, "bad_encoding"
+    try:
+        values = split_line(text, delimiter)
+    except csv.Error:
+        return None, "malformed_line"
+    if len(values) != width:
+        return None, "malformed_line"
+    return values, None
+
+
+def header_index(header, options):
+    """``(width, index)`` of a header line for a source's options."""
+    names = [n.strip() for n in split_line(header, options.delimiter)]
+    return len(names), index_of_columns(names, options.mapping)
 
 
 def index_of_columns(names, mapping):

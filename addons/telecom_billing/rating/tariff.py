@@ -30,8 +30,6 @@ seconds, 1,048,576 = per MB for bytes, 1 = per message), with:
 * ``charge_incoming``: incoming records are unbillable unless this is set.
 """
 
-from decimal import Decimal
-
 from .prefix import PrefixTable
 from .rounding import ZERO, Rounding, to_decimal
 from .timebands import BAND_POLICIES, BandSchedule, day_number
@@ -213,10 +211,11 @@ class TariffVersion:
 class Tariff:
     """A tariff code and its versions (non-overlapping date ranges)."""
 
-    __slots__ = ("code", "versions", "_last")
+    __slots__ = ("code", "versions", "tz", "_last")
 
-    def __init__(self, code, versions=()):
+    def __init__(self, code, versions=(), tz=None):
         self.code = code
+        self.tz = tz  # time zone of subscribers who have none
         self.versions = sorted(versions, key=lambda v: v._day_from or -(10**9))
         for a, b in zip(self.versions, self.versions[1:], strict=False):
             if a._day_to is None or b._day_from is None or a._day_to >= b._day_from:
@@ -234,7 +233,3 @@ class Tariff:
                 return version
         return None
 
-
-def price_units(quantity_units, price, unit):
-    """Helper for explanations: exact price of ``quantity_units`` at ``price`` per ``unit``."""
-    return to_decimal(price) * quantity_units / Decimal(unit)

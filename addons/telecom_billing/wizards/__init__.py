@@ -1,0 +1,3 @@
+from . import telecom_usage_import_wizard
+from . import telecom_prefix_import_wizard
+from . import telecom_tariff_version_wizard
