@@ -164,6 +164,8 @@ class RatingSession:
     """Bulk loaders and writers around one :class:`~..rating.engine.RatingEngine`."""
 
     def __init__(self, env, company, persist=True):
+        # everything below reads tables directly: pending ORM writes go first
+        env.flush_all()
         self.env = env
         self.cr = env.cr
         self.company = company
@@ -547,7 +549,9 @@ class RatingSession:
         state = rec.state
         keep_raw = state == "rejected" or state == "duplicate"
         priced = state == "rated" or state == "unbillable"
-        version = rec.version if priced else None
+        # rating rejects (no zone, no price) keep their version and period, so a
+        # re-rating by tariff or period finds them after the fix
+        version = rec.version if priced or state == "rejected" else None
         zone = rec.zone if priced else None
         detail = rec.allowance_detail
         return "\t".join(
@@ -568,13 +572,14 @@ class RatingSession:
                 str(rec.rated_quantity),
                 str(rec.allowance_quantity),
                 ",".join(f"{b.id}:{u}" for b, u in detail) if detail else NULL,
-                str(rec.amount),
+                str(rec.amount) if priced else "0",
                 str(version.currency) if version is not None else NULL,
                 str(version.id) if version is not None else NULL,
                 state,
                 rec.reason or NULL,
                 copy_text(rec.raw) if keep_raw else NULL,
-                rec.period_start.isoformat() if priced and rec.period_start else NULL,
+                rec.period_start.isoformat() if version is not None and rec.period_start
+                else NULL,
                 "0\n",
             )
         )
@@ -596,13 +601,17 @@ class RatingSession:
             return
         cr = self.cr
         columns = self.UPDATE_COLUMNS
-        cr.execute(
-            SQL(
-                "CREATE TEMP TABLE IF NOT EXISTS telecom_usage_update"
-                " (LIKE telecom_usage_record INCLUDING DEFAULTS) ON COMMIT DROP"
+        cr.execute(SQL("SELECT to_regclass('pg_temp.telecom_usage_update')"))
+        if cr.fetchone()[0] is None:
+            cr.execute(
+                SQL(
+                    "CREATE TEMP TABLE telecom_usage_update ON COMMIT DROP AS"
+                    " SELECT %s FROM telecom_usage_record WITH NO DATA",
+                    SQL(", ").join(SQL.identifier(c) for c in columns),
+                )
             )
-        )
-        cr.execute(SQL("TRUNCATE telecom_usage_update"))
+        else:
+            cr.execute(SQL("TRUNCATE telecom_usage_update"))
 
         def lines():
             for rec in records:

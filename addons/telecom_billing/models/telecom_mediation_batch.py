@@ -34,6 +34,7 @@ from odoo.tools import SQL
 
 from ..rating import mediation
 from ..rating.engine import chronological
+from ..rating.rounding import ZERO
 from .rating_session import RatingSession, group_by_period
 
 _logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def reset_rating(rec):
     rec.zone = rec.band = rec.version = None
     rec.rated_quantity = rec.allowance_quantity = 0
     rec.allowance_detail = ()
+    rec.amount = ZERO
 
 
 class TelecomMediationBatch(models.Model):
@@ -224,7 +226,7 @@ class TelecomMediationBatch(models.Model):
     def _open_data(self):
         self.ensure_one()
         if self.attachment_id:
-            return self.attachment_id.raw
+            return self.attachment_id.raw or b""
         path = self.sudo().file_path
         if path:
             return path

@@ -142,19 +142,44 @@ class TelecomTariffPrice(models.Model):
                 )
             if line.zone_id and line.zone_id.version_id != line.version_id:
                 raise ValidationError(_("A price's zone must belong to the same version."))
-            twins = line.version_id.price_ids.filtered(
-                lambda p, line=line: p != line
-                and (p.usage_type_id, p.zone_id, p.band)
-                == (line.usage_type_id, line.zone_id, line.band)
-            )
-            if twins:
+
+    def _check_unique_key(self, vals_list):
+        """One price per (type, zone, band) per version, said clearly before the index does."""
+        for vals in vals_list:
+            key = [
+                ("version_id", "=", vals.get("version_id")),
+                ("usage_type_id", "=", vals.get("usage_type_id")),
+                ("zone_id", "=", vals.get("zone_id") or False),
+                ("band", "=", vals.get("band") or False),
+            ]
+            twin = self.search(key + [("id", "not in", self.ids)], limit=1)
+            if twin:
                 raise ValidationError(
                     _(
                         "Version %(version)s already prices %(line)s.",
-                        version=line.version_id.name,
-                        line=line.display_name,
+                        version=twin.version_id.name,
+                        line=twin.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_unique_key(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        keys = {"version_id", "usage_type_id", "zone_id", "band"}
+        if keys & set(vals):
+            for line in self:
+                merged = {
+                    "version_id": line.version_id.id,
+                    "usage_type_id": line.usage_type_id.id,
+                    "zone_id": line.zone_id.id,
+                    "band": line.band,
+                }
+                merged.update({k: vals[k] for k in keys if k in vals})
+                line._check_unique_key([merged])
+        return super().write(vals)
 
 
 class TelecomTariffTier(models.Model):

@@ -1,2 +1,4 @@
 from . import test_billing_menu
 from . import test_rating_golden_db
+from . import test_mediation
+from . import test_tariff_rerating
