@@ -23,4 +23,9 @@
         "views/telecom_allowance_balance_views.xml",
         "views/telecom_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "telecom_billing/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -8,6 +8,15 @@ from ..rating import mediation
 MAX_RPC_RECORDS = 100_000
 
 
+def plain(value):
+    """XML-RPC has no None: missing values are False (as in the rest of telecom.api)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return False if value is None else value
+
+
 class TelecomApi(models.AbstractModel):
     _inherit = "telecom.api"
 
@@ -67,7 +76,7 @@ class TelecomApi(models.AbstractModel):
             origin="rpc",
             rpc_ref=batch_ref or None,
         )
-        return batch._report()
+        return plain(batch._report())
 
     @api.model
     def rate_preview(self, subscription, usage_type, start_time, quantity, called_number=None,
@@ -88,7 +97,10 @@ class TelecomApi(models.AbstractModel):
         if not sub:
             raise ValidationError(_("Unknown subscription %(sub)s.", sub=subscription))
         sub.check_access("read")
-        return Sub._telecom_rate_preview(
-            sub, str(usage_type or ""), start_time, quantity,
-            called_number=called_number, direction=direction or "out", location=location,
-        )  # fmt: skip
+        return plain(
+            Sub._telecom_rate_preview(
+                sub, str(usage_type or ""), start_time, quantity,
+                called_number=called_number or None, direction=direction or "out",
+                location=location or None,
+            )  # fmt: skip
+        )

@@ -182,12 +182,12 @@ class TelecomMediationBatch(models.Model):
         else:
             domain += [("file_sha256", "=", sha), ("origin", "=", origin)]
         batch = self.search(domain, limit=1)
-        if batch and batch.state == "done":
-            return batch
         if batch and rpc_ref and batch.file_sha256 != sha:
             raise ValidationError(
                 _("RPC batch reference %(ref)s was already used for other records.", ref=rpc_ref)
             )
+        if batch and batch.state == "done":
+            return batch
         if not batch:
             attachment = self.env["ir.attachment"].create(
                 {"name": file_name or "usage.csv", "raw": data, "res_model": self._name}

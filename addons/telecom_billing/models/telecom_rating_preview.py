@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..rating import UsageRecord, mediation
@@ -14,8 +14,9 @@ from ..rating.timebands import TimeZone
 from .rating_session import RatingSession, to_epoch
 
 
-def parse_moment(value):
+def parse_moment(env, value):
     """A naive UTC datetime from an ISO-8601 string or a datetime (RPC-friendly)."""
+    _ = env._
     if isinstance(value, datetime):
         moment = value
     else:
@@ -126,7 +127,7 @@ class TelecomRatingPreview(models.TransientModel):
     @api.model
     def create_from_usage(self, usage):
         if not usage.subscription_id or not usage.usage_type_id:
-            raise UserError(_("This record has no subscription or usage type to explain."))
+            raise UserError(self.env._("This record has no subscription or usage type to explain."))
         preview = self.create(
             {
                 "subscription_id": usage.subscription_id.id,
@@ -184,6 +185,7 @@ def rate_preview(env, subscription, usage_type, start_time, quantity, called_num
 
     Allowances are read (current balances) but never consumed; nothing is written.
     """
+    _ = env._
     subscription.ensure_one()
     session = RatingSession(env, subscription.company_id, persist=False)
     utype = session.usage_types.get(usage_type)
@@ -209,7 +211,7 @@ def rate_preview(env, subscription, usage_type, start_time, quantity, called_num
         loc = mediation.normalize_location(str(location))
         if loc is None:
             raise ValidationError(_("%(loc)s is not a country code.", loc=location))
-    moment = parse_moment(start_time)
+    moment = parse_moment(env, start_time)
     sub = session.subscriber(subscription)
     rec = UsageRecord(
         record_id="preview",
