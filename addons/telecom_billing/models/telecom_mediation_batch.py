@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 import zlib
+from collections import Counter
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -35,7 +36,12 @@ from odoo.tools import SQL
 from ..rating import mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
-from .rating_session import RatingSession, group_by_period
+from .rating_session import (
+    GENERATION_SEQUENCE,
+    RATING_LOCK,
+    RatingSession,
+    group_by_period,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -45,7 +51,8 @@ ORIGINS = [
     ("folder", "Watched folder"),
 ]
 COUNTED_STATES = ("rated", "rejected", "duplicate", "unbillable")
-RATING_LOCK = 74_237_001  # pg_advisory_xact_lock key + company id: one rater per company
+#: seconds spent per phase of the imports of this process (read by bench/bench_rating.py)
+PHASES = Counter()
 
 
 def reset_rating(rec):
@@ -154,6 +161,11 @@ class TelecomMediationBatch(models.Model):
                 + items
                 + Markup("</tbody></table>")
             )
+
+    def init(self):
+        self.env.cr.execute(
+            SQL("CREATE SEQUENCE IF NOT EXISTS %s", SQL.identifier(GENERATION_SEQUENCE))
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -315,14 +327,20 @@ class TelecomMediationBatch(models.Model):
             size = self._chunk_size()
             skip = self.progress_line
             index = reader.index
+            record = validator.record
             chunk = []
+            clock = time.perf_counter
+            started = clock()
             for line_no, raw, values, reason in reader:
                 if line_no <= skip:
                     continue
-                chunk.append(validator.record(line_no, raw, values, index, reason))
+                chunk.append(record(line_no, raw, values, index, reason))
                 if len(chunk) >= size:
+                    PHASES["read_validate"] += clock() - started
                     self._commit_chunk(session, chunk)
                     chunk = []
+                    started = clock()
+            PHASES["read_validate"] += clock() - started
             if chunk:
                 self._commit_chunk(session, chunk)
         finally:
@@ -337,7 +355,9 @@ class TelecomMediationBatch(models.Model):
         else:
             try:
                 self._store_chunk(session, records)
+                started = time.perf_counter()
                 cr.commit()  # guarded batch job: the chunk and its progress, atomically
+                PHASES["commit"] += time.perf_counter() - started
             except Exception:
                 cr.rollback()
                 raise
@@ -345,7 +365,9 @@ class TelecomMediationBatch(models.Model):
     def _store_chunk(self, session, records):
         cr = self.env.cr
         cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.company_id.id))
+        session.sync()
         self._rate_and_store(session, records)
+        session.bump()
         counts = dict.fromkeys(COUNTED_STATES, 0)
         amount = 0
         for rec in records:
@@ -375,6 +397,8 @@ class TelecomMediationBatch(models.Model):
     def _rate_and_store(self, session, records):
         """Resolve, de-duplicate, rate and COPY one chunk; update the balances."""
         cr = self.env.cr
+        clock = time.perf_counter
+        started = clock()
         session.resolve(records)
         seen = set()
         for rec in records:
@@ -388,8 +412,12 @@ class TelecomMediationBatch(models.Model):
         for rec in accepted:
             engine.locate(rec)
         store = session.store
+        mark = clock()
+        PHASES["resolve_dedup"] += mark - started
         store.prepare(group_by_period(accepted))
         snapshot = store.snapshot()
+        started = clock()
+        PHASES["balances_load"] += started - mark
         accepted.sort(key=chronological)
         others = [rec for rec in records if rec.state != "accepted"]
         prefix = session.copy_prefix(self.source_id.id, self.id)
@@ -418,7 +446,10 @@ class TelecomMediationBatch(models.Model):
             accepted[:] = [rec for rec in accepted if rec.state == "accepted"]
             with cr.savepoint(flush=False):
                 session.copy_records(lines())
+        mark = clock()
+        PHASES["rate_copy"] += mark - started
         store.flush()
+        PHASES["balances_flush"] += clock() - mark
 
     def _known_record_ids(self, record_ids):
         cr = self.env.cr
@@ -474,6 +505,7 @@ class TelecomMediationBatch(models.Model):
         session.engine.rate_batch(accepted)
         session.update_records(records)
         session.store.flush()
+        session.bump()
         counts = dict.fromkeys(COUNTED_STATES, 0)
         amount = 0
         for rec in records:

@@ -19,7 +19,7 @@ from odoo.tools import SQL
 from ..rating import UsageRecord
 from ..rating.engine import chronological
 from .fields_bigint import BigInteger
-from .rating_session import RatingSession, group_by_period, to_epoch
+from .rating_session import RATING_LOCK, RatingSession, group_by_period, to_epoch
 
 CHUNK = 20_000
 RATING_REJECTS = ("no_tariff", "unknown_zone", "no_price")
@@ -106,7 +106,7 @@ class TelecomRerating(models.Model):
         self.env["telecom.usage.record"].flush_model()
         self.env["telecom.allowance.balance"].flush_model()
         cr = self.env.cr
-        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", 74_237_001, self.company_id.id))
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.company_id.id))
         # invoiced records: never changed here, handed to the adjustment hook
         cr.execute(SQL("SELECT u.id FROM telecom_usage_record u WHERE %s",
                        self._selection_sql(billed=True)))  # fmt: skip
@@ -153,6 +153,7 @@ class TelecomRerating(models.Model):
         )
         # 3. rate again, chronologically, chunk by chunk
         session = RatingSession(self.env, self.company_id)
+        session.sync()
         last = (None, 0)
         while True:
             rows = self._fetch_chunk(last)
@@ -160,6 +161,7 @@ class TelecomRerating(models.Model):
                 break
             last = (rows[-1][3], rows[-1][0])
             self._rerate_chunk(session, rows)
+        session.bump()
         # 4. the new results on the audit lines, and the totals
         cr.execute(
             SQL(

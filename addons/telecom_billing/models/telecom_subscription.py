@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .rating_session import RatingSession
+from .rating_session import RATING_LOCK, RatingSession
 from .telecom_rating_preview import rate_preview
 
 
@@ -83,8 +83,13 @@ class TelecomSubscription(models.Model):
                         ),
                     )
                 )
+            self.env.cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", (RATING_LOCK, company.id)
+            )
+            session.sync()
             session.store.prepare(pairs)
             session.store.flush()
+            session.bump()
         self.env["telecom.allowance.balance"].invalidate_model()
 
     @api.model

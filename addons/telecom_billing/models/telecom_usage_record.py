@@ -120,15 +120,15 @@ class TelecomUsageRecord(models.Model):
     rerated_count = fields.Integer(string="Re-ratings", readonly=True, aggregator=None)
 
     # -- schema ---------------------------------------------------------------
-    def _auto_init(self):
-        res = super()._auto_init()
-        # hot path: no foreign key on this table (see the module docstring): forget
-        # the ones the many2one fields just asked the registry to create
+    def _telecom_forget_foreign_keys(self):
+        # hot path: no foreign key on this table (see the module docstring). The
+        # many2one fields ask the registry for them in its post-init queue; this runs
+        # after them (queued later, by init()) and before the registry creates them.
         for key in [k for k in self.pool._foreign_keys if k[0] == self._table]:
             del self.pool._foreign_keys[key]
-        return res
 
     def init(self):
+        self.pool.post_init(self._telecom_forget_foreign_keys)
         cr = self.env.cr
         cr.execute(
             SQL(

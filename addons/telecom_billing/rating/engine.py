@@ -24,6 +24,8 @@ For each accepted record (subscriber resolved, fields validated), :meth:`RatingE
 The engine never does I/O: tariffs, subscribers and balances are given to it.
 """
 
+from operator import attrgetter
+
 from .allowance import consume
 from .rounding import CONTEXT, ZERO
 from .timebands import TimeZone
@@ -106,8 +108,10 @@ class UsageRecord:
         "called_number",
         "location",
         "raw",
+        "start_text",
         # resolution
         "sub",
+        "local",
         "db_id",
         # results
         "state",
@@ -148,7 +152,9 @@ class UsageRecord:
         self.called_number = called_number
         self.location = location
         self.raw = raw
+        self.start_text = None
         self.sub = sub
+        self.local = None
         self.db_id = None
         self.state = state
         self.reason = reason
@@ -173,8 +179,8 @@ class UsageRecord:
         )
 
 
-def chronological(record):
-    return (record.start, record.line_no)
+#: sort key of a batch: start time, then input order
+chronological = attrgetter("start", "line_no")
 
 
 class RatingEngine:
@@ -188,6 +194,22 @@ class RatingEngine:
         self.usage_types = usage_types  # {code: UsageType}
         self.balance_source = balances
         self.periods = periods  # PeriodCache
+        self._days = {}  # (subscriber, local day) -> (period start, tariff, version)
+
+    def _day(self, sub, day):
+        """Billing period, tariff and tariff version of a subscriber's local day."""
+        key = (sub, day)
+        found = self._days.get(key)
+        if found is None:
+            if len(self._days) > 500_000:
+                self._days.clear()
+            tariff = sub.tariff_on(day)
+            found = self._days[key] = (
+                self.periods.start(day, sub.billing_day, sub.period_months),
+                tariff,
+                tariff.version_on(day) if tariff is not None else None,
+            )
+        return found
 
     # -- batches ---------------------------------------------------------------
     def rate_batch(self, records):
@@ -202,8 +224,8 @@ class RatingEngine:
     def locate(self, rec):
         """Set and return the record's billing period (before balances are loaded)."""
         sub = rec.sub
-        local = rec.start + sub.tz.offset(rec.start)
-        rec.period_start = self.periods.start(local // 86400, sub.billing_day, sub.period_months)
+        rec.local = local = rec.start + sub.tz.offset(rec.start)
+        rec.period_start = self._day(sub, local // 86400)[0]
         return rec.period_start
 
     # -- one record -------------------------------------------------------------
@@ -216,14 +238,12 @@ class RatingEngine:
         """
         sub = rec.sub
         utype = self.usage_types[rec.usage_type]
-        offset = sub.tz.offset(rec.start)
-        local = rec.start + offset
-        day = local // 86400
-        rec.period_start = self.periods.start(day, sub.billing_day, sub.period_months)
-        tariff = sub.tariff_on(day)
-        version = tariff.version_on(day) if tariff is not None else None
+        local = rec.local
+        if local is None:
+            rec.local = local = rec.start + sub.tz.offset(rec.start)
+        rec.period_start, tariff, version = self._day(sub, local // 86400)
         if trace is not None:
-            trace.append(("local_time", local, sub.tz.name, offset))
+            trace.append(("local_time", local, sub.tz.name, local - rec.start))
             trace.append(("period_start", rec.period_start))
             trace.append(("tariff", tariff.code if tariff else None, version))
         if version is None:
@@ -290,19 +310,27 @@ class RatingEngine:
                 version.band_policy == "split"
                 and utype.unit == "second"
                 and len(version.schedule.bands) > 1
+                and version.schedule.crosses(local, rated)
             ):
                 parts = version.schedule.parts(local, rated)
                 if len(parts) == 1:
                     parts = None
             if parts is None:
-                usage = CONTEXT.divide(line.units_price(covered, rated), line.unit)
+                # multiply first, divide by the price unit last: exact whenever the
+                # exact amount has a finite decimal expansion (see .rounding)
+                if line.flat:
+                    usage = CONTEXT.multiply(line.price, rated - covered)
+                else:
+                    usage = line.units_price(covered, rated)
                 if trace is not None:
-                    trace.append(("charge", band, covered, rated, line.units_price(covered, rated)))
+                    trace.append(("charge", band, covered, rated, usage))
+                if line.unit != 1:
+                    usage = CONTEXT.divide(usage, line.unit)
             else:
                 usage = self._split_price(version, utype.code, zone, line, parts, covered, rated,
                                           trace)
                 rec.band = "/".join(part_band for part_band, _s in parts)
-            charge = line.connection_fee + usage
+            charge = line.connection_fee + usage if line.has_fee else usage
             if charge < line.minimum:
                 charge = line.minimum
             rec.amount = version.rounding.apply(charge)

@@ -216,35 +216,37 @@ def normalize_location(text):
     return "+" + text
 
 
-_DAY_CACHE = {}
+_HOUR_CACHE = {}
 _UTC = timezone.utc
+
+
+def _parse_hour(prefix):
+    """Epoch seconds of ``YYYY-MM-DDTHH:`` (cached), or None."""
+    hh = prefix[11:13]
+    if prefix[10] != "T" or prefix[13] != ":" or not hh.isdigit() or hh >= "24":
+        return None
+    try:
+        day = day_number(date.fromisoformat(prefix[:10]))
+    except ValueError:
+        return None
+    if len(_HOUR_CACHE) > 100_000:
+        _HOUR_CACHE.clear()
+    value = _HOUR_CACHE[prefix] = day * 86400 + int(hh) * 3600
+    return value
 
 
 def parse_timestamp(text, naive_tz):
     """Epoch seconds (UTC) of an ISO-8601 string, or None."""
-    if len(text) == 20 and text[10] == "T" and text[19] == "Z":
-        # fast path: 2025-03-01T08:15:00Z
-        day = _DAY_CACHE.get(text[:10])
-        if day is None:
-            try:
-                day = day_number(date.fromisoformat(text[:10]))
-            except ValueError:
+    if len(text) == 20 and text[19] == "Z":
+        # fast path: 2025-03-01T08:15:00Z, the date and hour cached
+        hour = _HOUR_CACHE.get(text[:14])
+        if hour is None:
+            hour = _parse_hour(text[:14])
+            if hour is None:
                 return None
-            if len(_DAY_CACHE) > 20_000:
-                _DAY_CACHE.clear()
-            _DAY_CACHE[text[:10]] = day
-        hh, mm, ss = text[11:13], text[14:16], text[17:19]
-        if (
-            text[13] == ":"
-            and text[16] == ":"
-            and hh.isdigit()
-            and mm.isdigit()
-            and ss.isdigit()
-            and hh < "24"
-            and mm < "60"
-            and ss < "60"
-        ):
-            return day * 86400 + int(hh) * 3600 + int(mm) * 60 + int(ss)
+        mm, ss = text[14:16], text[17:19]
+        if text[16] == ":" and mm.isdigit() and ss.isdigit() and mm < "60" and ss < "60":
+            return hour + int(mm) * 60 + int(ss)
         return None
     try:
         moment = datetime.fromisoformat(text)
@@ -411,6 +413,9 @@ class Validator:
         if start is None:
             return rec.reject("bad_timestamp")
         rec.start = start
+        if start_text[19:] == "Z" and len(start_text) == 20:
+            # already a valid UTC timestamp for PostgreSQL: stored as given
+            rec.start_text = start_text
         utype = self.usage_types.get(type_code)
         if utype is None:
             utype = self.usage_types.get(type_code.lower())

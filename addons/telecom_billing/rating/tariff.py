@@ -62,6 +62,8 @@ class PriceLine:
         "minimum",
         "tiers",
         "charge_incoming",
+        "flat",
+        "has_fee",
         "_tier_ranges",
     )
 
@@ -99,6 +101,8 @@ class PriceLine:
                 raise ValueError("two tiers start at the same quantity")
             self.price = tiers[0][1]
         self.tiers = tiers
+        self.flat = len(tiers) <= 1
+        self.has_fee = bool(self.connection_fee)
         # (start, end, price) with end=None for the last tier
         self._tier_ranges = tuple(
             (start, tiers[i + 1][0] if i + 1 < len(tiers) else None, p)
@@ -148,6 +152,7 @@ class TariffVersion:
         "roaming",
         "default_zone",
         "prices",
+        "_resolved",
     )
 
     def __init__(
@@ -182,6 +187,7 @@ class TariffVersion:
         self.default_zone = default_zone
         # {(usage_type, zone_id or None, band or None): PriceLine}
         self.prices = dict(prices or {})
+        self._resolved = {}
 
     def valid_on(self, day):
         """Is the version valid on local day number ``day``?"""
@@ -191,9 +197,18 @@ class TariffVersion:
 
     def add_price(self, usage_type, zone_id, band, line):
         self.prices[(usage_type, zone_id, band)] = line
+        self._resolved = {}
 
     def price_line(self, usage_type, zone_id, band):
-        """The most specific price line, or None."""
+        """The most specific price line, or None (resolved once per combination)."""
+        key = (usage_type, zone_id, band)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            line = self._resolved[key] = self._price_line(usage_type, zone_id, band)
+            return line
+
+    def _price_line(self, usage_type, zone_id, band):
         prices = self.prices
         line = prices.get((usage_type, zone_id, band))
         if line is None:

@@ -165,6 +165,14 @@ class BandSchedule:
             return self.holiday_band
         return self._band[((day + 3) % 7) * MINUTES_PER_DAY + second // 60]
 
+    def crosses(self, local, duration):
+        """Could a call of ``duration`` s from ``local`` change band? (cheap, conservative)"""
+        day, second = divmod(local, 86400)
+        if day in self.holidays and self.holiday_band:
+            return duration > 86400 - second
+        minute = ((day + 3) % 7) * MINUTES_PER_DAY + second // 60
+        return duration > (self._run_end[minute] - minute) * 60 - second % 60
+
     def parts(self, local, duration):
         """``[(band, seconds), ...]`` of a call starting at ``local`` lasting ``duration`` s.
 

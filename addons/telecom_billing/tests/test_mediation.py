@@ -316,3 +316,31 @@ class TestMediation(RatingCommon):
         self.assertEqual(self.usage("i3").subscription_id, self.sub1)
         self.assertEqual(self.usage("i4").subscription_id, self.sub2)
         self.assertEqual(self.usage("i1").billing_account_id, self.account)
+
+
+@tagged("post_install", "-at_install")
+class TestUsageTableSchema(RatingCommon):
+    def test_no_foreign_keys_and_the_indexes(self):
+        """Foreign keys would be checked per inserted row: the usage table has none."""
+        cr = self.env.cr
+        cr.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = 'telecom_usage_record'::regclass"
+        )
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'telecom_usage_record'"
+        )
+        names = {row[0] for row in cr.fetchall()}
+        self.assertLessEqual(
+            {"telecom_usage_record_source_key", "telecom_usage_record_account_period",
+             "telecom_usage_record_sub_start", "telecom_usage_record_time_brin"},
+            names,
+        )  # fmt: skip
+        # the registry does not put them back on an upgrade
+        self.env.registry.init_models(cr, ["telecom.usage.record"], {"module": "telecom_billing"})
+        cr.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = 'telecom_usage_record'::regclass"
+        )
+        self.assertEqual(cr.fetchone()[0], 0)
