@@ -110,12 +110,8 @@ class CopyFormatter:
         period_text = self._periods.get(period)
         if period_text is None:
             period_text = self._periods[period] = period.isoformat()
-        record_id = rec.record_id
-        if "\\" in record_id or "\t" in record_id:
-            record_id = copy_text(record_id)
-        key = rec.subscriber_key
-        if "\\" in key or "\t" in key:
-            key = copy_text(key)
+        record_id = copy_text(rec.record_id)
+        key = copy_text(rec.subscriber_key)
         detail = rec.allowance_detail
         return (
             f"{prefix}{record_id}\t{rec.line_no}\t{key}\t{sub_text}\t"

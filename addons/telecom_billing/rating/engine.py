@@ -195,6 +195,9 @@ class RatingEngine:
         self.balance_source = balances
         self.periods = periods  # PeriodCache
         self._days = {}  # (subscriber, local day) -> (period start, tariff, version)
+        # (price line, first charged unit, rated units) -> amount: each line belongs to
+        # one tariff version, whose rounding is therefore fixed by the key
+        self._amounts = {}
 
     def _day(self, sub, day):
         """Billing period, tariff and tariff version of a subscriber's local day."""
@@ -316,29 +319,42 @@ class RatingEngine:
                 if len(parts) == 1:
                     parts = None
             if parts is None:
-                # multiply first, divide by the price unit last: exact whenever the
-                # exact amount has a finite decimal expansion (see .rounding)
-                if line.flat:
-                    usage = CONTEXT.multiply(line.price, rated - covered)
-                else:
-                    usage = line.units_price(covered, rated)
-                if trace is not None:
-                    trace.append(("charge", band, covered, rated, usage))
-                if line.unit != 1:
-                    usage = CONTEXT.divide(usage, line.unit)
+                # the same price line and units always give the same amount: most
+                # records (an SMS, a 2-minute call) are priced from this memo
+                key = (line, covered, rated)
+                amount = self._amounts.get(key) if trace is None else None
+                if amount is None:
+                    # multiply first, divide by the price unit last: exact whenever
+                    # the exact amount has a finite decimal expansion (see .rounding)
+                    if line.flat:
+                        usage = CONTEXT.multiply(line.price, rated - covered)
+                    else:
+                        usage = line.units_price(covered, rated)
+                    if trace is not None:
+                        trace.append(("charge", band, covered, rated, usage))
+                    if line.unit != 1:
+                        usage = CONTEXT.divide(usage, line.unit)
+                    charge = line.connection_fee + usage if line.has_fee else usage
+                    if charge < line.minimum:
+                        charge = line.minimum
+                    amount = version.rounding.apply(charge)
+                    if len(self._amounts) > 200_000:
+                        self._amounts.clear()
+                    self._amounts[key] = amount
             else:
                 usage = self._split_price(version, utype.code, zone, line, parts, covered, rated,
                                           trace)
                 rec.band = "/".join(part_band for part_band, _s in parts)
-            charge = line.connection_fee + usage if line.has_fee else usage
-            if charge < line.minimum:
-                charge = line.minimum
-            rec.amount = version.rounding.apply(charge)
+                charge = line.connection_fee + usage if line.has_fee else usage
+                if charge < line.minimum:
+                    charge = line.minimum
+                amount = version.rounding.apply(charge)
+            rec.amount = amount
             if trace is not None:
                 trace.append(("connection_fee", line.connection_fee))
                 trace.append(("minimum", line.minimum))
                 trace.append(("exact", charge))
-                trace.append(("rounded", rec.amount, version.rounding))
+                trace.append(("rounded", amount, version.rounding))
         rec.state = RATED
         rec.reason = None
         return rec

@@ -391,30 +391,29 @@ class Validator:
         self.options = options
         self.usage_types = usage_types  # {code: UsageType}
         self.now = int(now)
+        self.latest = self.now + options.future_tolerance
+        self.max_by_unit = {unit: options.max_for(unit) for unit in ("second", "byte", "unit")}
 
     def record(self, line_no, raw, values, index, reason=None):
-        rec = UsageRecord(line_no=line_no, raw=raw)
         if reason:
-            return rec.reject(reason)
+            return UsageRecord(line_no=line_no, raw=raw, state="rejected", reason=reason)
         i_id, i_sub, i_type, i_start, i_qty, i_dir, i_called, i_loc = index
         record_id = values[i_id].strip()
         subscriber = values[i_sub].strip()
         type_code = values[i_type].strip()
         start_text = values[i_start].strip()
         qty_text = values[i_qty].strip()
-        rec.record_id = record_id[:MAX_RECORD_ID] or None
-        rec.subscriber_key = subscriber
+        rec = UsageRecord(record_id[:MAX_RECORD_ID] or None, subscriber, raw=raw, line_no=line_no)
         if not (record_id and subscriber and type_code and start_text and qty_text):
             return rec.reject("missing_field")
         if len(record_id) > MAX_RECORD_ID:
             return rec.reject("malformed_line")
-        options = self.options
-        start = parse_timestamp(start_text, options.tz)
+        start = parse_timestamp(start_text, self.options.tz)
         if start is None:
             return rec.reject("bad_timestamp")
         rec.start = start
-        if start_text[19:] == "Z" and len(start_text) == 20:
-            # already a valid UTC timestamp for PostgreSQL: stored as given
+        if len(start_text) == 20 and start_text[19] == "Z":
+            # 2025-03-01T08:15:00Z is already a UTC timestamp PostgreSQL reads as such
             rec.start_text = start_text
         utype = self.usage_types.get(type_code)
         if utype is None:
@@ -422,23 +421,32 @@ class Validator:
             if utype is None:
                 return rec.reject("unknown_usage_type")
         rec.usage_type = utype.code
-        quantity, reason = parse_quantity(qty_text)
-        if reason:
-            return rec.reject(reason)
+        try:
+            quantity = int(qty_text)
+        except ValueError:
+            quantity, reason = parse_quantity(qty_text)
+            if reason:
+                return rec.reject(reason)
         rec.quantity = quantity
         if quantity < 0:
             return rec.reject("negative_quantity")
-        if quantity > options.max_for(utype.unit):
+        if quantity > self.max_by_unit[utype.unit]:
             return rec.reject("absurd_quantity")
-        if start > self.now + options.future_tolerance:
+        if start > self.latest:
             return rec.reject("future_timestamp")
-        direction = DIRECTIONS.get(values[i_dir].strip().lower()) if i_dir >= 0 else "out"
-        if direction is None:
-            return rec.reject("bad_direction")
-        rec.direction = direction
+        if i_dir >= 0:
+            text = values[i_dir]
+            direction = DIRECTIONS.get(text)
+            if direction is None:
+                direction = DIRECTIONS.get(text.strip().lower())
+                if direction is None:
+                    return rec.reject("bad_direction")
+            rec.direction = direction
+        else:
+            direction = "out"
         called = values[i_called].strip() if i_called >= 0 else ""
         if called:
-            number = normalize_number(called, options.country_code)
+            number = normalize_number(called, self.options.country_code)
             if number is None:
                 return rec.reject("malformed_number")
             rec.called_number = number
