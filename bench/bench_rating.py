@@ -40,7 +40,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-import pgcluster  # noqa: E402
+import pgcluster
 
 ADDONS = os.path.join(REPO, "addons")
 MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
@@ -212,9 +212,13 @@ def build_operator(env, subscribers, seed):
             "name": "Belgium 2025",
             "holiday_ids": [
                 Command.create({"date": dt.date(2025, m, d), "name": name})
-                for m, d, name in ((1, 1, "New Year"), (4, 21, "Easter Monday"),
-                                   (5, 1, "Labour Day"), (12, 25, "Christmas"))
-            ],  # fmt: skip
+                for m, d, name in (
+                    (1, 1, "New Year"),
+                    (4, 21, "Easter Monday"),
+                    (5, 1, "Labour Day"),
+                    (12, 25, "Christmas"),
+                )
+            ],
         }
     )
     tariff = env["telecom.tariff"].create(
@@ -231,10 +235,21 @@ def build_operator(env, subscribers, seed):
             "holiday_band": "weekend",
             "band_ids": [
                 Command.create({"band": "peak", "hour_from": 8, "hour_to": 19}),
-                Command.create({"band": "weekend", "mon": False, "tue": False, "wed": False,
-                                "thu": False, "fri": False, "sat": True, "sun": True,
-                                "hour_from": 0, "hour_to": 24}),
-            ],  # fmt: skip
+                Command.create(
+                    {
+                        "band": "weekend",
+                        "mon": False,
+                        "tue": False,
+                        "wed": False,
+                        "thu": False,
+                        "fri": False,
+                        "sat": True,
+                        "sun": True,
+                        "hour_from": 0,
+                        "hour_to": 24,
+                    }
+                ),
+            ],
         }
     )
     rows = prefix_rows(rng)
@@ -416,9 +431,9 @@ def write_records(path, n, numbers, prefixes, seed):
             day = moment // 86400
             text = day_cache.get(day)
             if text is None:
-                text = day_cache[day] = dt.datetime.utcfromtimestamp(day * 86400).strftime(
-                    "%Y-%m-%dT"
-                )
+                text = day_cache[day] = dt.datetime.fromtimestamp(
+                    day * 86400, dt.timezone.utc
+                ).strftime("%Y-%m-%dT")
             sec = moment % 86400
             stamp = f"{text}{sec // 3600:02d}:{sec % 3600 // 60:02d}:{sec % 60:02d}Z"
             direction = "out"
@@ -563,9 +578,7 @@ def raw_copy_reference(env, batch_id, tmp):
     cr.execute("DROP TABLE IF EXISTS bench_copy_reference")
     # same columns, defaults, indexes (the unique key too) and no foreign key: the
     # very table the import writes to
-    cr.execute(
-        "CREATE TABLE bench_copy_reference (LIKE telecom_usage_record INCLUDING ALL)"
-    )
+    cr.execute("CREATE TABLE bench_copy_reference (LIKE telecom_usage_record INCLUDING ALL)")
     cr.commit()
     with open(path) as fh:
         started = time.perf_counter()
@@ -585,8 +598,10 @@ def naive_baseline(env, path, sample, source_id):
     from odoo.addons.telecom_billing.models.rating_session import RatingSession, from_epoch
     from odoo.addons.telecom_billing.rating import mediation
 
-    source = env["telecom.mediation.source"].browse(source_id).copy(
-        {"code": "NAIVE", "name": "Naive baseline"}
+    source = (
+        env["telecom.mediation.source"]
+        .browse(source_id)
+        .copy({"code": "NAIVE", "name": "Naive baseline"})
     )
     env.cr.commit()
     options = source._rating_options()
@@ -637,8 +652,13 @@ def naive_baseline(env, path, sample, source_id):
                 }
             )
         keep_raw = rec.state in ("rejected", "duplicate")
-        vals.update({"state": rec.state if rec.state != "accepted" else "rated",
-                     "reason_code": rec.reason or False, "raw": rec.raw if keep_raw else False})
+        vals.update(
+            {
+                "state": rec.state if rec.state != "accepted" else "rated",
+                "reason_code": rec.reason or False,
+                "raw": rec.raw if keep_raw else False,
+            }
+        )
         Usage.create(vals)  # the point of the baseline: one ORM create per record
         done += 1
         if done >= sample:
@@ -659,16 +679,29 @@ def main(argv=None):
     parser.add_argument("--naive-sample", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--modules", default=",".join(MODULES))
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also trace Python allocations (slows the import down)")
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also trace Python allocations (slows the import down)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the cluster folder")
     parser.add_argument("--profile", help="write a cProfile of the import to this file")
-    parser.add_argument("--no-thread", action="store_true",
-                        help="COPY in the importing thread (no overlap with reading)")
-    parser.add_argument("--switch-interval", type=float, default=0,
-                        help="sys.setswitchinterval of the importing process")
-    parser.add_argument("--import-only", metavar="DIR",
-                        help="re-run only the timed import on a cluster kept by --keep")
+    parser.add_argument(
+        "--no-thread",
+        action="store_true",
+        help="COPY in the importing thread (no overlap with reading)",
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=0,
+        help="sys.setswitchinterval of the importing process",
+    )
+    parser.add_argument(
+        "--import-only",
+        metavar="DIR",
+        help="re-run only the timed import on a cluster kept by --keep",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     # internal: the timed child process
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -707,8 +740,10 @@ def main(argv=None):
             started = time.perf_counter()
             world = build_operator(env, opts.subscribers, opts.seed)
             cr.commit()
-            log(f"  done in {time.perf_counter() - started:.0f}s: {world['prefix_count']} "
-                f"prefixes in {world['zone_count']} zones, {world['accounts']} accounts")  # fmt: skip
+            log(
+                f"  done in {time.perf_counter() - started:.0f}s: {world['prefix_count']} "
+                f"prefixes in {world['zone_count']} zones, {world['accounts']} accounts"
+            )
         path = os.path.join(tmp, "usage.csv")
         log(f"writing {opts.records} records to {path} (not timed)")
         started = time.perf_counter()
@@ -808,23 +843,36 @@ def report(results):
     lines = [
         "",
         "== Rating benchmark ==",
-        f"machine      {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, Python {m['python']}, "
-        f"PostgreSQL {m['postgresql']}, {m['os']}",
+        (
+            f"machine      {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, Python {m['python']}, "
+            f"PostgreSQL {m['postgresql']}, {m['os']}"
+        ),
         f"data         {n} records, {results['subscribers']} subscriptions",
-        f"outcome      rated {imp['rated']}, rejected {imp['rejected']}, duplicate "
-        f"{imp['duplicate']}, unbillable {imp['unbillable']}: reconciled {imp['reconciled']}; "
-        f"amount {imp['amount']}",
-        f"end to end   {elapsed:.1f} s = {n / elapsed:,.0f} records/s "
-        "(read, validate, resolve, de-duplicate, rate, store, balances, commits)",
-        "phases       " + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(phases.items()))
+        (
+            f"outcome      rated {imp['rated']}, rejected {imp['rejected']}, duplicate "
+            f"{imp['duplicate']}, unbillable {imp['unbillable']}: reconciled "
+            f"{imp['reconciled']}; amount {imp['amount']}"
+        ),
+        (
+            f"end to end   {elapsed:.1f} s = {n / elapsed:,.0f} records/s "
+            "(read, validate, resolve, de-duplicate, rate, store, balances, commits)"
+        ),
+        "phases       "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(phases.items()))
         + " (rate_copy runs in a helper thread, beside read_validate)",
         f"rate+store   {store_time:.1f} s (wall time minus reading and validating the file)",
-        f"raw COPY     {copy['elapsed']:.1f} s for the same {copy['rows']} rows "
-        f"({copy['bytes'] / MB:.0f} MB) into an identical table",
-        f"ratios       end to end / COPY = {elapsed / copy['elapsed']:.2f}x, "
-        f"rate+store / COPY = {store_time / copy['elapsed']:.2f}x",
-        f"memory       peak RSS of the importing process {imp['rss_peak_kb'] / 1024:.0f} MB "
-        f"(of which {imp['rss_loaded_kb'] / 1024:.0f} MB after loading Odoo)",
+        (
+            f"raw COPY     {copy['elapsed']:.1f} s for the same {copy['rows']} rows "
+            f"({copy['bytes'] / MB:.0f} MB) into an identical table"
+        ),
+        (
+            f"ratios       end to end / COPY = {elapsed / copy['elapsed']:.2f}x, "
+            f"rate+store / COPY = {store_time / copy['elapsed']:.2f}x"
+        ),
+        (
+            f"memory       peak RSS of the importing process {imp['rss_peak_kb'] / 1024:.0f} MB "
+            f"(of which {imp['rss_loaded_kb'] / 1024:.0f} MB after loading Odoo)"
+        ),
     ]
     if "tracemalloc_peak_kb" in imp:
         lines.append(f"tracemalloc  peak {imp['tracemalloc_peak_kb'] / 1024:.0f} MB of Python "

@@ -1,10 +1,11 @@
 """Property-based tests (hypothesis) of the rating engine's invariants."""
 
+import itertools
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rating import (
     POOL,
@@ -22,12 +23,12 @@ from rating import (
     TariffVersion,
     UsageRecord,
     Zone,
+    mediation,
     next_period_start,
     parse_weekdays,
     period_start,
     previous_period_start,
 )
-from rating import mediation
 from rating.timebands import TimeZone
 from rating_world import USAGE_TYPES
 
@@ -226,9 +227,7 @@ def reference_round(value, precision, method):
     frac = scaled - floor
     if method == "down" or frac == 0:
         result = floor
-    elif method == "up":
-        result = floor + 1
-    elif frac > Fraction(1, 2):
+    elif method == "up" or frac > Fraction(1, 2):
         result = floor + 1
     elif frac < Fraction(1, 2):
         result = floor
@@ -317,7 +316,7 @@ def test_band_parts_cover_the_call(start, duration):
     parts = schedule.parts(start, duration)
     assert sum(seconds for _b, seconds in parts) == duration
     assert all(seconds > 0 for _b, seconds in parts)
-    assert all(a[0] != b[0] for a, b in zip(parts, parts[1:], strict=False))
+    assert all(a[0] != b[0] for a, b in itertools.pairwise(parts))
     moment = start
     for band, seconds in parts:
         assert schedule.band_at(moment) == band

@@ -15,7 +15,7 @@ statement is parameterised; table and column names are constants.
 import io
 import logging
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo.tools import SQL
@@ -56,6 +56,7 @@ GENERATION_SEQUENCE = "telecom_rating_generation"
 SUB_STATES_WITH_USAGE = ("active", "suspended", "terminated")
 WEEKDAY_FIELDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+
 def to_epoch(moment):
     """Epoch seconds of a naive UTC datetime (Odoo's Datetime values)."""
     return int((moment - EPOCH).total_seconds())
@@ -81,7 +82,7 @@ class RowStream(io.TextIOBase):
     def readable(self):
         return True
 
-    def read(self, size=-1):
+    def read(self, size=-1):  # pylint: disable=method-required-super
         if size is None or size < 0:
             size = 1 << 62
         parts = [self._buffer] if self._buffer else []
@@ -206,7 +207,7 @@ class RatingSession:
         schedules = self._load_schedules(rows)
         prices = self._load_prices(ids)
         versions = []
-        for (vid, dfrom, dto, currency, precision, method, policy, *_rest, default_zone) in rows:
+        for vid, dfrom, dto, currency, precision, method, policy, *_rest, default_zone in rows:
             version_zones = zones.get(vid, {})
             destinations = PrefixTable()
             roaming = PrefixTable()
@@ -613,8 +614,10 @@ class DbBalanceStore:
             self.invalidate()
         owners = set()
         for sub, start in pairs:
-            for owner in ((SUB, sub.id, start, sub.period_months, sub),
-                          (POOL, sub.billing_account_id, start, sub.period_months, sub)):
+            for owner in (
+                (SUB, sub.id, start, sub.period_months, sub),
+                (POOL, sub.billing_account_id, start, sub.period_months, sub),
+            ):
                 if owner[:3] not in self._ensured:
                     owners.add(owner)  # fmt: skip
         keys = {(scope, owner, start) for scope, owner, start, _m, _s in owners}
@@ -638,9 +641,7 @@ class DbBalanceStore:
             self._prefetch_grants(previous)
             level = previous
         self._pending = []
-        for scope, owner, start, months, sub in sorted(
-            owners, key=lambda o: (o[0], o[1], o[2])
-        ):
+        for scope, owner, start, months, sub in sorted(owners, key=lambda o: (o[0], o[1], o[2])):
             self._ensure(scope, owner, start, months, sub, depth=12)
             self._ensured.add((scope, owner, start))
         self._insert(self._pending)
@@ -909,426 +910,6 @@ class DbBalanceStore:
             self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
 
     # -- writing ------------------------------------------------------------------------
-    def copy_prefix(self, source_id, batch_id):
-        now = self.fmt_ts(to_epoch(datetime.now(timezone.utc).replace(tzinfo=None)))
-        return CopyFormatter.prefix(self.env.uid, now, self.company.id, source_id, batch_id)
-
-    def copy_line(self, rec, prefix):
-        """One COPY line for a record (rated, unbillable, rejected or duplicate)."""
-        return self.formatter.line(rec, prefix)
-
-    UPDATE_COLUMNS = (
-        "id", "source_record_id", "subscriber", "subscription_id", "billing_account_id",
-        "usage_type_id", "direction", "start_time", "quantity", "called_number", "location",
-        "zone_id", "time_band", "rated_quantity", "allowance_quantity", "allowance_detail",
-        "amount", "currency_id", "tariff_version_id", "state", "reason_code", "period_start",
-    )  # fmt: skip
-
-    def update_records(self, records, rerating=False):
-        """Write rating results over existing rows (re-processing, re-rating).
-
-        One COPY into a temporary table and one UPDATE: no statement per record.
-        ``rerating`` also counts the re-rating on each row.
-        """
-        if not records:
-            return
-        cr = self.cr
-        columns = self.UPDATE_COLUMNS
-        cr.execute(SQL("SELECT to_regclass('pg_temp.telecom_usage_update')"))
-        if cr.fetchone()[0] is None:
-            cr.execute(
-                SQL(
-                    "CREATE TEMP TABLE telecom_usage_update ON COMMIT DROP AS"
-                    " SELECT %s FROM telecom_usage_record WITH NO DATA",
-                    SQL(", ").join(SQL.identifier(c) for c in columns),
-                )
-            )
-        else:
-            cr.execute(SQL("TRUNCATE telecom_usage_update"))
-
-        def lines():
-            for rec in records:
-                cols = self.copy_line(rec, "").rstrip("\n").split("\t")
-                # copy_line: 0 record id, 1 line, 2 subscriber, 3..20 results, 21 raw,
-                # 22 period start, 23 re-ratings
-                yield "\t".join([str(rec.db_id), cols[0], *cols[2:21], cols[22]]) + "\n"
-
-        cr.copy_expert(
-            "COPY telecom_usage_update ({}) FROM STDIN".format(", ".join(columns)),
-            RowStream(lines()),
-            size=1 << 16,
-        )
-        assignments = SQL(", ").join(
-            SQL("%s = d.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns[1:]
-        )
-        cr.execute(
-            SQL(
-                """UPDATE telecom_usage_record u SET %s,
-                       raw = CASE WHEN d.state IN ('rejected', 'duplicate') THEN u.raw END,
-                       rerated_count = u.rerated_count + %s,
-                       write_uid = %s, write_date = now() at time zone 'UTC'
-                  FROM telecom_usage_update d WHERE u.id = d.id""",
-                assignments,
-                1 if rerating else 0,
-                self.env.uid,
-            )
-        )
-
-    def copy_records(self, lines):
-        """COPY an iterable of lines into the usage table; returns nothing."""
-        sql = "COPY telecom_usage_record ({}) FROM STDIN".format(", ".join(COPY_COLUMNS))
-        self.cr.copy_expert(sql, RowStream(iter(lines)), size=1 << 16)
-
-
-class DbBalanceStore:
-    """Allowance balances in ``telecom_allowance_balance``, loaded per chunk.
-
-    Same rules as :class:`~..rating.allowance.MemoryBalanceStore` (creation on
-    first use, rollover from the previous period, consumption order); ``prepare``
-    loads what a chunk needs in a few queries, ``flush`` writes what changed in
-    one statement. Callers hold the rating lock, so absolute values are safe.
-    """
-
-    def __init__(self, session):
-        self.session = session
-        self.cr = session.cr
-        self.allowances = {}  # plan allowance id -> AllowanceDef
-        self.lists = {}  # (sub id, period_start) -> [Balance] (ordered)
-        self.owned = {}  # (scope, owner id, period_start) -> [Balance]
-        self.loaded = {}  # balance id -> (Balance, used, carried) as loaded
-        self._grants_cache = {}
-        self._queried = set()
-        self._ensured = set()
-        self._new_id = 0
-
-    def balances(self, sub, period_start):
-        found = self.lists.get((sub.id, period_start))
-        if found is None:
-            # a pair prepare() did not see (previews): load it now
-            self.prepare({(sub, period_start)})
-            found = self.lists[(sub.id, period_start)]
-        return found
-
-    # -- loading ---------------------------------------------------------------------
-    def invalidate(self):
-        """Forget every loaded balance (someone else rated meanwhile, or too many)."""
-        self.lists = {}
-        self.owned = {}
-        self.loaded = {}
-        self._queried = set()
-        self._ensured = set()
-
-    def prepare(self, pairs):
-        """Load (and create) the balances of ``{(Subscriber, period_start)}``.
-
-        Balances stay loaded from one chunk to the next (the session checks the
-        rating generation before each chunk: see :meth:`RatingSession.sync`), so
-        after the first chunks a chunk usually needs no query at all here.
-        """
-        pairs = [(sub, start) for sub, start in pairs if (sub.id, start) not in self.lists]
-        if not pairs:
-            return
-        if len(self.loaded) > MAX_CACHED_BALANCES:
-            self.invalidate()
-        owners = set()
-        for sub, start in pairs:
-            for owner in ((SUB, sub.id, start, sub.period_months, sub),
-                          (POOL, sub.billing_account_id, start, sub.period_months, sub)):
-                if owner[:3] not in self._ensured:
-                    owners.add(owner)  # fmt: skip
-        keys = {(scope, owner, start) for scope, owner, start, _m, _s in owners}
-        self._load_rows(keys)
-        self._prefetch_grants({(scope, owner, start, months) for scope, owner, start, months,
-                               _s in owners})  # fmt: skip
-        # owners getting their first balances of a period may roll units over from the
-        # previous period (which may be new too): load those rows and grants in bulk,
-        # one level of periods at a time
-        level = {(scope, owner, start, months) for scope, owner, start, months, _s in owners}
-        for _depth in range(12):
-            previous = {
-                (scope, owner, previous_period_start(start, months), months)
-                for scope, owner, start, months in level
-                if (scope, owner, start) not in self.owned
-                and any(a.rollover for a, _q in self._grants_cache[(scope, owner, start)])
-            }
-            if not previous:
-                break
-            self._load_rows({(s, o, p) for s, o, p, _m in previous})
-            self._prefetch_grants(previous)
-            level = previous
-        self._pending = []
-        for scope, owner, start, months, sub in sorted(
-            owners, key=lambda o: (o[0], o[1], o[2])
-        ):
-            self._ensure(scope, owner, start, months, sub, depth=12)
-            self._ensured.add((scope, owner, start))
-        self._insert(self._pending)
-        self._pending = []
-        for sub, start in pairs:
-            own = self.owned.get((SUB, sub.id, start), [])
-            pool = self.owned.get((POOL, sub.billing_account_id, start), [])
-            self.lists[(sub.id, start)] = own + pool
-
-    def _allowance(self, allowance_id):
-        found = self.allowances.get(allowance_id)
-        if found is None:
-            self._load_allowances([allowance_id])
-            found = self.allowances[allowance_id]
-        return found
-
-    def _load_allowances(self, ids):
-        ids = [i for i in ids if i not in self.allowances]
-        if not ids:
-            return
-        cr = self.cr
-        cr.execute(
-            SQL(
-                """SELECT a.id, t.code, a.quantity_base, a.rollover, a.rollover_max_periods,
-                          a.share_scope,
-                          ARRAY(SELECT c.code FROM telecom_plan_allowance_telecom_zone_class_rel r
-                                  JOIN telecom_zone_class c ON c.id = r.telecom_zone_class_id
-                                 WHERE r.telecom_plan_allowance_id = a.id)
-                     FROM telecom_plan_allowance a
-                     JOIN telecom_usage_type t ON t.id = a.usage_type_id
-                    WHERE a.id = ANY(%s)""",
-                ids,
-            )
-        )
-        for aid, code, qty, rollover, max_periods, scope, classes in cr.fetchall():
-            self.allowances[aid] = AllowanceDef(
-                aid,
-                code,
-                int(qty or 0),
-                zone_classes=classes or None,
-                rollover=rollover,
-                rollover_max_periods=max_periods or 0,
-                shared=scope == "billing_account",
-            )
-        for aid in ids:
-            # deleted meanwhile: an allowance that covers nothing
-            self.allowances.setdefault(aid, AllowanceDef(aid, "", 0))
-
-    def _load_rows(self, keys):
-        """Existing balances of ``{(scope, owner, period_start)}``."""
-        keys = set(keys) - self._queried
-        if not keys:
-            return
-        self._queried |= keys
-        cr = self.cr
-        subs = list({o for s, o, _p in keys if s == SUB})
-        pools = list({o for s, o, _p in keys if s == POOL})
-        starts = list({p for _s, _o, p in keys})
-        cr.execute(
-            SQL(
-                """SELECT id, scope, subscription_id, billing_account_id, allowance_id,
-                          period_start, generation, quantity, used, carried
-                     FROM telecom_allowance_balance
-                    WHERE period_start = ANY(%s)
-                      AND ((scope = 'subscription' AND subscription_id = ANY(%s))
-                           OR (scope = 'pool' AND billing_account_id = ANY(%s)))""",
-                starts,
-                subs,
-                pools,
-            )
-        )
-        rows = cr.fetchall()
-        self._load_allowances({r[4] for r in rows})
-        for bid, scope, sub_id, account_id, aid, start, gen, qty, used, carried in rows:
-            owner = sub_id if scope == SUB else account_id
-            if (scope, owner, start) not in keys:
-                continue
-            balance = Balance(bid, self.allowances[aid], scope, owner, start, qty, used,
-                              carried, gen)  # fmt: skip
-            self.owned.setdefault((scope, owner, start), []).append(balance)
-            self.loaded[bid] = (balance, used, carried, qty)
-
-    def _prefetch_grants(self, wanted):
-        """Grants of many ``(scope, owner, start, months)`` in one query per period."""
-        missing = [k for k in wanted if k[:3] not in self._grants_cache]
-        if not missing:
-            return
-        if len(self._grants_cache) > 200_000:
-            self._grants_cache.clear()
-        by_period = defaultdict(list)
-        for scope, owner, start, months in missing:
-            by_period[(start, months)].append((scope, owner))
-        cr = self.cr
-        for (start, months), owners in by_period.items():
-            end = next_period_start(start, months) - timedelta(days=1)
-            subs = [o for s, o in owners if s == SUB]
-            accounts = [o for s, o in owners if s == POOL]
-            cr.execute(
-                SQL(
-                    """SELECT s.id, s.billing_account_id, a.id, a.share_scope,
-                              SUM(a.quantity_base * l.quantity)
-                         FROM telecom_subscription_line l
-                         JOIN telecom_subscription s ON s.id = l.subscription_id
-                         JOIN product_product p ON p.id = l.product_id
-                         JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
-                        WHERE (s.id = ANY(%s) OR s.billing_account_id = ANY(%s))
-                          AND s.state IN %s AND l.kind IN ('plan', 'addon')
-                          AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
-                        GROUP BY s.id, s.billing_account_id, a.id, a.share_scope""",
-                    subs,
-                    accounts,
-                    SUB_STATES_WITH_USAGE,
-                    end,
-                    start,
-                )
-            )
-            rows = cr.fetchall()
-            self._load_allowances({r[2] for r in rows})
-            grants = defaultdict(lambda: defaultdict(int))
-            sub_set, account_set = set(subs), set(accounts)
-            for sid, account, aid, share, qty in rows:
-                if share == "subscription" and sid in sub_set:
-                    grants[(SUB, sid)][aid] += int(qty or 0)
-                elif share == "billing_account" and account in account_set:
-                    grants[(POOL, account)][aid] += int(qty or 0)
-            for scope, owner in owners:
-                found = grants.get((scope, owner), {})
-                self._grants_cache[(scope, owner, start)] = [
-                    (self.allowances[aid], found[aid]) for aid in sorted(found)
-                ]
-
-    def _grants(self, scope, owner, start, months):
-        """``[(AllowanceDef, quantity)]`` the owner receives for the period."""
-        key = (scope, owner, start)
-        found = self._grants_cache.get(key)
-        if found is not None:
-            return found
-        end = next_period_start(start, months) - timedelta(days=1)
-        owner_clause = (
-            SQL("s.id = %s", owner) if scope == SUB else SQL("s.billing_account_id = %s", owner)
-        )
-        share = "subscription" if scope == SUB else "billing_account"
-        cr = self.cr
-        cr.execute(
-            SQL(
-                """SELECT a.id, SUM(a.quantity_base * l.quantity)
-                     FROM telecom_subscription_line l
-                     JOIN telecom_subscription s ON s.id = l.subscription_id
-                     JOIN product_product p ON p.id = l.product_id
-                     JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
-                    WHERE %s AND s.state IN %s AND a.share_scope = %s
-                      AND l.kind IN ('plan', 'addon')
-                      AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
-                    GROUP BY a.id ORDER BY a.id""",
-                owner_clause,
-                SUB_STATES_WITH_USAGE,
-                share,
-                end,
-                start,
-            )
-        )
-        rows = cr.fetchall()
-        self._load_allowances([r[0] for r in rows])
-        grants = [(self.allowances[aid], int(qty or 0)) for aid, qty in rows]
-        if len(self._grants_cache) > 200_000:
-            self._grants_cache.clear()
-        self._grants_cache[key] = grants
-        return grants
-
-    def _ensure(self, scope, owner, start, months, sub, depth):
-        """Make sure the owner's balances for ``start`` exist (with rollover)."""
-        key = (scope, owner, start)
-        existing = self.owned.get(key)
-        grants = self._grants(scope, owner, start, months)
-        if existing is None:
-            carried = []
-            if depth and any(a.rollover for a, _q in grants):
-                prev = previous_period_start(start, months)
-                prev_key = (scope, owner, prev)
-                if prev_key not in self._queried:
-                    self._load_rows({prev_key})
-                self._ensure(scope, owner, prev, months, sub, depth - 1)
-                carried = carry_over(self.owned.get(prev_key, []), start)
-            fresh = [
-                Balance(None, allowance, scope, owner, start, quantity)
-                for allowance, quantity in grants
-            ]
-            created = fresh + carried
-            self._pending += [(b, sub, months) for b in created]
-            self.owned[key] = sorted(created, key=Balance.sort_key)
-            return
-        # grants may have grown since the balances were created (an add-on bought
-        # mid-period): add the new allowances, raise the quantities of this period's
-        have = {b.allowance.id: b for b in existing if b.generation == 0}
-        added = []
-        for allowance, quantity in grants:
-            balance = have.get(allowance.id)
-            if balance is None:
-                added.append(Balance(None, allowance, scope, owner, start, quantity))
-            elif quantity > balance.quantity:
-                balance.quantity = quantity  # written by flush()
-        if added:
-            self._pending += [(b, sub, months) for b in added]
-            existing += added
-        existing.sort(key=Balance.sort_key)
-
-    def _insert(self, pending):
-        """Create balance rows (one statement per 2,000); previews keep them in memory."""
-        if not pending:
-            return
-        if not self.session.persist:
-            for balance, _sub, _months in pending:
-                self._new_id -= 1
-                balance.id = self._new_id
-            return
-        for start in range(0, len(pending), 2000):
-            self._insert_rows(pending[start : start + 2000])
-
-    def _insert_rows(self, pending):
-        session = self.session
-        values = []
-        by_key = {}
-        for b, sub, months in pending:
-            by_key[
-                (b.scope, b.owner_id if b.scope == SUB else None,
-                 b.owner_id if b.scope == POOL else sub.billing_account_id, b.allowance.id,
-                 b.period_start, b.generation)
-            ] = b  # fmt: skip
-            end = next_period_start(b.period_start, months) - timedelta(days=1)
-            values.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-                    " %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
-                    b.scope,
-                    b.owner_id if b.scope == SUB else None,
-                    b.owner_id if b.scope == POOL else sub.billing_account_id,
-                    b.allowance.id,
-                    session.usage_type_ids.get(b.allowance.usage_type),
-                    b.period_start,
-                    end,
-                    b.generation,
-                    b.quantity,
-                    b.used,
-                    b.carried,
-                    b.quantity - b.used - b.carried,
-                    session.company.id,
-                    session.env.uid,
-                    session.env.uid,
-                )
-            )
-        self.cr.execute(
-            SQL(
-                """INSERT INTO telecom_allowance_balance
-                       (scope, subscription_id, billing_account_id, allowance_id, usage_type_id,
-                        period_start, period_end, generation, quantity, used, carried,
-                        remaining, company_id, create_uid, create_date, write_uid,
-                        write_date)
-                   VALUES %s
-                   RETURNING id, scope, subscription_id, billing_account_id, allowance_id,
-                             period_start, generation""",
-                SQL(", ").join(values),
-            )
-        )
-        for bid, *key in self.cr.fetchall():
-            balance = by_key[tuple(key)]
-            balance.id = bid
-            self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
-
-    # -- writing ------------------------------------------------------------------------
     def snapshot(self):
         return {bid: (b.used, b.carried) for bid, (b, *_rest) in self.loaded.items()}
 
@@ -1342,7 +923,8 @@ class DbBalanceStore:
         changed = [
             (b.id, b.used, b.carried, b.quantity)
             for bid, (b, used, carried, quantity) in self.loaded.items()
-            if bid and bid > 0
+            if bid
+            and bid > 0
             and (b.used != used or b.carried != carried or b.quantity != quantity)
         ]
         if not changed or not self.session.persist:
@@ -1369,21 +951,17 @@ class DbBalanceStore:
 
 
 def group_by_period(records):
-    pairs = set()
-    for rec in records:
-        if rec.state == "accepted" and rec.sub is not None and rec.period_start is not None:
-            pairs.add((rec.sub, rec.period_start))
-    return pairs
+    """``{(Subscriber, period_start)}`` of rated-to-be records."""
+    return {(rec.sub, rec.period_start) for rec in records if rec.state == "accepted"}
 
 
 __all__ = [
     "COPY_COLUMNS",
+    "NULL",
     "DbBalanceStore",
     "RatingSession",
     "RowStream",
     "copy_text",
-    "NULL",
-    "date",
     "from_epoch",
     "group_by_period",
     "to_epoch",

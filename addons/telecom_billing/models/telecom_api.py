@@ -28,7 +28,7 @@ class TelecomApi(models.AbstractModel):
         else:
             found = Source.search([("code", "=", str(source or ""))], limit=1)
         if not found:
-            raise ValidationError(_("Unknown mediation source %(source)s.", source=source))
+            raise ValidationError(_("Unknown mediation source %(code)s.", code=source))
         return found
 
     @api.model
@@ -99,8 +99,12 @@ class TelecomApi(models.AbstractModel):
         sub.check_access("read")
         return plain(
             Sub._telecom_rate_preview(
-                sub, str(usage_type or ""), start_time, quantity,
-                called_number=called_number or None, direction=direction or "out",
+                sub,
+                str(usage_type or ""),
+                start_time,
+                quantity,
+                called_number=called_number or None,
+                direction=direction or "out",
                 location=location or None,
-            )  # fmt: skip
+            )
         )

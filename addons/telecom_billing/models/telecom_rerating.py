@@ -28,7 +28,7 @@ RATING_REJECTS = ("no_tariff", "unknown_zone", "no_price")
 class TelecomRerating(models.Model):
     _name = "telecom.rerating"
     _description = "Usage re-rating run"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "id desc"
     _check_company_auto = True
 
@@ -119,9 +119,9 @@ class TelecomRerating(models.Model):
             SQL(
                 """INSERT INTO telecom_usage_rerating_line
                        (rerating_id, usage_id, batch_id, old_state, company_id, currency_id,
-                        old_amount, old_rated_quantity, old_allowance_quantity, old_allowance_detail,
-                        old_zone_id, old_time_band, old_tariff_version_id, create_uid,
-                        create_date, write_uid, write_date)
+                        old_amount, old_rated_quantity, old_allowance_quantity,
+                        old_allowance_detail, old_zone_id, old_time_band, old_tariff_version_id,
+                        create_uid, create_date, write_uid, write_date)
                    SELECT %s, u.id, u.batch_id, u.state, u.company_id, u.currency_id,
                           u.amount, u.rated_quantity,
                           u.allowance_quantity, u.allowance_detail, u.zone_id, u.time_band,

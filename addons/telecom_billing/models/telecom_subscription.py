@@ -3,15 +3,17 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .rating_preview import rate_preview
 from .rating_session import RATING_LOCK, RatingSession
-from .telecom_rating_preview import rate_preview
 
 
 class TelecomSubscription(models.Model):
     _inherit = "telecom.subscription"
 
     usage_record_count = fields.Integer(
-        string="Usage", compute="_compute_usage_record_count", groups="telecom_crm.group_telecom_user"
+        string="Usage",
+        compute="_compute_usage_record_count",
+        groups="telecom_crm.group_telecom_user",
     )
 
     def _compute_usage_record_count(self):
@@ -25,8 +27,10 @@ class TelecomSubscription(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_usage(self):
-        if self.env["telecom.usage.record"].sudo().search_count(
-            [("subscription_id", "in", self.ids)], limit=1
+        if (
+            self.env["telecom.usage.record"]
+            .sudo()
+            .search_count([("subscription_id", "in", self.ids)], limit=1)
         ):
             raise UserError(_("A subscription with usage records cannot be deleted."))
 
@@ -83,9 +87,7 @@ class TelecomSubscription(models.Model):
                         ),
                     )
                 )
-            self.env.cr.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", (RATING_LOCK, company.id)
-            )
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (RATING_LOCK, company.id))
             session.sync()
             session.store.prepare(pairs)
             session.store.flush()

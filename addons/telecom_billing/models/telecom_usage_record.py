@@ -75,7 +75,7 @@ class TelecomUsageRecord(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
     source_id = fields.Many2one(
-        "telecom.mediation.source", string="Source", required=True, readonly=True,
+        "telecom.mediation.source", required=True, readonly=True,
         ondelete="restrict",
     )  # fmt: skip
     source_record_id = fields.Char(string="Source Record ID", readonly=True)
@@ -95,7 +95,7 @@ class TelecomUsageRecord(models.Model):
     quantity_display = fields.Char(string="Used", compute="_compute_quantity_display")
     called_number = fields.Char(readonly=True)
     location = fields.Char(readonly=True, help="Visited network of a roaming record (+33).")
-    zone_id = fields.Many2one("telecom.tariff.zone", string="Zone", readonly=True)
+    zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
     time_band = fields.Char(readonly=True, help="Band(s) the record was priced in.")
     rated_quantity = BigInteger(readonly=True, help="Quantity after charging increments.")
     allowance_quantity = BigInteger(
@@ -112,8 +112,7 @@ class TelecomUsageRecord(models.Model):
     reason = fields.Char(compute="_compute_reason")
     raw = fields.Text(
         string="Raw Line",
-        help="The input line, kept for rejected and duplicate records; correct it and "
-        "re-process.",
+        help="The input line, kept for rejected and duplicate records; correct it and re-process.",
     )
     period_start = fields.Date(readonly=True, help="First day of the billing period.")
     invoice_line_id = fields.Many2one("account.move.line", readonly=True, copy=False)

@@ -118,7 +118,8 @@ class CopyFormatter:
             f"{self.type_text[rec.usage_type]}\t{rec.direction}\t"
             f"{rec.start_text or self.fmt_ts(rec.start)}\t"
             f"{rec.quantity}\t{rec.called_number or NULL}\t{rec.location or NULL}\t"
-            f"{rec.zone.id if rec.zone is not None else NULL}\t{rec.band or NULL}\t{rec.rated_quantity}\t{rec.allowance_quantity}\t"
+            f"{rec.zone.id if rec.zone is not None else NULL}\t{rec.band or NULL}\t"
+            f"{rec.rated_quantity}\t{rec.allowance_quantity}\t"
             f"{','.join(f'{b.id}:{u}' for b, u in detail) if detail else NULL}\t{rec.amount}\t"
             f"{version_text}\t{state}\t{rec.reason or NULL}\t\\N\t{period_text}\t0\n"
         )
@@ -154,8 +155,7 @@ class CopyFormatter:
                 state,
                 rec.reason or NULL,
                 copy_text(rec.raw),
-                rec.period_start.isoformat() if version is not None and rec.period_start
-                else NULL,
+                rec.period_start.isoformat() if version is not None and rec.period_start else NULL,
                 "0\n",
             )
         )

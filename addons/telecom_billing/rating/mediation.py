@@ -105,15 +105,15 @@ class Options:
     """How a source's files are read and checked."""
 
     __slots__ = (
+        "country_code",
         "delimiter",
         "encoding",
+        "future_tolerance",
         "mapping",
-        "tz",
-        "country_code",
-        "max_seconds",
         "max_bytes",
         "max_count",
-        "future_tolerance",
+        "max_seconds",
+        "tz",
     )
 
     def __init__(
@@ -128,7 +128,7 @@ class Options:
         max_count=1_000,
         future_tolerance=300,
     ):
-        if len(delimiter) != 1 or delimiter in "\"\r\n":
+        if len(delimiter) != 1 or delimiter in '"\r\n':
             raise ValueError(f"bad delimiter {delimiter!r}")
         "x".encode(encoding)  # LookupError for an unknown encoding
         if "\n".encode(encoding) != b"\n":
@@ -261,16 +261,16 @@ def parse_timestamp(text, naive_tz):
 
 def parse_quantity(text):
     """(quantity, reason): integers, or decimals rounded up to whole base units."""
-    try:
+    if text.isdigit() and text.isascii():
         return int(text), None
-    except ValueError:
-        pass
     try:
         value = Decimal(text)
     except InvalidOperation:
         return None, "bad_quantity"
     if not value.is_finite():
         return None, "bad_quantity"
+    if value.adjusted() > 15:  # 1e999999 must not become a million-digit integer
+        return (10**16 if value > 0 else -1), None
     return int(value.to_integral_value(rounding=ROUND_CEILING)), None
 
 
@@ -291,8 +291,11 @@ class Reader:
         for raw in self._lines:
             self.line_no += 1
             try:
-                text = raw.decode("utf-8-sig" if self.options.encoding.lower() in (
-                    "utf-8", "utf8") else self.options.encoding).rstrip("\r\n")
+                text = raw.decode(
+                    "utf-8-sig"
+                    if self.options.encoding.lower() in ("utf-8", "utf8")
+                    else self.options.encoding
+                ).rstrip("\r\n")
             except UnicodeDecodeError as exc:
                 raise FileError(f"the header line is not valid {self.options.encoding}") from exc
             if not text.strip():
@@ -395,6 +398,7 @@ class Validator:
         self.max_by_unit = {unit: options.max_for(unit) for unit in ("second", "byte", "unit")}
 
     def record(self, line_no, raw, values, index, reason=None):
+        """A :class:`UsageRecord`, rejected with a reason or accepted."""
         if reason:
             return UsageRecord(line_no=line_no, raw=raw, state="rejected", reason=reason)
         i_id, i_sub, i_type, i_start, i_qty, i_dir, i_called, i_loc = index
@@ -415,50 +419,58 @@ class Validator:
         if len(start_text) == 20 and start_text[19] == "Z":
             # 2025-03-01T08:15:00Z is already a UTC timestamp PostgreSQL reads as such
             rec.start_text = start_text
-        utype = self.usage_types.get(type_code)
+        utype = self.usage_types.get(type_code) or self.usage_types.get(type_code.lower())
         if utype is None:
-            utype = self.usage_types.get(type_code.lower())
-            if utype is None:
-                return rec.reject("unknown_usage_type")
+            return rec.reject("unknown_usage_type")
         rec.usage_type = utype.code
-        try:
-            quantity = int(qty_text)
-        except ValueError:
-            quantity, reason = parse_quantity(qty_text)
-            if reason:
-                return rec.reject(reason)
-        rec.quantity = quantity
-        if quantity < 0:
-            return rec.reject("negative_quantity")
-        if quantity > self.max_by_unit[utype.unit]:
-            return rec.reject("absurd_quantity")
+        reason = self._quantity(rec, qty_text, utype)
+        if reason:
+            return rec.reject(reason)
         if start > self.latest:
             return rec.reject("future_timestamp")
+        reason = self._numbers(rec, values, i_dir, i_called, i_loc, utype)
+        if reason:
+            return rec.reject(reason)
+        return rec
+
+    def _quantity(self, rec, text, utype):
+        try:
+            quantity = int(text)
+        except ValueError:
+            quantity, reason = parse_quantity(text)
+            if reason:
+                return reason
+        rec.quantity = quantity
+        if quantity < 0:
+            return "negative_quantity"
+        if quantity > self.max_by_unit[utype.unit]:
+            return "absurd_quantity"
+        return None
+
+    def _numbers(self, rec, values, i_dir, i_called, i_loc, utype):
+        """Direction, called number and location; the reason when one is wrong."""
+        direction = "out"
         if i_dir >= 0:
             text = values[i_dir]
-            direction = DIRECTIONS.get(text)
+            direction = DIRECTIONS.get(text) or DIRECTIONS.get(text.strip().lower())
             if direction is None:
-                direction = DIRECTIONS.get(text.strip().lower())
-                if direction is None:
-                    return rec.reject("bad_direction")
+                return "bad_direction"
             rec.direction = direction
-        else:
-            direction = "out"
         called = values[i_called].strip() if i_called >= 0 else ""
         if called:
             number = normalize_number(called, self.options.country_code)
             if number is None:
-                return rec.reject("malformed_number")
+                return "malformed_number"
             rec.called_number = number
         elif direction == "out" and utype.unit != "byte":
-            return rec.reject("missing_field")
+            return "missing_field"
         location = values[i_loc].strip() if i_loc >= 0 else ""
         if location:
             loc = normalize_location(location)
             if loc is None:
-                return rec.reject("malformed_number")
+                return "malformed_number"
             rec.location = loc
-        return rec
+        return None
 
 
 def records_to_csv(rows, header=CANONICAL_COLUMNS):

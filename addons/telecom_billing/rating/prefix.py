@@ -9,6 +9,7 @@ version and reused for every record.
 """
 
 _VALUE = ""  # key of a node's value: never a digit
+_MISSING = object()
 
 
 def prefix_digits(prefix):
@@ -33,7 +34,7 @@ class PrefixTable:
     to the same destinations (most of the traffic) cost one dict look-up.
     """
 
-    __slots__ = ("_root", "_size", "_depth", "_memo")
+    __slots__ = ("_depth", "_memo", "_root", "_size")
 
     def __init__(self, items=()):
         self._root = {}
@@ -62,13 +63,11 @@ class PrefixTable:
         """Value of the longest prefix of ``number`` (``+`` and digits), or None."""
         key = number[: self._depth + 1]
         memo = self._memo
-        try:
-            return memo[key]
-        except KeyError:
-            pass
-        if len(memo) > 1_000_000:
-            memo.clear()
-        value = memo[key] = self._walk(key)
+        value = memo.get(key, _MISSING)
+        if value is _MISSING:
+            if len(memo) > 1_000_000:
+                memo.clear()
+            value = memo[key] = self._walk(key)
         return value
 
     def _walk(self, number):

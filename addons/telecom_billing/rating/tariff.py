@@ -38,9 +38,9 @@ from .timebands import BAND_POLICIES, BandSchedule, day_number
 class Zone:
     """A rating zone; ``zone_class`` is the code allowances are granted for."""
 
-    __slots__ = ("id", "code", "zone_class", "billable", "name")
+    __slots__ = ("billable", "code", "id", "name", "zone_class")
 
-    def __init__(self, id, code, zone_class, billable=True, name=None):  # noqa: A002
+    def __init__(self, id, code, zone_class, billable=True, name=None):
         self.id = id
         self.code = code
         self.zone_class = zone_class
@@ -53,18 +53,18 @@ class Zone:
 
 class PriceLine:
     __slots__ = (
-        "id",
-        "price",
-        "unit",
-        "first",
-        "next",
-        "connection_fee",
-        "minimum",
-        "tiers",
+        "_tier_ranges",
         "charge_incoming",
+        "connection_fee",
+        "first",
         "flat",
         "has_fee",
-        "_tier_ranges",
+        "id",
+        "minimum",
+        "next",
+        "price",
+        "tiers",
+        "unit",
     )
 
     def __init__(
@@ -72,12 +72,12 @@ class PriceLine:
         price,
         unit=1,
         first=1,
-        next=1,  # noqa: A002
+        next=1,
         connection_fee=0,
         minimum=0,
         tiers=(),
         charge_incoming=False,
-        id=None,  # noqa: A002
+        id=None,
     ):
         self.id = id
         self.price = to_decimal(price)
@@ -123,7 +123,7 @@ class PriceLine:
             return self.price * (hi - lo)
         total = ZERO
         for start, end, price in self._tier_ranges:
-            a = lo if lo > start else start
+            a = max(start, lo)
             b = hi if end is None or hi < end else end
             if b > a:
                 total += price * (b - a)
@@ -138,26 +138,26 @@ class PriceLine:
 
 class TariffVersion:
     __slots__ = (
-        "id",
-        "tariff_code",
-        "date_from",
-        "date_to",
         "_day_from",
         "_day_to",
-        "currency",
-        "rounding",
-        "band_policy",
-        "schedule",
-        "destinations",
-        "roaming",
-        "default_zone",
-        "prices",
         "_resolved",
+        "band_policy",
+        "currency",
+        "date_from",
+        "date_to",
+        "default_zone",
+        "destinations",
+        "id",
+        "prices",
+        "roaming",
+        "rounding",
+        "schedule",
+        "tariff_code",
     )
 
     def __init__(
         self,
-        id,  # noqa: A002
+        id,
         tariff_code,
         date_from=None,
         date_to=None,
@@ -226,7 +226,7 @@ class TariffVersion:
 class Tariff:
     """A tariff code and its versions (non-overlapping date ranges)."""
 
-    __slots__ = ("code", "versions", "tz", "_last")
+    __slots__ = ("_last", "code", "tz", "versions")
 
     def __init__(self, code, versions=(), tz=None):
         self.code = code
@@ -247,4 +247,3 @@ class Tariff:
                 self._last = version
                 return version
         return None
-

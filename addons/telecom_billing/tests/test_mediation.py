@@ -15,7 +15,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.telecom_mediation_batch import TelecomMediationBatch
-from .common import HEADER, SUB1, SUB2, RatingCommon
+from .common import HEADER, SUB2, RatingCommon
 
 GOOD = "ok{n},+32470000001,voice,2025-03-03T09:{n:02d}:00Z,61,out,+3221234567,"
 
@@ -96,9 +96,7 @@ class TestMediation(RatingCommon):
         # another file repeating two records, one twice, plus a new one
         lines = [GOOD.format(n=2), GOOD.format(n=3), GOOD.format(n=4), GOOD.format(n=4)]
         second = self.import_csv(lines, name="b.csv")
-        self.assertEqual(
-            (second.lines_read, second.rated_count, second.duplicate_count), (4, 1, 3)
-        )
+        self.assertEqual((second.lines_read, second.rated_count, second.duplicate_count), (4, 1, 3))
         self.assertReconciled(second)
         for n in range(1, 5):
             charged = self.usage(f"ok{n}").filtered(lambda r: r.state == "rated")
@@ -111,13 +109,16 @@ class TestMediation(RatingCommon):
         # 4 records x 120 s: only 300 s of allowance, once
         self.assertEqual(self.balance("voice").used, 300)
         # the database itself refuses a second accepted record with the same key
-        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
-            with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    """INSERT INTO telecom_usage_record (company_id, source_id,
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                """INSERT INTO telecom_usage_record (company_id, source_id,
                            source_record_id, state) VALUES (%s, %s, 'ok1', 'rated')""",
-                    (self.company.id, self.source.id),
-                )
+                (self.company.id, self.source.id),
+            )
 
     def test_reprocess_corrected_rejects(self):
         lines = [
@@ -328,9 +329,7 @@ class TestUsageTableSchema(RatingCommon):
             " AND conrelid = 'telecom_usage_record'::regclass"
         )
         self.assertEqual(cr.fetchone()[0], 0)
-        cr.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'telecom_usage_record'"
-        )
+        cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'telecom_usage_record'")
         names = {row[0] for row in cr.fetchall()}
         self.assertLessEqual(
             {"telecom_usage_record_source_key", "telecom_usage_record_account_period",
