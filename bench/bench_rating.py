@@ -81,6 +81,16 @@ WORLD_CODES = [
 ]  # fmt: skip
 
 
+def process_cpu(pid):
+    """User + system CPU seconds of a process (the PostgreSQL backend) from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -524,6 +534,11 @@ def child_import(opts):
             }
         )
         cr.commit()
+        cr.execute("SELECT pg_backend_pid()")
+        backend = cr.fetchone()[0]
+        pg_cpu_before = process_cpu(backend)
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
+        load_before = os.getloadavg()
         profiler = None
         if opts.profile:
             import cProfile
@@ -533,6 +548,9 @@ def child_import(opts):
         started = time.perf_counter()
         batch._process()
         elapsed = time.perf_counter() - started
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
+        pg_cpu = process_cpu(backend) - pg_cpu_before
+        load_after = os.getloadavg()
         if profiler:
             profiler.disable()
             profiler.dump_stats(opts.profile)
@@ -549,6 +567,11 @@ def child_import(opts):
             "error": batch.error or None,
             "amount": str(batch.amount_total),
             "phases": dict(tmb.PHASES),
+            "cpu_python": (self_after.ru_utime + self_after.ru_stime)
+            - (self_before.ru_utime + self_before.ru_stime),
+            "cpu_postgres": pg_cpu,
+            "load_before": load_before[0],
+            "load_after": load_after[0],
             "rss_loaded_kb": rss_loaded,
             "rss_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         }
@@ -822,7 +845,9 @@ def import_again(opts):
         imported = run_child(opts, params, state["db"], state["data_dir"], state["file"], copy.id)
         results["import"] = imported
         n, elapsed = imported["read"], imported["elapsed"]
-        print(f"end to end {elapsed:.1f} s = {n / elapsed:,.0f} records/s; phases "
+        print(f"end to end {elapsed:.1f} s = {n / elapsed:,.0f} records/s; CPU python "
+              f"{imported['cpu_python']:.1f}s postgres {imported['cpu_postgres']:.1f}s; load "
+              f"{imported['load_before']:.1f}->{imported['load_after']:.1f}; phases "
               + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(imported["phases"].items()))
               + f"; peak RSS {imported['rss_peak_kb'] / 1024:.0f} MB", flush=True)  # fmt: skip
     finally:
@@ -868,6 +893,12 @@ def report(results):
         (
             f"ratios       end to end / COPY = {elapsed / copy['elapsed']:.2f}x, "
             f"rate+store / COPY = {store_time / copy['elapsed']:.2f}x"
+        ),
+        (
+            f"CPU          importing process {imp['cpu_python']:.1f} s (all threads), its "
+            f"PostgreSQL backend {imp['cpu_postgres']:.1f} s; load average "
+            f"{imp['load_before']:.1f} before, {imp['load_after']:.1f} after (2 cores shared "
+            "with other work: wall times vary with it)"
         ),
         (
             f"memory       peak RSS of the importing process {imp['rss_peak_kb'] / 1024:.0f} MB "

@@ -348,17 +348,25 @@ class RatingSession:
         return prices
 
     # -- subscribers --------------------------------------------------------------------
-    def resolve(self, records):
-        """Attach the subscription valid at each record's time; reject the others."""
+    def resolve(self, records, cached_only=False):
+        """Attach the subscription valid at each record's time; reject the others.
+
+        ``cached_only``: resolve only the identifiers already loaded (no query: this
+        runs while the connection streams the previous chunk); the others are left
+        for the next call.
+        """
         by_key = self.by_key
-        accepted = [rec for rec in records if rec.state == "accepted"]
-        wanted = {rec.subscriber_key for rec in accepted} - by_key.keys()
-        if wanted:
-            self._load_subscribers(wanted)
+        todo = [rec for rec in records if rec.state == "accepted" and rec.sub is None]
+        if not cached_only:
+            wanted = {rec.subscriber_key for rec in todo} - by_key.keys()
+            if wanted:
+                self._load_subscribers(wanted)
         account_lock = self.account_lock
         company_lock = self._company_lock
-        for rec in accepted:
+        for rec in todo:
             candidates = by_key.get(rec.subscriber_key)
+            if candidates is None:  # not loaded yet (cached_only)
+                continue
             sub = None
             if candidates:
                 day = rec.start // 86400

