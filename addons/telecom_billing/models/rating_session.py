@@ -378,8 +378,7 @@ class RatingSession:
                 rec.reject("unknown_subscriber")
                 continue
             rec.sub = sub
-            lock = account_lock.get(sub.billing_account_id, company_lock) if account_lock \
-                else company_lock  # fmt: skip
+            lock = account_lock.get(sub.billing_account_id, company_lock)
             if lock is not None and rec.start < lock:
                 rec.reject("closed_period")
 
@@ -421,6 +420,16 @@ class RatingSession:
         terms = self._load_terms(new_ids) if new_ids else {}
         for key in keys:
             self.by_key[key] = []
+        accounts = {row[7] for row in rows} - self.account_lock.keys()
+        if accounts:
+            locks = (
+                self.env["telecom.billing.account"].browse(accounts)._telecom_usage_locked_until()
+            )
+            for account in accounts:
+                lock = locks.get(account)
+                self.account_lock[account] = max(
+                    filter(None, (self._lock_epoch(lock), self._company_lock)), default=None
+                )
         for (sid, phone, imsi, username, iccid, activation, termination, account,
              billing_day, months, tz) in rows:  # fmt: skip
             sub = self.subscribers.get(sid)

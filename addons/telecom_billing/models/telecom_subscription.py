@@ -104,3 +104,16 @@ class TelecomSubscription(models.Model):
             called_number=called_number, direction=direction, location=location,
             allowance_quantity=allowance_quantity,
         )  # fmt: skip
+
+
+class TelecomBillingAccount(models.Model):
+    _inherit = "telecom.billing.account"
+
+    def _telecom_usage_locked_until(self):
+        """Extension point: ``{account id: date}`` up to which usage is closed.
+
+        Mediation rejects usage that started on or before this date (reason
+        ``closed_period``), on top of the company's usage lock date. Bill runs
+        override it with the end of the last invoiced period.
+        """
+        return {}

@@ -180,14 +180,26 @@ class TelecomUsageRecord(models.Model):
             )
 
     def write(self, vals):
-        allowed = {"raw"}
-        if set(vals) - allowed and not self.env.context.get("telecom_rating_write"):
-            raise UserError(
-                _("Usage records are written by mediation and rating; only the raw line of a "
-                  "rejected record can be corrected.")
-            )  # fmt: skip
-        if "raw" in vals and any(rec.state not in ("rejected", "duplicate") for rec in self):
-            raise UserError(_("Only the raw line of a rejected record can be corrected."))
+        """Rating writes in bulk (SQL); through the ORM only three things change:
+
+        the raw line of a rejected record (to correct it), and, for bill runs, the
+        state between ``rated`` and ``billed`` with the ``invoice_line_id``.
+        """
+        if not self.env.context.get("telecom_rating_write"):
+            if set(vals) - {"raw", "state", "invoice_line_id"}:
+                raise UserError(
+                    _(
+                        "Usage records are written by mediation and rating; only the raw line "
+                        "of a rejected record can be corrected."
+                    )
+                )
+            if "raw" in vals and any(rec.state not in ("rejected", "duplicate") for rec in self):
+                raise UserError(_("Only the raw line of a rejected record can be corrected."))
+            if "state" in vals and (
+                vals["state"] not in ("rated", "billed")
+                or any(rec.state not in ("rated", "billed") for rec in self)
+            ):
+                raise UserError(_("Only bill runs change a record's state, from rated to billed."))
         return super().write(vals)
 
     # -- actions ------------------------------------------------------------------

@@ -302,6 +302,29 @@ class TestMediation(RatingCommon):
         with self.assertRaises(UserError):
             self.version.unlink()
 
+    def test_closed_period_per_billing_account(self):
+        """The bill runs' hook closes an account's invoiced periods."""
+        Account = type(self.env["telecom.billing.account"])
+        account = self.account
+
+        def locked(accounts):
+            return {account.id: date(2025, 3, 3)} if account in accounts else {}
+
+        with patch.object(Account, "_telecom_usage_locked_until", locked):
+            batch = self.import_csv([GOOD.format(n=1), GOOD.format(n=2).replace("03T", "04T")])
+        self.assertEqual(self.usage("ok1").reason_code, "closed_period")
+        self.assertEqual(self.usage("ok2").state, "rated")
+        self.assertReconciled(batch)
+
+    def test_bill_runs_may_mark_records_billed(self):
+        self.import_csv([GOOD.format(n=1)])
+        rec = self.usage("ok1")
+        line = self.env["account.move.line"].search([], limit=1)
+        rec.write({"state": "billed", "invoice_line_id": line.id})
+        self.assertEqual(rec.state, "billed")
+        with self.assertRaises(UserError):
+            rec.write({"state": "rejected"})
+
     def test_subscriber_identifiers(self):
         self.sub2.write({"imsi": "206011234567890", "username": "rita@isp"})
         lines = [
