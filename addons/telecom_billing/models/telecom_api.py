@@ -32,7 +32,7 @@ class TelecomApi(models.AbstractModel):
         return found
 
     @api.model
-    def import_usage(self, source, records, batch_ref=None):
+    def import_usage(self, source, records, batch_ref=None, request_id=None):
         """Import usage records; returns the batch's reconciliation report.
 
         ``source``: a mediation source code or id. ``records``: a list of dicts
@@ -41,8 +41,10 @@ class TelecomApi(models.AbstractModel):
         ``called_number``, ``location``). Invalid records are rejected one by one
         with a reason (in the report counts), never the whole call. Safe to retry:
         the same ``batch_ref`` (or, without one, the same records) returns the
-        first call's report, and a record id is never charged twice.
+        first call's report, and a record id is never charged twice. ``request_id``
+        is accepted as another name of ``batch_ref``.
         """
+        batch_ref = batch_ref or request_id
         if not self.env["telecom.mediation.batch"].has_access("create"):
             raise AccessError(_("Importing usage needs the Billing rights."))
         source = self._telecom_usage_source(source)
