@@ -22,6 +22,7 @@
         "views/telecom_subscription_views.xml",
         "views/portal_templates.xml",
         "views/portal_service_templates.xml",
+        "views/portal_usage_templates.xml",
         "views/portal_request_templates.xml",
         "views/portal_account_templates.xml",
         "views/portal_agent_templates.xml",

@@ -21,8 +21,11 @@ A failed check redirects to ``/my`` without telling whether the record exists.
 
 import logging
 from collections import OrderedDict
+from datetime import timedelta
 
+import pytz
 from markupsafe import Markup
+from werkzeug.urls import url_encode
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -33,13 +36,21 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.telecom_billing.models.telecom_usage_record import human_quantity
+from odoo.addons.telecom_billing.rating.periods import (
+    next_period_start,
+    period_start,
+    previous_period_start,
+)
 
 from ..models.telecom_subscription import SIM_REASONS
+from . import usage_export, usage_query
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
 
 LIVE_STATES = ("active", "suspended")
+USAGE_EXPORT_MAX = 500_000
 REQUEST_MESSAGES = {
     "plan_change": _lt("Your plan change is ordered (%(ref)s)."),
     "addon": _lt("Your add-on is ordered (%(ref)s)."),
@@ -54,6 +65,8 @@ REQUEST_MESSAGES = {
 
 
 class TelecomPortal(CustomerPortal):
+    _telecom_usage_page_size = 50
+
     # ------------------------------------------------------------------------
     # who is asking
     # ------------------------------------------------------------------------
@@ -114,6 +127,8 @@ class TelecomPortal(CustomerPortal):
             values["telecom_service_count"] = self._telecom_count(
                 "telecom.subscription", self._telecom_service_domain()
             )
+        if "telecom_usage_count" in counters:
+            values["telecom_usage_count"] = self._telecom_usage_count()
         if "telecom_billing_account_count" in counters:
             values["telecom_billing_account_count"] = self._telecom_count(
                 "telecom.billing.account", [("partner_id", "=", self._telecom_customer().id)]
@@ -294,26 +309,100 @@ class TelecomPortal(CustomerPortal):
         return request.render("telecom_portal.portal_my_subscriptions", values)
 
     def _telecom_allowance_rows(self, sub_sudo):
-        """What the plan and add-ons include this period, one row per allowance."""
-        today = fields.Date.context_today(sub_sudo)
-        lines = sub_sudo.line_ids.filtered(lambda line: line._telecom_covers(today))
-        uoms = dict(
-            request.env["telecom.plan.allowance"]._fields["uom"]._description_selection(request.env)
+        """Included / used / remaining of the current period, per allowance.
+
+        Read from the allowance balances rating keeps (the subscription's own and its
+        billing account's shared pools); an allowance without a balance yet (no usage
+        this period) shows its full grant.
+        """
+        account = sub_sudo.billing_account_id
+        months = self._telecom_period_months(account)
+        tz = pytz.timezone(sub_sudo.partner_id.tz or request.env.user.tz or "UTC")
+        today = fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz).date()
+        start = period_start(today, account.billing_day or 1, months)
+        end = next_period_start(start, months) - timedelta(days=1)
+        balances = (
+            request.env["telecom.allowance.balance"]
+            .sudo()
+            .search(
+                [
+                    ("period_start", "=", start),
+                    "|",
+                    ("subscription_id", "=", sub_sudo.id),
+                    "&",
+                    ("scope", "=", "pool"),
+                    ("billing_account_id", "=", account.id),
+                ]
+            )
         )
-        rows = []
+        grouped = {}
+        for balance in balances:
+            row = grouped.setdefault(
+                (balance.scope, balance.allowance_id),
+                {"quantity": 0, "used": 0, "remaining": 0, "rollover": 0},
+            )
+            row["quantity"] += balance.quantity
+            row["used"] += balance.used
+            row["remaining"] += balance.remaining
+            if balance.generation:
+                row["rollover"] += balance.quantity
+        # allowances in force with no balance yet: their grant, nothing used
+        lines = sub_sudo.line_ids.filtered(
+            lambda line: line.kind in ("plan", "addon") and line._telecom_covers(today)
+        )
+        pool_lines = account.subscription_ids.filtered(
+            lambda s: s.state in ("active", "suspended")
+        ).line_ids.filtered(
+            lambda line: line.kind in ("plan", "addon") and line._telecom_covers(today)
+        )
         for line in lines:
             for allowance in line.product_id.product_tmpl_id.telecom_allowance_ids:
-                rows.append(
-                    {
-                        "allowance": allowance,
-                        "product": line.product_id,
-                        "usage": allowance.usage_type_id.name,
-                        "zones": ", ".join(allowance.zone_class_ids.mapped("name")),
-                        "included": f"{allowance.quantity:g} {uoms.get(allowance.uom, '')}",
-                        "shared": allowance.share_scope == "billing_account",
-                    }
-                )
-        return rows
+                pool = allowance.share_scope == "billing_account"
+                key = ("pool" if pool else "subscription", allowance)
+                if key in grouped:
+                    continue
+                if pool:
+                    quantity = sum(
+                        other.quantity * allowance.quantity_base
+                        for other in pool_lines
+                        if allowance in other.product_id.product_tmpl_id.telecom_allowance_ids
+                    )
+                else:
+                    quantity = line.quantity * allowance.quantity_base
+                grouped[key] = {
+                    "quantity": int(quantity),
+                    "used": 0,
+                    "remaining": int(quantity),
+                    "rollover": 0,
+                }
+        rows = []
+        for (scope, allowance), values in grouped.items():
+            unit = allowance.usage_type_id.unit
+            quantity = values["quantity"] or 0
+            percent = min(100, round(100.0 * values["used"] / quantity)) if quantity else 0
+            rows.append(
+                {
+                    "allowance": allowance,
+                    "product": allowance.product_tmpl_id,
+                    "usage": allowance.usage_type_id.name,
+                    "zones": ", ".join(allowance.zone_class_ids.mapped("name")),
+                    "shared": scope == "pool",
+                    "included": human_quantity(quantity, unit),
+                    "used": human_quantity(values["used"], unit),
+                    "remaining": human_quantity(values["remaining"], unit),
+                    "rollover": human_quantity(values["rollover"], unit)
+                    if values["rollover"]
+                    else False,
+                    "percent": percent,
+                    "colour": "danger"
+                    if percent >= 100
+                    else "warning"
+                    if percent >= 80
+                    else "success",
+                }
+            )
+        rows.sort(key=lambda row: (row["shared"], row["usage"] or ""))
+        return {"start": start, "end": end, "rows": rows}
 
     def _telecom_subscription_values(self, sub_sudo, access_token=None, **kw):
         today = fields.Date.context_today(sub_sudo)
@@ -329,6 +418,7 @@ class TelecomPortal(CustomerPortal):
             ).sorted(lambda line: (line.kind != "plan", line.id)),
             "scheduled_lines": sub_sudo.line_ids.filtered(lambda line: line.date_start > today),
             "allowances": self._telecom_allowance_rows(sub_sudo),
+            "usage_url": f"/my/usage?service={sub_sudo.id}" if is_owner else False,
             "service_orders": sub_sudo.service_order_ids.sorted("id", reverse=True)[:10],
             "outages": self._telecom_outages(sub_sudo) if sub_sudo.state in LIVE_STATES else [],
             "telecom_message": self._telecom_message(kw),
@@ -352,6 +442,236 @@ class TelecomPortal(CustomerPortal):
 
     def _telecom_back_to(self, sub_sudo, message, ref):
         return request.redirect(f"/my/subscriptions/{sub_sudo.id}?message={message}&ref={ref}")
+
+    # ------------------------------------------------------------------------
+    # usage: records by period and type, keyset pages, exports
+    # ------------------------------------------------------------------------
+    def _telecom_own_subscriptions(self, domain=None):
+        """The user's own subscriptions (searched as the user), as the system."""
+        Subscription = request.env["telecom.subscription"]
+        if not Subscription.has_access("read"):
+            return Subscription.sudo()
+        return Subscription.search(
+            expression.AND([self._telecom_service_domain(), domain or []]), order="name"
+        ).sudo()
+
+    def _telecom_period_months(self, account):
+        return account.billing_period_months or 1
+
+    def _telecom_usage_periods(self, subs_sudo, count=12):
+        """[(start, end)] of the current and previous billing periods, newest first."""
+        today = fields.Date.context_today(request.env.user)
+        starts = set()
+        for account in subs_sudo.billing_account_id:
+            months = self._telecom_period_months(account)
+            start = period_start(today, account.billing_day or 1, months)
+            for _i in range(count):
+                starts.add((start, months))
+                start = previous_period_start(start, months)
+        periods = {}
+        for start, months in starts:
+            end = next_period_start(start, months) - timedelta(days=1)
+            periods[start] = max(periods.get(start, end), end)
+        return sorted(periods.items(), reverse=True)[: count * 2]
+
+    def _telecom_usage_filters(self, kw):
+        """The usage page's filters, validated: never another customer's service."""
+        subs_sudo = self._telecom_own_subscriptions([("state", "!=", "draft")])
+        periods = self._telecom_usage_periods(subs_sudo)
+        starts = [start for start, _end in periods]
+        try:
+            period = fields.Date.to_date(kw["period"]) if kw.get("period") else None
+        except ValueError:
+            period = None
+        if period not in starts:
+            period = starts[0] if starts else None
+        selected = subs_sudo
+        if kw.get("service"):
+            selected = subs_sudo.filtered(lambda s: s.id == self._telecom_int(kw["service"]))
+            if not selected:
+                raise AccessError(request.env._("This service is not yours."))
+        types = request.env["telecom.usage.type"].sudo().search([], order="name")
+        usage_type = types.filtered(lambda t: t.code == kw.get("type"))[:1]
+        direction = kw.get("direction") if kw.get("direction") in ("in", "out") else None
+        scopes = []
+        if period:
+            for sub in selected:
+                account = sub.billing_account_id
+                months = self._telecom_period_months(account)
+                if period_start(period, account.billing_day or 1, months) == period:
+                    scopes.append(usage_query.scope(sub.id, period, months))
+        return {
+            "subscriptions": subs_sudo,
+            "selected": selected if kw.get("service") else subs_sudo.browse(),
+            "periods": periods,
+            "period": period,
+            "types": types,
+            "usage_type": usage_type,
+            "direction": direction,
+            "scopes": scopes,
+        }
+
+    def _telecom_usage_args(self, filters):
+        args = {"period": fields.Date.to_string(filters["period"]) if filters["period"] else ""}
+        if filters["selected"]:
+            args["service"] = filters["selected"].id
+        if filters["usage_type"]:
+            args["type"] = filters["usage_type"].code
+        if filters["direction"]:
+            args["direction"] = filters["direction"]
+        return args
+
+    def _telecom_usage_count(self):
+        """Usage records of the current period (all the user's services)."""
+        filters = self._telecom_usage_filters({})
+        counts = usage_query.totals(request.env.cr, filters["scopes"])
+        return sum(count for count, *_rest in counts.values())
+
+    def _telecom_usage_summary(self, by_type, types):
+        """One row per usage type: count, quantity and included units, amount."""
+        types = {t.id: t for t in types}
+        rows = []
+        for type_id, (count, quantity, included, amount) in by_type.items():
+            usage_type = types.get(type_id) or request.env["telecom.usage.type"].sudo().browse(
+                type_id
+            )
+            rows.append(
+                {
+                    "type": usage_type,
+                    "count": count,
+                    "quantity": human_quantity(quantity, usage_type.unit),
+                    "included": human_quantity(included or 0, usage_type.unit),
+                    "amount": amount or 0.0,
+                }
+            )
+        return sorted(rows, key=lambda row: row["type"].name or "")
+
+    @http.route(["/my/usage"], type="http", auth="user", website=True)
+    def portal_my_usage(self, **kw):
+        try:
+            filters = self._telecom_usage_filters(kw)
+        except AccessError:
+            return request.redirect("/my/usage")
+        type_ids = filters["usage_type"].ids
+        after = usage_query.decode_cursor(kw.get("after"))
+        before = usage_query.decode_cursor(kw.get("before")) if not after else None
+        cr = request.env.cr
+        ids, has_more = usage_query.page(
+            cr,
+            filters["scopes"],
+            type_ids=type_ids,
+            direction=filters["direction"],
+            after=after,
+            before=before,
+            limit=self._telecom_usage_page_size,
+        )
+        records = request.env["telecom.usage.record"].sudo().browse(ids)
+        summary = self._telecom_usage_summary(
+            usage_query.totals(cr, filters["scopes"], type_ids, filters["direction"]),
+            filters["types"],
+        )
+        args = self._telecom_usage_args(filters)
+        newer = older = None
+        if records:
+            first, last = records[0], records[-1]
+            newer_exists = after is not None or (before is not None and has_more)
+            older_exists = before is not None or (before is None and has_more)
+            if newer_exists:
+                newer = {**args, "before": usage_query.encode_cursor(first.start_time, first.id)}
+            if older_exists:
+                older = {**args, "after": usage_query.encode_cursor(last.start_time, last.id)}
+        currency = filters["subscriptions"][:1].currency_id or request.env.company.currency_id
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "telecom_usage",
+                "filters": filters,
+                "records": records,
+                "summary": summary,
+                "total_count": sum(row["count"] for row in summary),
+                "total_amount": sum(row["amount"] for row in summary),
+                "currency": currency,
+                "args": args,
+                "newer_url": "/my/usage?" + url_encode(newer) if newer else None,
+                "older_url": "/my/usage?" + url_encode(older) if older else None,
+                "export_args": url_encode(args),
+                "export_max": USAGE_EXPORT_MAX,
+                "human_quantity": human_quantity,
+            }
+        )
+        return request.render("telecom_portal.portal_my_usage", values)
+
+    def _telecom_usage_rows(self, filters):
+        """Every record of the filters, newest first, as export rows (bounded)."""
+        tz = pytz.timezone(request.env.user.tz or "UTC")
+        for row in usage_query.export_rows(
+            request.env.cr,
+            filters["scopes"],
+            filters["usage_type"].ids,
+            filters["direction"],
+            limit=USAGE_EXPORT_MAX,
+        ):
+            start = pytz.utc.localize(row[1]).astimezone(tz)
+            yield (
+                start.strftime("%Y-%m-%d %H:%M:%S"),
+                row[2],
+                row[3] or row[4] or row[5] or "",
+                row[6],
+                row[8] or "",
+                row[9] or "",
+                row[10] or "",
+                row[11] or "",
+                int(row[12] or 0),
+                row[7],
+                int(row[13] or 0),
+                int(row[14] or 0),
+                float(row[15] or 0.0),
+                row[16] or "",
+                row[17],
+            )
+
+    @http.route(["/my/usage/export.<string:fmt>"], type="http", auth="user", website=True)
+    def portal_my_usage_export(self, fmt, **kw):
+        if fmt not in ("csv", "xlsx"):
+            raise request.not_found()
+        try:
+            filters = self._telecom_usage_filters(kw)
+        except AccessError:
+            return request.redirect("/my/usage")
+        tz_name = request.env.user.tz or "UTC"
+        header = [
+            request.env._("Time (%(tz)s)", tz=tz_name),
+            request.env._("Subscription"),
+            request.env._("Service"),
+            request.env._("Type"),
+            request.env._("Direction"),
+            request.env._("Number"),
+            request.env._("Location"),
+            request.env._("Zone"),
+            request.env._("Quantity"),
+            request.env._("Unit"),
+            request.env._("Rated quantity"),
+            request.env._("Included"),
+            request.env._("Amount"),
+            request.env._("Currency"),
+            request.env._("State"),
+        ]
+        rows = self._telecom_usage_rows(filters)
+        period = fields.Date.to_string(filters["period"]) if filters["period"] else "none"
+        name = f"usage-{period}"
+        if fmt == "csv":
+            content = usage_export.to_csv(header, rows)
+            mimetype = "text/csv;charset=utf-8"
+        else:
+            content = usage_export.to_xlsx(header, rows, request.env._("Usage"))
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetype),
+                ("Content-Disposition", http.content_disposition(f"{name}.{fmt}")),
+            ],
+        )
 
     # ------------------------------------------------------------------------
     # self-service requests on a service

@@ -4,3 +4,4 @@ from . import test_portal_account
 from . import test_portal_agents
 from . import test_portal_tours
 from . import test_demo
+from . import test_portal_usage

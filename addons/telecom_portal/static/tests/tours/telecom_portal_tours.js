@@ -240,3 +240,60 @@ tours.add("telecom_portal_agent_order_tour", {
         },
     ],
 });
+
+// A customer reads this period's usage, filters it, and checks her allowances.
+tours.add("telecom_portal_usage_tour", {
+    url: "/my",
+    steps: () => [
+        {
+            content: "Open the usage",
+            trigger: "a[href='/my/usage']",
+            run: "click",
+        },
+        {
+            content: "Totals by type",
+            trigger: ".o_telecom_usage_summary .card:contains(Voice)",
+        },
+        {
+            content: "and the records",
+            trigger: ".o_telecom_usage_row:contains(Data)",
+        },
+        {
+            content: "Only the messages",
+            trigger: "select[name=type]",
+            run: "select sms",
+        },
+        {
+            content: "Show",
+            trigger: "button.o_telecom_usage_apply",
+            run: "click",
+        },
+        {
+            content: "Messages only",
+            trigger: ".o_portal_my_doc_table:not(:has(.o_telecom_usage_row:contains(Voice))) .o_telecom_usage_row:contains(SMS)",
+        },
+        {
+            content: "Back home",
+            trigger: "a[href='/my/home']",
+            run: "click",
+        },
+        {
+            content: "Open the services",
+            trigger: "a[href='/my/subscriptions']",
+            run: "click",
+        },
+        {
+            content: "Open the first line",
+            trigger: ".o_telecom_service_row a:contains(+32470000001)",
+            run: "click",
+        },
+        {
+            content: "The voice allowance is used up",
+            trigger: ".o_telecom_allowance:contains(Voice) .o_telecom_remaining:contains(0 s left)",
+        },
+        {
+            content: "The data pool is shared by the account",
+            trigger: ".o_telecom_allowance:contains(Data) .o_telecom_shared",
+        },
+    ],
+});
