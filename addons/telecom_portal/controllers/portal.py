@@ -36,7 +36,6 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.addons.telecom_billing.models.telecom_usage_record import human_quantity
 from odoo.addons.telecom_billing.rating.periods import (
     next_period_start,
     period_start,
@@ -387,10 +386,10 @@ class TelecomPortal(CustomerPortal):
                     "usage": allowance.usage_type_id.name,
                     "zones": ", ".join(allowance.zone_class_ids.mapped("name")),
                     "shared": scope == "pool",
-                    "included": human_quantity(quantity, unit),
-                    "used": human_quantity(values["used"], unit),
-                    "remaining": human_quantity(values["remaining"], unit),
-                    "rollover": human_quantity(values["rollover"], unit)
+                    "included": usage_query.human(quantity, unit),
+                    "used": usage_query.human(values["used"], unit),
+                    "remaining": usage_query.human(values["remaining"], unit),
+                    "rollover": usage_query.human(values["rollover"], unit)
                     if values["rollover"]
                     else False,
                     "percent": percent,
@@ -539,8 +538,8 @@ class TelecomPortal(CustomerPortal):
                 {
                     "type": usage_type,
                     "count": count,
-                    "quantity": human_quantity(quantity, usage_type.unit),
-                    "included": human_quantity(included or 0, usage_type.unit),
+                    "quantity": usage_query.human(quantity, usage_type.unit),
+                    "included": usage_query.human(included or 0, usage_type.unit),
                     "amount": amount or 0.0,
                 }
             )
@@ -596,7 +595,7 @@ class TelecomPortal(CustomerPortal):
                 "older_url": "/my/usage?" + url_encode(older) if older else None,
                 "export_args": url_encode(args),
                 "export_max": USAGE_EXPORT_MAX,
-                "human_quantity": human_quantity,
+                "human_quantity": usage_query.human,
             }
         )
         return request.render("telecom_portal.portal_my_usage", values)

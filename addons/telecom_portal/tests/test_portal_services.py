@@ -141,7 +141,7 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         self.assertIn("o_telecom_commitment", text)
         self.assertIn("o_telecom_allowance", text)
         self.assertIn("5 GB", text)
-        self.assertIn("300 Minutes", text)
+        self.assertIn("300 min", text)
         for action in ("change_plan", "addon", "suspend", "sim", "port_in"):
             self.assertIn(f"/my/subscriptions/{self.alice_sub.id}/{action}", text)
         # the fibre line takes no SIM request

@@ -167,11 +167,19 @@ class TestPortalUsage(RatingFixtures, HttpCase):
         text = res.text
         self.assertIn("o_telecom_allowance", text)
         # voice: 5 minutes included, 120 s + 180 s of the 400 s call used up
-        voice = text.split("o_telecom_allowance")[1:]
-        self.assertTrue(any("5 min 00 s" in block and "used" in block for block in voice))
+        text = " ".join(text.split())
+        self.assertIn(
+            '<span class="o_telecom_used">5 min</span> used of '
+            '<span class="o_telecom_included">5 min</span>',
+            text,
+        )
         # the data pool of the account, shared by both lines: 3 MB + 4 MB of 10 MB
         self.assertIn("o_telecom_shared", text)
-        self.assertIn("7.00 MB", text)
+        self.assertIn(
+            '<span class="o_telecom_used">7 MB</span> used of '
+            '<span class="o_telecom_included">20 MB</span>',
+            text,
+        )
         self.assertIn(f"/my/usage?service={self.sub1.id}", text)
 
     def test_allowances_without_usage_yet(self):
