@@ -1,0 +1,196 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The unit of work the network must do for one subscription.
+
+``action_submit`` validates and submits; when no fulfilment is needed
+(``_telecom_requires_fulfilment`` is False, i.e. telecom_crm alone) the order is
+done at once. telecom_oss overrides both to provision the change on the network
+and calls ``action_done`` or ``action_fail(error)`` when the network answers.
+``action_done`` applies the change to the subscription.
+"""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ACTIONS = [
+    ("activate", "Activate"),
+    ("change_plan", "Change plan"),
+    ("add_addon", "Add add-on"),
+    ("remove_addon", "Remove add-on"),
+    ("suspend", "Suspend"),
+    ("resume", "Resume"),
+    ("terminate", "Terminate"),
+    ("move", "Move"),
+]
+
+
+class TelecomServiceOrder(models.Model):
+    _name = "telecom.service.order"
+    _description = "Telecom service order"
+    _inherit = ("mail.thread", "mail.activity.mixin")
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        required=True, copy=False, readonly=True, index="trigram", default=lambda self: _("New")
+    )
+    subscription_id = fields.Many2one(
+        "telecom.subscription",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        related="subscription_id.partner_id", store=True, index=True, string="Customer"
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sales Order", index="btree_not_null", ondelete="set null"
+    )
+    action = fields.Selection(ACTIONS, required=True, tracking=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand=True,
+    )
+    requested_date = fields.Date(default=fields.Date.context_today, tracking=True)
+    done_date = fields.Datetime(readonly=True, copy=False)
+    values = fields.Json(
+        help="Parameters of the action (new plan, reason, date...), as plain data.", copy=False
+    )
+    values_display = fields.Text(string="Parameters", compute="_compute_values_display")
+    error = fields.Text(copy=False, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    def _compute_values_display(self):
+        for order in self:
+            order.values_display = "\n".join(
+                f"{key}: {value}" for key, value in sorted((order.values or {}).items())
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == _("New"):
+                company = self.env["res.company"].browse(vals.get("company_id"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company or self.env.company)
+                    .next_by_code("telecom.service.order")
+                ) or _("New")
+            vals.setdefault("values", {})
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        if self.filtered(lambda o: o.state not in ("draft", "cancelled")):
+            raise UserError(_("Only draft or cancelled service orders can be deleted."))
+
+    # -- extension point --------------------------------------------------------
+    def _telecom_requires_fulfilment(self):
+        """Whether the network must fulfil the order (telecom_oss says yes)."""
+        self.ensure_one()
+        return False
+
+    # -- actions ---------------------------------------------------------------
+    def action_submit(self):
+        for order in self:
+            if order.state != "draft":
+                raise UserError(
+                    _("%(order)s is already submitted.", order=order.name),
+                )
+            if order.subscription_id.state == "terminated":
+                raise UserError(
+                    _(
+                        "%(order)s: %(sub)s is terminated.",
+                        order=order.name,
+                        sub=order.subscription_id.name,
+                    )
+                )
+        self.write({"state": "submitted", "error": False})
+        for order in self:
+            if not order._telecom_requires_fulfilment():
+                order.action_done()
+        return True
+
+    def action_start(self):
+        if self.filtered(lambda o: o.state != "submitted"):
+            raise UserError(_("Only submitted service orders can start."))
+        self.state = "in_progress"
+        return True
+
+    def action_done(self):
+        """Apply the change to the subscription and close the order."""
+        for order in self:
+            if order.state not in ("submitted", "in_progress"):
+                raise UserError(
+                    _(
+                        "%(order)s is %(state)s: only a submitted order can be done.",
+                        order=order.name,
+                        state=order.state,
+                    )
+                )
+            order._apply_to_subscription()
+            order.write({"state": "done", "done_date": fields.Datetime.now(), "error": False})
+        return True
+
+    def action_fail(self, error):
+        """The network refused: nothing changes on the subscription."""
+        for order in self:
+            if order.state not in ("submitted", "in_progress"):
+                raise UserError(_("%(order)s is not waiting for the network.", order=order.name))
+        self.write({"state": "failed", "error": error or _("Unknown error")})
+        for order in self:
+            order.subscription_id.message_post(
+                body=_(
+                    "Service order %(order)s (%(action)s) failed: %(error)s",
+                    order=order.name,
+                    action=order.action,
+                    error=order.error,
+                )
+            )
+            if order.action == "activate" and order.subscription_id.state == "pending":
+                # back to draft so that it can be corrected and activated again
+                order.subscription_id.with_context(telecom_lifecycle=True).state = "draft"
+        return True
+
+    def action_retry(self):
+        """Send a failed order again."""
+        for order in self.filtered(lambda o: o.state == "failed"):
+            if order.action == "activate" and order.subscription_id.state == "draft":
+                order.subscription_id.with_context(telecom_lifecycle=True).state = "pending"
+            order.state = "draft"
+            order.action_submit()
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda o: o.state not in ("draft", "submitted", "failed")):
+            raise UserError(_("Only orders not yet in progress or done can be cancelled."))
+        for order in self:
+            if order.action == "activate" and order.subscription_id.state == "pending":
+                order.subscription_id.with_context(telecom_lifecycle=True).state = "draft"
+        self.state = "cancelled"
+        return True
+
+    # -- business logic --------------------------------------------------------
+    def _apply_to_subscription(self):
+        self.ensure_one()
+        subscription = self.subscription_id.with_context(telecom_lifecycle=True)
+        method = getattr(subscription, f"_telecom_apply_{self.action}", None)
+        if method is None:
+            raise UserError(_("Unknown service order action %(action)s.", action=self.action))
+        method(self)
