@@ -4,3 +4,4 @@ from . import test_mediation
 from . import test_tariff_rerating
 from . import test_api_xmlrpc
 from . import test_usage_tour
+from . import test_bill_run
