@@ -498,6 +498,9 @@ class BillRunEngine:
             "telecom_period_start": bill.start,
             "telecom_period_end": bill.end,
         }
+        if not term:
+            # without payment terms the bill is due on its date (Odoo would take today)
+            header["invoice_date_due"] = self.date
         header.update(self._payment_values(account, move_type))
         return InvoiceSpec(bill, header, lines, move_type, quantize(untaxed, digits))
 

@@ -183,6 +183,7 @@ class FastInvoiceBuilder:
         fpos = self.env["account.fiscal.position"].browse(header.get("fiscal_position_id"))
         is_refund = spec.move_type == "out_refund"
         direction = 1 if is_refund else -1  # out_invoice: revenue on the credit side
+        inbound = not is_refund  # account.move.is_inbound(): tags inverted on invoices
         date = header["invoice_date"]
         rate = 1.0
         if currency != company.currency_id:
@@ -205,6 +206,7 @@ class FastInvoiceBuilder:
                     rate=rate,
                     sign=direction,
                     is_refund=is_refund,
+                    tax_tag_invert=inbound,
                     partner_id=commercial,
                     account_id=self.env["account.account"].browse(line["account_id"]),
                 )
@@ -279,7 +281,7 @@ class FastInvoiceBuilder:
             vals["sequence"] = line["sequence"]
             if line.get("display_type") == "line_section":
                 vals.update(
-                    account_id=False, quantity=1.0, price_unit=0.0,
+                    account_id=False, quantity=0.0, price_unit=0.0,
                     balance=0.0, debit=0.0, credit=0.0, amount_currency=0.0,
                     amount_residual=0.0, amount_residual_currency=0.0, price_subtotal=0.0,
                     price_total=0.0, tax_ids=[], tax_tag_ids=[], product_id=False,
@@ -312,12 +314,14 @@ class FastInvoiceBuilder:
                 tax_group_id=False,
                 tax_repartition_line_id=False,
                 display_type="product",
+                # account.move.line._compute_tax_tag_invert for invoices
+                tax_tag_invert=(not spec.move_type == "out_refund")
+                and bool(line["tax_ids"] or upd["tax_tag_ids"][0][2]),
             )
             untaxed_cur += upd["amount_currency"]
             untaxed += balance
             lines.append(vals)
         tax_cur = tax = 0.0
-        sequence = (spec.lines[-1]["sequence"] if spec.lines else 0) + 10
         for tax_vals in results["tax_lines_to_add"]:
             repartition = self.env["account.tax.repartition.line"].browse(
                 tax_vals["tax_repartition_line_id"]
@@ -329,14 +333,14 @@ class FastInvoiceBuilder:
                 {
                     **common,
                     "display_type": "tax",
-                    "sequence": sequence,
+                    "sequence": 10000,  # account.move.line._compute_sequence
                     "name": tax_vals.get("name") or tax_record.name,
                     "account_id": tax_vals["account_id"],
                     "partner_id": commercial.id,
                     "currency_id": tax_vals.get("currency_id") or currency.id,
                     "product_id": False,
                     "product_uom_id": False,
-                    "quantity": 1.0,
+                    "quantity": 0.0,
                     "price_unit": 0.0,
                     "price_subtotal": 0.0,
                     "price_total": 0.0,
@@ -353,7 +357,7 @@ class FastInvoiceBuilder:
                     "tax_ids": tax_vals["tax_ids"][0][2] if tax_vals.get("tax_ids") else [],
                     "tax_tag_ids": tax_vals["tax_tag_ids"][0][2] if tax_vals.get(
                         "tax_tag_ids") else [],  # fmt: skip
-                    "tax_tag_invert": False,
+                    "tax_tag_invert": spec.move_type != "out_refund",
                 }
             )
             tax_cur += tax_vals["amount_currency"]
@@ -366,12 +370,12 @@ class FastInvoiceBuilder:
                 {
                     **common,
                     "display_type": "payment_term",
-                    "sequence": sequence + 10,
+                    "sequence": 12000,
                     "name": "",
                     "account_id": receivable.id,
                     "product_id": False,
                     "product_uom_id": False,
-                    "quantity": 1.0,
+                    "quantity": 0.0,
                     "price_unit": 0.0,
                     "price_subtotal": 0.0,
                     "price_total": 0.0,
@@ -437,7 +441,8 @@ class FastInvoiceBuilder:
         term = self.env["account.payment.term"].browse(header.get("invoice_payment_term_id"))
         # amounts on the receivable side: the opposite of revenue and taxes
         if not term:
-            return [(date, -(untaxed_cur + tax_cur), -(untaxed + tax))]
+            due = header.get("invoice_date_due") or date
+            return [(due, -(untaxed_cur + tax_cur), -(untaxed + tax))]
         sign = 1 if spec.move_type == "out_invoice" else -1
         computed = term._compute_terms(
             date_ref=date,
@@ -568,7 +573,8 @@ class FastPoster:
     def post(self, moves):
         posted = self.env["account.move"]
         groups = defaultdict(lambda: self.env["account.move"])
-        for move in moves.sorted("id"):
+        # the order account.move._compute_name numbers a batch in
+        for move in moves.sorted(lambda m: (m.date, m.ref or "", m.id)):
             groups[(move.journal_id.id, move.date, move.move_type)] |= move
         for _key, group in groups.items():
             posted |= self._post_group(group)

@@ -203,6 +203,7 @@ class TelecomBillRun(models.Model):
                        SELECT %s, a.id, %s, %s, 'pending', %s, %s, a.currency_id, 0, %s,
                               now() at time zone 'UTC', %s, now() at time zone 'UTC'
                          FROM telecom_billing_account a WHERE a.id = ANY(%s)
+                        ORDER BY a.id
                        ON CONFLICT (billing_account_id, period_start)
                           WHERE dry_run IS NOT TRUE AND state <> 'cancelled' DO NOTHING""",
                     self.id,

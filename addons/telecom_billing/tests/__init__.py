@@ -5,3 +5,4 @@ from . import test_tariff_rerating
 from . import test_api_xmlrpc
 from . import test_usage_tour
 from . import test_bill_run
+from . import test_invoice_writer
