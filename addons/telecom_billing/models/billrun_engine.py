@@ -96,6 +96,8 @@ class BillRunEngine:
         self.company_currency = self.company.currency_id
         self._product_cache = {}
         self._fpos_cache = {}
+        self._auto_fpos = None
+        self._partners = {}
         self._account_cache = {}
         self._generic = {}
         self._usage_products = {}
@@ -121,10 +123,13 @@ class BillRunEngine:
         if specs:
             writer = self.env["telecom.invoice.writer"]
             written = writer._telecom_write(specs, fast=self.company.telecom_billrun_fast)
+            links = Links()
             for spec, (move_id, line_ids) in zip(specs, written, strict=True):
                 results[spec.bill.run_line_id] = {"state": "done", "move_id": move_id}
                 if not dry_run:
-                    self._link(spec, move_id, line_ids)
+                    self._link(spec, move_id, line_ids, links)
+            if not dry_run:
+                self._flush_links(links)
             totals = self._totals([w[0] for w in written])
             for spec, (move_id, _lines) in zip(specs, written, strict=True):
                 results[spec.bill.run_line_id].update(totals[move_id])
@@ -167,6 +172,13 @@ class BillRunEngine:
             }
             bills[aid] = AccountBill(run_line.id, account, run_line.period_start,
                                      run_line.period_end, months or 1)  # fmt: skip
+        # company-dependent properties of the invoice partners, read in one go
+        partners = self.env["res.partner"].with_company(self.company).browse(
+            {bill.account["invoice_partner_id"] for bill in bills.values()}
+        )
+        partners.fetch(["commercial_partner_id", "property_account_position_id",
+                        "property_payment_term_id", "property_account_receivable_id"])  # fmt: skip
+        self._partners = {partner.id: partner for partner in partners}
         self._load_recurring(bills)
         self._load_orphans(bills)
         self._load_charges(bills)
@@ -376,23 +388,38 @@ class BillRunEngine:
             self._usage_products[usage_type_id] = product
         return product
 
+    def _partner_record(self, partner_id):
+        partner = self._partners.get(partner_id)
+        if partner is None:
+            partner = self.env["res.partner"].with_company(self.company).browse(partner_id)
+        return partner
+
     def _usage_order(self, group):
         utype = self.env["telecom.usage.type"].browse(group["usage_type_id"])
         zone = self.env["telecom.tariff.zone"].browse(group["zone_id"])
         return (utype.name or "", zone.name or "", group["currency_id"] or 0)
 
     def _fiscal_position(self, account):
+        Fpos = self.env["account.fiscal.position"]
         if account["fiscal_position_id"]:
-            return self.env["account.fiscal.position"].browse(account["fiscal_position_id"])
+            return Fpos.browse(account["fiscal_position_id"])
         key = account["invoice_partner_id"]
         fpos = self._fpos_cache.get(key)
         if fpos is None:
-            partner = self.env["res.partner"].browse(key)
-            fpos = self._fpos_cache[key] = (
-                self.env["account.fiscal.position"]
-                .with_company(self.company)
-                ._get_fiscal_position(partner)
-            )
+            partner = self._partner_record(key)
+            if self._auto_fpos is None:
+                self._auto_fpos = bool(
+                    Fpos.search_count(
+                        [("auto_apply", "=", True), ("company_id", "in", (False, self.company.id))],
+                        limit=1,
+                    )
+                )
+            if self._auto_fpos:
+                fpos = Fpos.with_company(self.company)._get_fiscal_position(partner)
+            else:
+                # no automatic position: the partner's own, as _get_fiscal_position finds it
+                fpos = partner.property_account_position_id
+            self._fpos_cache[key] = fpos
         return fpos
 
     def _taxes_and_account(self, product, fpos):
@@ -407,7 +434,7 @@ class BillRunEngine:
             income = accounts["income"]
             if not income:
                 raise UserError(
-                    _("Product %(product)s has no income account.", product=product.display_name)
+                    self.env._("Product %(product)s has no income account.", product=product.display_name)
                 )
             found = self._account_cache[key] = (taxes, income.id)
         return found
@@ -416,13 +443,13 @@ class BillRunEngine:
         """Translated labels, looked up once per chunk."""
         if not self._labels:
             self._labels = {
-                "daily": _("daily proration"),
-                "full": _("full period"),
-                "none": _("no partial periods"),
-                "recurring": _("Recurring charges"),
-                "one_time": _("One-time charges"),
-                "usage": _("Usage"),
-                "adjustment": _("Adjustments"),
+                "daily": self.env._("daily proration"),
+                "full": self.env._("full period"),
+                "none": self.env._("no partial periods"),
+                "recurring": self.env._("Recurring charges"),
+                "one_time": self.env._("One-time charges"),
+                "usage": self.env._("Usage"),
+                "adjustment": self.env._("Adjustments"),
             }
         return self._labels[key]
 
@@ -473,8 +500,7 @@ class BillRunEngine:
             line["sequence"] = index * 10
         term = account["payment_term_id"]
         if not term:
-            partner = self.env["res.partner"].browse(account["invoice_partner_id"])
-            term = partner.with_company(self.company).property_payment_term_id.id
+            term = self._partner_record(account["invoice_partner_id"]).property_payment_term_id.id
         header = {
             "move_type": move_type,
             "partner_id": account["invoice_partner_id"],
@@ -486,7 +512,7 @@ class BillRunEngine:
             "invoice_payment_term_id": term or False,
             "fiscal_position_id": fpos.id or False,
             "invoice_origin": self.run.name,
-            "ref": _(
+            "ref": self.env._(
                 "%(account)s, period %(start)s - %(end)s",
                 account=account["name"],
                 start=self._fmt_date(bill.start),
@@ -523,10 +549,10 @@ class BillRunEngine:
         if piece.cover_from:
             span = f"{self._fmt_date(piece.cover_from)} - {self._fmt_date(piece.cover_to)}"
         else:
-            span = _("not running in %(start)s - %(end)s", start=self._fmt_date(
+            span = self.env._("not running in %(start)s - %(end)s", start=self._fmt_date(
                 piece.period_start), end=self._fmt_date(piece.period_end))  # fmt: skip
         if piece.billed:
-            detail = _(
+            detail = self.env._(
                 "correction: %(covered)s/%(days)s days now worth %(amount)s, %(billed)s billed "
                 "before",
                 covered=piece.covered,
@@ -535,7 +561,7 @@ class BillRunEngine:
                 billed=piece.billed,
             )
         elif piece.covered < piece.days:
-            detail = _(
+            detail = self.env._(
                 "%(covered)s/%(days)s days of %(rate)s (%(policy)s)",
                 covered=piece.covered,
                 days=piece.days,
@@ -570,7 +596,7 @@ class BillRunEngine:
             self._generic_product("adjustment"))  # fmt: skip
         taxes, income = self._taxes_and_account(product, fpos)
         start = orphan["period_start"]
-        name = _(
+        name = self.env._(
             "%(product)s - %(sub)s\nCredit: cancelled before it started (period from %(start)s)",
             product=product.name,
             sub=orphan["subscription"] or "",
@@ -633,13 +659,13 @@ class BillRunEngine:
         amount = quantize(self._convert(group["amount"], group["currency_id"], bill), digits)
         unit = utype.unit
         title = utype.name + (f", {zone.name}" if zone else "")
-        detail = _(
+        detail = self.env._(
             "%(count)s records, %(quantity)s",
             count=group["count"],
             quantity=human_quantity(group["quantity"], unit),
         )
         if group["allowance"]:
-            detail += _(
+            detail += self.env._(
                 " (%(allowance)s from allowances)",
                 allowance=human_quantity(group["allowance"], unit),
             )
@@ -648,7 +674,7 @@ class BillRunEngine:
             period += f" - {self._fmt_date(group['last_period'])}"
         return {
             "display_type": "product",
-            "name": f"{title}\n{detail}, {_('period of')} {period}",
+            "name": f"{title}\n{detail}, {self.env._('period of')} {period}",
             "product_id": product.id,
             "quantity": 1.0,
             "price_unit": amount,
@@ -700,11 +726,10 @@ class BillRunEngine:
         return totals
 
     # -- linking ----------------------------------------------------------------------------
-    def _link(self, spec, move_id, line_ids):
-        """Record what each line billed (same transaction as the invoice)."""
-        cr = self.cr
+    def _link(self, spec, move_id, line_ids, links):
+        """Collect what each line billed (written with the invoices, same transaction)."""
         bill = spec.bill
-        ledger, ranges, charges, usage = [], {}, [], []
+        account_id = bill.account["id"]
         for line, aml_id in zip(spec.lines, line_ids, strict=True):
             link = line.get("_link")
             if not link:
@@ -712,108 +737,91 @@ class BillRunEngine:
             kind = link[0]
             if kind == "recurring":
                 _kind, row, piece = link
-                ledger.append((row["line_id"], row["line_id"], row["subscription_id"],
-                               row["product_id"], piece.period_start, piece.cover_from,
-                               piece.cover_to, str(piece.delta), aml_id))  # fmt: skip
-                state = next(s for r, p, s in bill.pieces if r is row)
-                ranges[row["line_id"]] = state
+                links.ledger.append((row["line_id"], row["line_id"], row["subscription_id"],
+                                     account_id, row["product_id"], piece.period_start,
+                                     piece.cover_from, piece.cover_to, str(piece.delta),
+                                     bill.currency_id, move_id, aml_id))  # fmt: skip
+                state = next(s for r, _p, s in bill.pieces if r is row)
+                links.ranges[row["line_id"]] = self._billed_range(state, bill)
             elif kind == "orphan":
                 orphan = link[1]
-                ledger.append((None, orphan["line_ref"], orphan["subscription_id"],
-                               orphan["product_id"], orphan["period_start"], None, None,
-                               str(-orphan["amount"]), aml_id))  # fmt: skip
+                links.ledger.append((None, orphan["line_ref"], orphan["subscription_id"],
+                                     account_id, orphan["product_id"], orphan["period_start"],
+                                     None, None, str(-orphan["amount"]), bill.currency_id,
+                                     move_id, aml_id))  # fmt: skip
             elif kind == "charge":
-                charges.append((link[1]["id"], aml_id))
+                links.charges.append((link[1]["id"], aml_id))
             elif kind == "usage":
                 group = link[1]
-                usage.append((group, aml_id))
-        if ledger:
-            self._insert_ledger(bill, move_id, ledger)
-        if ranges:
-            self._update_ranges(bill, ranges)
-        if charges:
+                links.usage.append((account_id, group["usage_type_id"], group["zone_id"],
+                                    group["currency_id"], aml_id, group["count"]))  # fmt: skip
+
+    def _billed_range(self, state, bill):
+        first = state.date_start
+        if self.cutover and first < self.cutover:
+            first = self.cutover
+        last = min(state.date_end, bill.end) if state.date_end else bill.end
+        return (first, last) if first <= last else (None, None)
+
+    def _flush_links(self, links):
+        cr = self.cr
+        uid = self.env.uid
+        if links.ledger:
+            cols = list(zip(*links.ledger, strict=True))
+            cr.execute(
+                SQL(
+                    """INSERT INTO telecom_billed_recurring
+                           (line_id, line_ref, subscription_id, billing_account_id, product_id,
+                            period_start, cover_from, cover_to, amount, currency_id, move_id,
+                            move_line_id, company_id, create_uid, create_date, write_uid,
+                            write_date)
+                       SELECT l, r, s, a, p, ps, cf, ct, amt::numeric, cur, m, ml, %s, %s,
+                              now() at time zone 'UTC', %s, now() at time zone 'UTC'
+                         FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
+                                     %s::date[], %s::date[], %s::date[], %s::text[], %s::int[],
+                                     %s::int[], %s::int[])
+                              AS d(l, r, s, a, p, ps, cf, ct, amt, cur, m, ml)""",
+                    self.company.id,
+                    uid,
+                    uid,
+                    *[list(c) for c in cols],
+                )
+            )
+        if links.ranges:
+            ids = list(links.ranges)
+            cr.execute(
+                SQL(
+                    """UPDATE telecom_subscription_line l
+                          SET telecom_billed_from = d.f, telecom_billed_to = d.t
+                         FROM unnest(%s::int[], %s::date[], %s::date[]) AS d(id, f, t)
+                        WHERE l.id = d.id""",
+                    ids,
+                    [links.ranges[i][0] for i in ids],
+                    [links.ranges[i][1] for i in ids],
+                )
+            )
+        if links.charges:
             cr.execute(
                 SQL(
                     """UPDATE telecom_charge c SET state = 'billed', invoice_line_id = d.aml,
                               write_uid = %s, write_date = now() at time zone 'UTC'
                          FROM unnest(%s::int[], %s::int[]) AS d(id, aml)
                         WHERE c.id = d.id AND c.state = 'pending'""",
-                    self.env.uid,
-                    [c[0] for c in charges],
-                    [c[1] for c in charges],
+                    uid,
+                    [c[0] for c in links.charges],
+                    [c[1] for c in links.charges],
                 )
             )
-            if cr.rowcount != len(charges):
-                raise UserError(_("A charge changed while it was being billed; retry."))
-        if usage:
-            self._mark_usage(bill, usage)
+            if cr.rowcount != len(links.charges):
+                raise UserError(self.env._("A charge changed while it was being billed; retry."))
+        if links.usage:
+            self._mark_usage(links.usage)
 
-    def _insert_ledger(self, bill, move_id, ledger):
-        values = [
-            SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s::numeric, %s, %s, %s, %s, %s,"
-                " now() at time zone 'UTC', %s, now() at time zone 'UTC')",
-                line_id,
-                ref,
-                sub_id,
-                bill.account["id"],
-                product_id,
-                start,
-                cover_from,
-                cover_to,
-                amount,
-                bill.currency_id,
-                move_id,
-                aml_id,
-                self.company.id,
-                self.env.uid,
-                self.env.uid,
-            )
-            for (line_id, ref, sub_id, product_id, start, cover_from, cover_to, amount,
-                 aml_id) in ledger  # fmt: skip
-        ]
-        self.cr.execute(
-            SQL(
-                """INSERT INTO telecom_billed_recurring
-                       (line_id, line_ref, subscription_id, billing_account_id, product_id,
-                        period_start, cover_from, cover_to, amount, currency_id, move_id,
-                        move_line_id, company_id, create_uid, create_date, write_uid,
-                        write_date)
-                   VALUES %s""",
-                SQL(", ").join(values),
-            )
-        )
-
-    def _update_ranges(self, bill, ranges):
-        ids, froms, tos = [], [], []
-        for line_id, state in ranges.items():
-            first = state.date_start
-            if self.cutover and first < self.cutover:
-                first = self.cutover
-            last = min(state.date_end, bill.end) if state.date_end else bill.end
-            ids.append(line_id)
-            if first <= last:
-                froms.append(first)
-                tos.append(last)
-            else:
-                froms.append(None)
-                tos.append(None)
-        self.cr.execute(
-            SQL(
-                """UPDATE telecom_subscription_line l
-                      SET telecom_billed_from = d.f, telecom_billed_to = d.t
-                     FROM unnest(%s::int[], %s::date[], %s::date[]) AS d(id, f, t)
-                    WHERE l.id = d.id""",
-                ids,
-                froms,
-                tos,
-            )
-        )
-
-    def _mark_usage(self, bill, usage):
-        expected = sum(group["count"] for group, _aml in usage)
+    def _mark_usage(self, usage):
+        """Usage records -> billed, with their invoice line (one statement per chunk)."""
+        expected = sum(u[5] for u in usage)
         clauses = [
-            SQL("u.billing_account_id = %s", bill.account["id"]),
+            SQL("u.billing_account_id = d.account"),
             SQL("u.state = 'rated'"),
             SQL("u.invoice_line_id IS NULL"),
             SQL("u.period_start < %s", self.date),
@@ -828,27 +836,39 @@ class BillRunEngine:
                 """UPDATE telecom_usage_record u
                       SET state = 'billed', invoice_line_id = d.aml, write_uid = %s,
                           write_date = now() at time zone 'UTC'
-                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])
-                          AS d(utype, zone, currency, aml)
+                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[])
+                          AS d(account, utype, zone, currency, aml)
                     WHERE %s""",
                 self.env.uid,
-                [g["usage_type_id"] for g, _a in usage],
-                [g["zone_id"] for g, _a in usage],
-                [g["currency_id"] for g, _a in usage],
-                [a for _g, a in usage],
+                [u[0] for u in usage],
+                [u[1] for u in usage],
+                [u[2] for u in usage],
+                [u[3] for u in usage],
+                [u[4] for u in usage],
                 SQL(" AND ").join(clauses),
             )
         )
         if self.cr.rowcount != expected:
             raise UserError(
-                _(
-                    "Usage of %(account)s changed while it was being billed (%(got)s records "
-                    "instead of %(expected)s); retry.",
-                    account=bill.account["name"],
+                self.env._(
+                    "Usage changed while it was being billed (%(got)s records instead of "
+                    "%(expected)s); retry.",
                     got=self.cr.rowcount,
                     expected=expected,
                 )
             )
+
+
+class Links:
+    """What a chunk's invoice lines billed, written in a few statements."""
+
+    __slots__ = ("charges", "ledger", "ranges", "usage")
+
+    def __init__(self):
+        self.ledger = []
+        self.ranges = {}
+        self.charges = []
+        self.usage = []
 
 
 __all__ = ["AccountBill", "BillRunEngine", "InvoiceSpec", "period_end"]

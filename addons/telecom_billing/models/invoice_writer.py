@@ -24,6 +24,7 @@ stays available (company setting "Fast Invoice Writer") for localisations
 that hook into invoice creation or posting.
 """
 
+import json
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -145,6 +146,7 @@ class FastInvoiceBuilder:
         self._currency = {}
         self._partner = {}
         self._receivable = {}
+        self._analytic = {}
 
     # -- values ------------------------------------------------------------------------------
     def currency(self, currency_id):
@@ -223,6 +225,17 @@ class FastInvoiceBuilder:
         env = self.env
         cr = env.cr
         uid = env.uid
+        # partners and their company-dependent accounts, read in one go
+        for company_id in {spec.header["company_id"] for spec in specs}:
+            partners = env["res.partner"].with_company(company_id).browse(
+                {spec.header["partner_id"] for spec in specs
+                 if spec.header["company_id"] == company_id}
+            )  # fmt: skip
+            partners.fetch(["commercial_partner_id"])
+            commercials = partners.commercial_partner_id
+            commercials.fetch(["property_account_receivable_id"])
+            for partner in partners | commercials:
+                self._partner.setdefault(partner.id, partner)
         moves_values, lines_values = [], []
         for spec in specs:
             move_vals, line_vals = self._spec_values(spec)
@@ -253,6 +266,16 @@ class FastInvoiceBuilder:
         cr.execute(SQL("SELECT 1"))  # keep the cursor warm for the caller's next query
         return out
 
+    def _has_analytic_models(self, company):
+        key = company.id
+        if key not in self._analytic:
+            self._analytic[key] = bool(
+                self.env["account.analytic.distribution.model"].sudo().search_count(
+                    [("company_id", "in", (False, company.id))], limit=1
+                )
+            )
+        return self._analytic[key]
+
     def _spec_values(self, spec):
         (company, currency, partner, commercial, fpos, direction, rate, base_lines,
          results) = self.compute(spec)  # fmt: skip
@@ -272,7 +295,14 @@ class FastInvoiceBuilder:
             "reconciled": False,
             "discount": 0.0,
             "tax_tag_invert": False,
+            # a bill-run invoice comes from no bank statement nor payment
+            "statement_line_id": False,
+            "statement_id": False,
+            "payment_id": False,
         }
+        if not self._has_analytic_models(company):
+            # no analytic distribution model at all: what the compute would find
+            common["analytic_distribution"] = False
         updates = {base["id"]: upd for base, upd in results["base_lines_to_update"]}
         lines = []
         untaxed_cur = untaxed = 0.0
@@ -487,48 +517,74 @@ class FastInvoiceBuilder:
             out[name] = value
         return out
 
+    @staticmethod
+    def _cell(field, value):
+        """A stored value as PostgreSQL receives it (the builder's values are plain)."""
+        if field.type == "boolean":
+            return bool(value)
+        if value is False or value is None:
+            return None
+        if field.type == "many2one":
+            return value.id if hasattr(value, "id") else value
+        if field.column_type[0] == "jsonb":
+            return json.dumps(value)
+        if isinstance(value, Decimal):
+            return float(value)
+        return value
+
     def _insert(self, model, rows, uid):
-        """Insert ``rows`` (dicts of stored column values); returns the new ids in order."""
+        """Insert ``rows`` (dicts of stored column values); returns the new ids in order.
+
+        One statement per 1000 rows: every column travels as one array parameter
+        (``unnest``), the cheapest way to hand PostgreSQL many rows without COPY's
+        text encoding.
+        """
         columns = sorted(
             {
                 name
                 for row in rows
                 for name in row
-                if model._fields[name].column_type and name != "id"
+                if name != "id" and model._fields[name].column_type
             }
         )
-        values = []
-        for row in rows:
-            cells = []
-            for name in columns:
-                field = model._fields[name]
-                value = row.get(name)
-                cells.append(
-                    SQL("%s", field.convert_to_column_insert(value, model, row))
-                    if name in row
-                    else SQL("DEFAULT")
-                )
-            values.append(
-                SQL(
-                    "(%s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
-                    SQL(", ").join(cells),
-                    uid,
-                    uid,
-                )
+        fields_ = [model._fields[name] for name in columns]
+        # ids taken from the table's sequence first: the row <-> id mapping is exact
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"{model._table}_id_seq",
+                len(rows),
             )
-        ids = []
-        for start in range(0, len(values), 1000):
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        for start in range(0, len(rows), 1000):
+            block = rows[start:start + 1000]
+            arrays = [ids[start:start + 1000]]
+            for name, field in zip(columns, fields_, strict=True):
+                default = self._column_default(model, field)
+                arrays.append(
+                    [self._cell(field, row[name]) if name in row else default for row in block]
+                )
+            casts = [SQL("%s::int4[]", arrays[0])] + [
+                SQL("%s::%s[]", values, SQL(field.column_type[1]))
+                for values, field in zip(arrays[1:], fields_, strict=True)
+            ]
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO %s (%s, create_uid, create_date, write_uid, write_date)"
-                    " VALUES %s RETURNING id",
+                    """INSERT INTO %s (id, %s, create_uid, create_date, write_uid, write_date)
+                       SELECT *, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+                         FROM unnest(%s)""",
                     SQL.identifier(model._table),
                     SQL(", ").join(SQL.identifier(c) for c in columns),
-                    SQL(", ").join(values[start:start + 1000]),
+                    uid,
+                    uid,
+                    SQL(", ").join(casts),
                 )
             )
-            ids.extend(row[0] for row in self.env.cr.fetchall())
         return ids
+
+    def _column_default(self, model, field):
+        return False if field.type == "boolean" else None
 
     def _insert_m2m(self, rows, ids):
         for fname in ("tax_ids", "tax_tag_ids"):

@@ -18,8 +18,11 @@ so only the per-account totals and errors remain.
 import io
 import logging
 import threading
+import time
 import traceback
 from datetime import timedelta
+
+import psycopg2
 
 from markupsafe import Markup
 
@@ -48,6 +51,7 @@ LINE_STATES = [
     ("cancelled", "Cancelled"),
 ]
 POST_BATCH = 500
+FINISH_LOCK = 74_237_002  # pg_advisory_lock key + run id: one finisher per run
 
 
 def testing():
@@ -90,19 +94,21 @@ class TelecomBillRun(models.Model):
     line_ids = fields.One2many("telecom.bill.run.line", "run_id", string="Accounts")
     invoice_ids = fields.One2many("account.move", "telecom_bill_run_id", string="Invoices")
     account_count = fields.Integer(string="Due Accounts", readonly=True, copy=False)
-    pending_count = fields.Integer(string="Pending", readonly=True, copy=False)
-    done_count = fields.Integer(string="Billed", readonly=True, copy=False)
-    empty_count = fields.Integer(string="Nothing to Bill", readonly=True, copy=False)
-    error_count = fields.Integer(string="Errors", readonly=True, copy=False)
     skipped_count = fields.Integer(
         string="In Other Runs", readonly=True, copy=False,
         help="Due accounts already claimed for this period by another (live) run.",
     )  # fmt: skip
     posted_count = fields.Integer(string="Posted", readonly=True, copy=False)
-    progress = fields.Float(readonly=True, copy=False, aggregator=None)
-    amount_untaxed = fields.Monetary(readonly=True, copy=False)
-    amount_tax = fields.Monetary(readonly=True, copy=False)
-    amount_total = fields.Monetary(readonly=True, copy=False)
+    # live figures, read from the run's lines: jobs committing chunks side by side
+    # never write the run itself (no contention, progress visible at once)
+    pending_count = fields.Integer(string="Pending", compute="_compute_figures")
+    done_count = fields.Integer(string="Billed", compute="_compute_figures")
+    empty_count = fields.Integer(string="Nothing to Bill", compute="_compute_figures")
+    error_count = fields.Integer(string="Errors", compute="_compute_figures")
+    progress = fields.Float(compute="_compute_figures", aggregator=None)
+    amount_untaxed = fields.Monetary(compute="_compute_figures")
+    amount_tax = fields.Monetary(compute="_compute_figures")
+    amount_total = fields.Monetary(compute="_compute_figures")
     date_started = fields.Datetime(readonly=True, copy=False)
     date_done = fields.Datetime(readonly=True, copy=False)
     duration = fields.Float(string="Duration (s)", readonly=True, copy=False, aggregator=None)
@@ -122,6 +128,39 @@ class TelecomBillRun(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("telecom.bill.run") or "/"
         return super().create(vals_list)
+
+    def _compute_figures(self):
+        figures = {}
+        ids = [i for i in self.ids if i]
+        if ids:
+            self.env["telecom.bill.run.line"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """SELECT run_id, COUNT(*) FILTER (WHERE state = 'pending'),
+                              COUNT(*) FILTER (WHERE state = 'done'),
+                              COUNT(*) FILTER (WHERE state = 'empty'),
+                              COUNT(*) FILTER (WHERE state = 'error'),
+                              COUNT(*) FILTER (WHERE state <> 'cancelled'),
+                              COALESCE(SUM(amount_untaxed), 0), COALESCE(SUM(amount_tax), 0),
+                              COALESCE(SUM(amount_total), 0)
+                         FROM telecom_bill_run_line WHERE run_id = ANY(%s) GROUP BY run_id""",
+                    ids,
+                )
+            )
+            figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for run in self:
+            pending, done, empty, error, total, untaxed, tax, amount = figures.get(
+                run.id, (0, 0, 0, 0, 0, 0.0, 0.0, 0.0)
+            )
+            run.pending_count = pending
+            run.done_count = done
+            run.empty_count = empty
+            run.error_count = error
+            run.progress = round(100.0 * (total - pending) / total, 1) if total else (
+                100.0 if run.state == "done" else 0.0)  # fmt: skip
+            run.amount_untaxed = float(untaxed)
+            run.amount_tax = float(tax)
+            run.amount_total = float(amount)
 
     @api.constrains("date", "billing_day")
     def _check_date(self):
@@ -353,9 +392,27 @@ class TelecomBillRun(models.Model):
         if not testing():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
+    def _locked(self, query):
+        """Run a locking query at the start of a transaction, retrying when a concurrent job
+        committed the rows after this transaction's snapshot (Odoo's cursors are REPEATABLE
+        READ: PostgreSQL then refuses the lock with a serialization failure; nothing is
+        lost by rolling back, this transaction has written nothing yet)."""
+        cr = self.env.cr
+        for attempt in range(20):
+            try:
+                cr.execute(query, log_exceptions=False)
+                return cr.fetchall()
+            except psycopg2.errors.SerializationFailure:
+                if testing() or attempt == 19:
+                    raise
+                cr.rollback()
+                self.env.invalidate_all()
+                time.sleep(0.01 * (attempt + 1))
+        return []
+
     def _claim(self, size):
         """Pending lines of this run no other transaction holds (a chunk)."""
-        self.env.cr.execute(
+        rows = self._locked(
             SQL(
                 """SELECT id FROM telecom_bill_run_line
                     WHERE run_id = %s AND state = 'pending'
@@ -364,7 +421,7 @@ class TelecomBillRun(models.Model):
                 size,
             )
         )
-        return self.env["telecom.bill.run.line"].browse([r[0] for r in self.env.cr.fetchall()])
+        return self.env["telecom.bill.run.line"].browse([r[0] for r in rows])
 
     def _process_pending(self, max_chunks=None):
         """Bill chunks of pending lines, one transaction each; returns lines billed."""
@@ -445,54 +502,36 @@ class TelecomBillRun(models.Model):
         lines.invalidate_recordset()
 
     def _update_counters(self):
-        cr = self.env.cr
-        for run in self:
-            cr.execute(
-                SQL(
-                    """SELECT COUNT(*) FILTER (WHERE state = 'pending'),
-                              COUNT(*) FILTER (WHERE state = 'done'),
-                              COUNT(*) FILTER (WHERE state = 'empty'),
-                              COUNT(*) FILTER (WHERE state = 'error'),
-                              COUNT(*) FILTER (WHERE state <> 'cancelled'),
-                              COALESCE(SUM(amount_untaxed), 0), COALESCE(SUM(amount_tax), 0),
-                              COALESCE(SUM(amount_total), 0)
-                         FROM telecom_bill_run_line WHERE run_id = %s""",
-                    run.id,
-                )
-            )
-            pending, done, empty, error, total, untaxed, tax, amount = cr.fetchone()
-            cr.execute(
-                SQL(
-                    """UPDATE telecom_bill_run
-                          SET pending_count = %s, done_count = %s, empty_count = %s,
-                              error_count = %s, progress = %s, amount_untaxed = %s,
-                              amount_tax = %s, amount_total = %s,
-                              write_date = now() at time zone 'UTC'
-                        WHERE id = %s""",
-                    pending,
-                    done,
-                    empty,
-                    error,
-                    round(100.0 * (total - pending) / total, 1) if total else 100.0,
-                    untaxed,
-                    tax,
-                    amount,
-                    run.id,
-                )
-            )
-        self.invalidate_recordset()
+        """Forget cached figures (they are read from the lines)."""
+        self.invalidate_recordset(
+            ["pending_count", "done_count", "empty_count", "error_count", "progress",
+             "amount_untaxed", "amount_tax", "amount_total"]
+        )  # fmt: skip
 
     def _telecom_finish(self):
-        """After the billing phase: post, queue delivery, collect; once, by one job."""
+        """After the billing phase: post, queue delivery, collect; by one job at a time.
+
+        A session-level advisory lock (kept across the commits of the posting batches,
+        released if the process dies) makes the jobs that end at the same time take
+        turns: the first one that sees no pending line finishes the run, the others
+        find it done.
+        """
         self.ensure_one()
         cr = self.env.cr
-        # one finisher at a time per run (the other jobs end here)
-        cr.execute(SQL("SELECT id FROM telecom_bill_run WHERE id = %s FOR UPDATE SKIP LOCKED",
-                       self.id))  # fmt: skip
-        if not cr.fetchone():
-            return
+        self._commit()
+        cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", FINISH_LOCK, self.id))
+        try:
+            self._finish_locked()
+        except BaseException:
+            if not testing():
+                cr.rollback()  # the failed work goes; the lock must not stay with the session
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", FINISH_LOCK, self.id))
+            raise
+        cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", FINISH_LOCK, self.id))
+
+    def _finish_locked(self):
+        self._commit()  # a fresh snapshot: what the previous holder did is visible
         self.invalidate_recordset()
-        self._update_counters()
         if self.state not in ("running", "posting") or self.pending_count:
             return
         if self.dry_run:

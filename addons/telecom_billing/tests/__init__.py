@@ -6,3 +6,6 @@ from . import test_api_xmlrpc
 from . import test_usage_tour
 from . import test_bill_run
 from . import test_invoice_writer
+from . import test_dunning
+from . import test_ebpp
+from . import test_direct_debit
