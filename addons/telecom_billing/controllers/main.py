@@ -7,6 +7,8 @@ the customer (the invoice's portal access token, as core ``/my/invoices`` links
 carry it), so the portal add-on can link to it.
 """
 
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
@@ -24,8 +26,8 @@ class TelecomBillingDownloads(http.Controller):
         move = request.env["account.move"].browse(move_id)
         try:
             move_sudo = self._move_access(move, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
+        except (AccessError, MissingError) as exc:
+            raise NotFound() from exc
         content = move_sudo._telecom_usage_xlsx()
         name = (move_sudo.name or "invoice").replace("/", "_")
         return request.make_response(
@@ -55,7 +57,7 @@ class TelecomBillingDownloads(http.Controller):
     def bill_run_xlsx(self, run_id, **kwargs):
         run = request.env["telecom.bill.run"].browse(run_id).exists()
         if not run:
-            return request.not_found()
+            raise NotFound()
         run.check_access("read")
         return request.make_response(
             run._telecom_summary_xlsx(),

@@ -243,14 +243,12 @@ class AccountMove(models.Model):
         self.env.cr.execute(
             SQL(
                 """SELECT s.name, COALESCE(s.phone_number, s.circuit_id, s.username, ''),
-                          u.start_time, t.name, t.unit, COALESCE(u.called_number, ''),
-                          COALESCE(z.name, ''), COALESCE(u.time_band, ''), u.quantity,
+                          u.start_time, u.usage_type_id, COALESCE(u.called_number, ''),
+                          u.zone_id, COALESCE(u.time_band, ''), u.quantity,
                           u.rated_quantity, u.allowance_quantity, u.amount
                      FROM telecom_usage_record u
                      JOIN account_move_line l ON l.id = u.invoice_line_id
                      LEFT JOIN telecom_subscription s ON s.id = u.subscription_id
-                     LEFT JOIN telecom_usage_type t ON t.id = u.usage_type_id
-                     LEFT JOIN telecom_tariff_zone z ON z.id = u.zone_id
                     WHERE l.move_id = %s
                     ORDER BY s.name, u.start_time, u.id
                     %s""",
@@ -258,7 +256,18 @@ class AccountMove(models.Model):
                 SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
-        return self.env.cr.fetchall()
+        rows = self.env.cr.fetchall()
+        # names in the reader's language (translated fields)
+        types = {t.id: (t.name, t.unit) for t in self.env["telecom.usage.type"].sudo().browse(
+            {r[3] for r in rows if r[3]})}  # fmt: skip
+        zones = {z.id: z.name for z in self.env["telecom.tariff.zone"].sudo().browse(
+            {r[5] for r in rows if r[5]})}  # fmt: skip
+        out = []
+        for sub, ident, start, utype, called, zone, band, qty, rated, allowance, amount in rows:
+            name, unit = types.get(utype, ("", ""))
+            out.append((sub, ident, start, name, unit, called, zones.get(zone, ""), band, qty,
+                        rated, allowance, amount))  # fmt: skip
+        return out
 
     def _telecom_usage_report_rows(self):
         """Rows of the printed usage detail: dicts with human quantities."""
@@ -341,24 +350,34 @@ class AccountMove(models.Model):
                 )
 
     def _telecom_send(self):
-        """Render and e-mail these invoices with the telecom template (one batch)."""
+        """Render and e-mail these invoices with the telecom template.
+
+        Odoo's own sending (``account.move.send``: the PDF, the template, the "sent"
+        mark) for the whole batch at once; if one of them fails, one by one so the
+        others still go and the failing one shows its error.
+        """
         template = self.env.ref("telecom_billing.mail_template_telecom_invoice")
         sender = self.env["account.move.send"]
         now = fields.Datetime.now()
+        sent = {"telecom_send_state": "sent", "telecom_sent_at": now, "telecom_send_error": False}
+        try:
+            with self.env.cr.savepoint():
+                sender._generate_and_send_invoices(
+                    self, sending_methods={"email"}, mail_template=template
+                )
+                self.write(sent)
+            return
+        except Exception:  # noqa: BLE001 - find the failing invoice below
+            self.env.invalidate_all()
         for move in self:
             try:
                 with self.env.cr.savepoint():
                     sender._generate_and_send_invoices(
-                        move,
-                        from_cron=True,
-                        sending_methods={"email"},
-                        mail_template=template,
+                        move, sending_methods={"email"}, mail_template=template
                     )
-                    move.write(
-                        {"telecom_send_state": "sent", "telecom_sent_at": now,
-                         "telecom_send_error": False}
-                    )  # fmt: skip
+                    move.write(sent)
             except Exception as exc:  # noqa: BLE001 - one bad address never stops the batch
+                self.env.invalidate_all()
                 move.write({"telecom_send_state": "error", "telecom_send_error": str(exc)[:250],
                             "telecom_sent_at": now})  # fmt: skip
 
@@ -370,7 +389,7 @@ class AccountMove(models.Model):
         if not moves:
             raise UserError(_("No invoice is waiting to be printed."))
         moves.write({"telecom_send_state": "printed", "telecom_sent_at": fields.Datetime.now()})
-        return self.env.ref("account.account_invoices").report_action(moves)
+        return self.env.ref("account.account_invoices").report_action(moves, config=False)
 
     def action_telecom_resend(self):
         self.filtered(lambda m: m.state == "posted" and m.telecom_kind == "bill").write(

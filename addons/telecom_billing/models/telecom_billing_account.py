@@ -73,15 +73,23 @@ class TelecomBillingAccount(models.Model):
                           COALESCE(SUM(m.amount_residual) FILTER (
                               WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
                                 AND m.payment_state IN ('not_paid', 'partial')
-                                AND m.invoice_date_due < %s), 0)
+                                AND m.invoice_date_due < %s AND NOT x.collecting), 0)
                           - COALESCE(SUM(m.amount_residual) FILTER (
                               WHERE m.state = 'posted' AND m.move_type = 'out_refund'
                                 AND m.payment_state IN ('not_paid', 'partial')), 0),
                           MIN(m.invoice_date_due) FILTER (
                               WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
                                 AND m.payment_state IN ('not_paid', 'partial')
-                                AND m.invoice_date_due < %s)
+                                AND m.invoice_date_due < %s AND NOT x.collecting)
                      FROM account_move m
+                     -- on a direct debit order being collected: not overdue
+                     CROSS JOIN LATERAL (
+                          SELECT EXISTS (
+                              SELECT 1 FROM account_payment_line pl
+                                JOIN account_move_line l ON l.id = pl.move_line_id
+                                JOIN account_payment_order o ON o.id = pl.order_id
+                               WHERE l.move_id = m.id
+                                 AND o.state IN ('draft', 'open', 'generated')) AS collecting) x
                     WHERE m.telecom_billing_account_id = ANY(%s)
                       AND m.move_type IN ('out_invoice', 'out_refund') AND m.state <> 'cancel'
                     GROUP BY m.telecom_billing_account_id""",

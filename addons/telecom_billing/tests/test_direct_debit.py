@@ -82,7 +82,9 @@ class TestDirectDebit(BillingFixtures, TransactionCase):
         self.assertTrue(order)
         self.assertEqual(order.payment_line_ids.move_line_id.move_id, debited)
         self.assertEqual(order.payment_line_ids.mandate_id, self.mandate)
-        self.assertEqual(debited.payment_state, "in_payment")  # on an order: being collected
+        # on an order: being collected, dunning leaves it alone
+        self.assertEqual(self.debited._telecom_balances(date(2025, 8, 1))[self.debited.id][2], 0.0)
+        self.assertTrue(self.transfer._telecom_balances(date(2025, 8, 1))[self.transfer.id][2])
         order.draft2open()
         action = order.open2generated()
         attachment = self.env["ir.attachment"].browse(action["res_id"])
