@@ -816,6 +816,12 @@ class BillRunEngine:
                 raise UserError(self.env._("A charge changed while it was being billed; retry."))
         if links.usage:
             self._mark_usage(links.usage)
+        # written in SQL: what the ORM holds of these records is stale
+        self.env["telecom.charge"].invalidate_model(["state", "invoice_line_id"])
+        self.env["telecom.usage.record"].invalidate_model(["state", "invoice_line_id"])
+        self.env["telecom.subscription.line"].invalidate_model(
+            ["telecom_billed_from", "telecom_billed_to"]
+        )
 
     def _mark_usage(self, usage):
         """Usage records -> billed, with their invoice line (one statement per chunk)."""

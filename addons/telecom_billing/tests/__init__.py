@@ -9,3 +9,6 @@ from . import test_invoice_writer
 from . import test_dunning
 from . import test_ebpp
 from . import test_direct_debit
+from . import test_adjustments
+from . import test_billing_demo
+from . import test_billing_security
