@@ -27,4 +27,4 @@ from . import telecom_billing_account
 from . import telecom_dunning
 from . import telecom_rerating_billing
 from . import telecom_subscription_billing
-from . import telecom_demo_generator
+from . import telecom_demo_generator_billing
