@@ -105,7 +105,7 @@ def schedule():
     )
 
 
-def make_version(id=1, code="MOBILE", policy="split", rounding=None, date_from=None, date_to=None):  # noqa: A002
+def make_version(id=1, code="MOBILE", policy="split", rounding=None, date_from=None, date_to=None):
     version = TariffVersion(
         id,
         code,
@@ -142,12 +142,16 @@ class World:
             1: Subscriber(1, 100, [(None, None, self.tariff)], tz="Europe/Brussels"),
             2: Subscriber(2, 100, [(None, None, self.tariff)], tz="Europe/Brussels"),
         }
-        self.grant_table = grants if grants is not None else {
-            (SUB, 1): [(VOICE_A, 300), (SMS_A, 2)],
-            (SUB, 2): [],
-            # the pool holds the shared grant of both subscriptions
-            (POOL, 100): [(DATA_SHARED, 2 * 10 * MB)],
-        }
+        self.grant_table = (
+            grants
+            if grants is not None
+            else {
+                (SUB, 1): [(VOICE_A, 300), (SMS_A, 2)],
+                (SUB, 2): [],
+                # the pool holds the shared grant of both subscriptions
+                (POOL, 100): [(DATA_SHARED, 2 * 10 * MB)],
+            }
+        )
         self.store = MemoryBalanceStore(
             lambda scope, owner, period: self.grant_table.get((scope, owner), []),
             previous_period=previous_period_start,

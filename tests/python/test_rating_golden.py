@@ -232,7 +232,9 @@ def test_golden_rollover():
     # the units carried out of April's rollover balance are not carried a second time
     # (rollover_max_periods=1): only April's own grant rolls into May
     may_rolled = [
-        b for b in world.store.all_balances() if str(b.period_start) == "2025-05-01" and b.generation
+        b
+        for b in world.store.all_balances()
+        if str(b.period_start) == "2025-05-01" and b.generation
     ]
     assert [(b.generation, b.quantity) for b in may_rolled] == [(1, 180)]
 

@@ -1,10 +1,11 @@
 """Property-based tests (hypothesis) of the rating engine's invariants."""
 
+import itertools
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rating import (
     POOL,
@@ -22,12 +23,12 @@ from rating import (
     TariffVersion,
     UsageRecord,
     Zone,
+    mediation,
     next_period_start,
     parse_weekdays,
     period_start,
     previous_period_start,
 )
-from rating import mediation
 from rating.timebands import TimeZone
 from rating_world import USAGE_TYPES
 
@@ -226,9 +227,7 @@ def reference_round(value, precision, method):
     frac = scaled - floor
     if method == "down" or frac == 0:
         result = floor
-    elif method == "up":
-        result = floor + 1
-    elif frac > Fraction(1, 2):
+    elif method == "up" or frac > Fraction(1, 2):
         result = floor + 1
     elif frac < Fraction(1, 2):
         result = floor
@@ -317,7 +316,7 @@ def test_band_parts_cover_the_call(start, duration):
     parts = schedule.parts(start, duration)
     assert sum(seconds for _b, seconds in parts) == duration
     assert all(seconds > 0 for _b, seconds in parts)
-    assert all(a[0] != b[0] for a, b in zip(parts, parts[1:], strict=False))
+    assert all(a[0] != b[0] for a, b in itertools.pairwise(parts))
     moment = start
     for band, seconds in parts:
         assert schedule.band_at(moment) == band
@@ -365,3 +364,64 @@ def test_validator_never_crashes_and_always_decides(line):
     else:
         assert rec.usage_type in USAGE_TYPES and rec.quantity >= 0
         assert rec.called_number is None or mediation.normalize_number(rec.called_number)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(max_size=12),  # record id: anything, tabs and backslashes included
+            st.sampled_from(["voice", "sms", "data"]),
+            moments,
+            st.integers(0, 10_000),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_copy_lines_round_trip(rows):
+    """Every line has the 31 columns; text values come back unescaped; Z times kept."""
+    from rating.copyfmt import COPY_COLUMNS, CopyFormatter
+
+    line = PriceLine("0.10", 60, 60, 60)
+    version = one_zone_version({"peak": line, "offpeak": line, "weekend": line})
+    engine, sub, _store = engine_for(version)
+    formatter = CopyFormatter({"voice": 1, "sms": 2, "data": 3})
+    prefix = formatter.prefix(2, "2026-01-01 00:00:00", 1, 7, 9)
+    for record_id, utype, start, quantity, reject in rows:
+        rec = record(sub, start, quantity, utype)
+        rec.record_id = record_id
+        rec.subscriber_key = "+3247\\0001\t"
+        rec.raw = f"raw\\{record_id}\nline"
+        if reject:
+            rec.reject("unknown_zone")
+        else:
+            engine.rate(rec)
+        text = formatter.line(rec, prefix)
+        assert text.endswith("\n") and text.count("\n") == 1
+        fields = text[:-1].split("\t")
+        assert len(fields) == len(COPY_COLUMNS)
+        values = dict(zip(COPY_COLUMNS, fields, strict=True))
+
+        def unescape(value):
+            out, i = [], 0
+            while i < len(value):
+                if value[i] == "\\":
+                    out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}[value[i + 1]])
+                    i += 2
+                else:
+                    out.append(value[i])
+                    i += 1
+            return "".join(out)
+
+        assert unescape(values["source_record_id"]) == record_id
+        assert unescape(values["subscriber"]) == rec.subscriber_key
+        assert values["state"] == rec.state
+        assert values["amount"] == (str(rec.amount) if rec.state != "rejected" else "0")
+        if rec.state == "rejected":
+            assert unescape(values["raw"]) == rec.raw
+        else:
+            assert values["raw"] == "\\N"
+            expected = datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+            assert values["start_time"] == expected

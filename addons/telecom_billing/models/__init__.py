@@ -9,9 +9,10 @@ from . import telecom_mediation_batch
 from . import telecom_usage_record
 from . import telecom_allowance_balance
 from . import telecom_rerating
-from . import telecom_rating_preview
+from . import rating_preview
 from . import telecom_subscription
 from . import telecom_api
+from . import telecom_demo_generator
 from . import res_company_billing
 from . import account_move
 from . import account_move_line

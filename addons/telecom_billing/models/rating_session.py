@@ -15,7 +15,7 @@ statement is parameterised; table and column names are constants.
 import io
 import logging
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo.tools import SQL
@@ -40,81 +40,21 @@ from ..rating import (
     next_period_start,
     previous_period_start,
 )
+from ..rating.copyfmt import COPY_COLUMNS, NULL, CopyFormatter, copy_text
 from ..rating.timebands import day_number
 
 _logger = logging.getLogger(__name__)
 
 EPOCH = datetime(1970, 1, 1)
+MAX_CACHED_BALANCES = 300_000
+#: pg_advisory_xact_lock(RATING_LOCK, company id): one rating transaction at a time
+#: per company, so balances are read and written by one writer
+RATING_LOCK = 74_237_001
+#: bumped by every transaction that changes balances (under the rating lock): a
+#: session whose last value is still current can trust the balances it holds
+GENERATION_SEQUENCE = "telecom_rating_generation"
 SUB_STATES_WITH_USAGE = ("active", "suspended", "terminated")
 WEEKDAY_FIELDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-# columns written by COPY, in this order
-COPY_COLUMNS = (
-    "create_uid",
-    "create_date",
-    "write_uid",
-    "write_date",
-    "company_id",
-    "source_id",
-    "batch_id",
-    "source_record_id",
-    "line_no",
-    "subscriber",
-    "subscription_id",
-    "billing_account_id",
-    "usage_type_id",
-    "direction",
-    "start_time",
-    "quantity",
-    "called_number",
-    "location",
-    "zone_id",
-    "time_band",
-    "rated_quantity",
-    "allowance_quantity",
-    "allowance_detail",
-    "amount",
-    "currency_id",
-    "tariff_version_id",
-    "state",
-    "reason_code",
-    "raw",
-    "period_start",
-    "rerated_count",
-)
-NULL = "\\N"
-
-
-def copy_text(value):
-    """A text value for COPY's text format (None -> NULL)."""
-    if value is None:
-        return NULL
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )  # fmt: skip
-    return value
-
-
-class TimestampFormatter:
-    """Epoch seconds -> ``YYYY-MM-DD HH:MM:SS`` (UTC), with the date part cached."""
-
-    __slots__ = ("_days",)
-
-    def __init__(self):
-        self._days = {}
-
-    def __call__(self, epoch):
-        day, second = divmod(epoch, 86400)
-        text = self._days.get(day)
-        if text is None:
-            if len(self._days) > 50_000:
-                self._days.clear()
-            text = self._days[day] = (EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
-        hours, rest = divmod(second, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{text}{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
 def to_epoch(moment):
@@ -142,7 +82,7 @@ class RowStream(io.TextIOBase):
     def readable(self):
         return True
 
-    def read(self, size=-1):
+    def read(self, size=-1):  # pylint: disable=method-required-super
         if size is None or size < 0:
             size = 1 << 62
         parts = [self._buffer] if self._buffer else []
@@ -182,8 +122,26 @@ class RatingSession:
         self.account_lock = {}  # billing account id -> first open epoch second
         self.store = DbBalanceStore(self)
         self.engine = RatingEngine(self.usage_types, self.store.balances, self.periods)
-        self.fmt_ts = TimestampFormatter()
+        self.formatter = CopyFormatter(self.usage_type_ids)
+        self.fmt_ts = self.formatter.fmt_ts
         self._company_lock = self._lock_epoch(company.telecom_usage_lock_date)
+        self.generation = None
+
+    # -- concurrency -------------------------------------------------------------
+    def sync(self):
+        """Call under the rating lock before a chunk: drop balances others changed."""
+        self.cr.execute(SQL("SELECT last_value, is_called FROM %s",
+                            SQL.identifier(GENERATION_SEQUENCE)))  # fmt: skip
+        last, called = self.cr.fetchone()
+        current = last if called else 0
+        if current != self.generation:
+            self.store.invalidate()
+            self.generation = current
+
+    def bump(self):
+        """Call after writing balances, before commit (still under the rating lock)."""
+        self.cr.execute(SQL("SELECT nextval(%s)", GENERATION_SEQUENCE))
+        self.generation = self.cr.fetchone()[0]
 
     # -- reference data ------------------------------------------------------------
     def _load_usage_types(self):
@@ -249,7 +207,7 @@ class RatingSession:
         schedules = self._load_schedules(rows)
         prices = self._load_prices(ids)
         versions = []
-        for (vid, dfrom, dto, currency, precision, method, policy, *_rest, default_zone) in rows:
+        for vid, dfrom, dto, currency, precision, method, policy, *_rest, default_zone in rows:
             version_zones = zones.get(vid, {})
             destinations = PrefixTable()
             roaming = PrefixTable()
@@ -390,21 +348,25 @@ class RatingSession:
         return prices
 
     # -- subscribers --------------------------------------------------------------------
-    def resolve(self, records):
-        """Attach the subscription valid at each record's time; reject the others."""
-        wanted = set()
-        for rec in records:
-            if rec.state == "accepted":
-                key = rec.subscriber_key
-                if key not in self.by_key:
-                    wanted.add(key)
-        if wanted:
-            self._load_subscribers(wanted)
+    def resolve(self, records, cached_only=False):
+        """Attach the subscription valid at each record's time; reject the others.
+
+        ``cached_only``: resolve only the identifiers already loaded (no query: this
+        runs while the connection streams the previous chunk); the others are left
+        for the next call.
+        """
         by_key = self.by_key
-        for rec in records:
-            if rec.state != "accepted":
-                continue
+        todo = [rec for rec in records if rec.state == "accepted" and rec.sub is None]
+        if not cached_only:
+            wanted = {rec.subscriber_key for rec in todo} - by_key.keys()
+            if wanted:
+                self._load_subscribers(wanted)
+        account_lock = self.account_lock
+        company_lock = self._company_lock
+        for rec in todo:
             candidates = by_key.get(rec.subscriber_key)
+            if candidates is None:  # not loaded yet (cached_only)
+                continue
             sub = None
             if candidates:
                 day = rec.start // 86400
@@ -416,7 +378,7 @@ class RatingSession:
                 rec.reject("unknown_subscriber")
                 continue
             rec.sub = sub
-            lock = self.account_lock.get(sub.billing_account_id, self._company_lock)
+            lock = account_lock.get(sub.billing_account_id, company_lock)
             if lock is not None and rec.start < lock:
                 rec.reject("closed_period")
 
@@ -458,6 +420,16 @@ class RatingSession:
         terms = self._load_terms(new_ids) if new_ids else {}
         for key in keys:
             self.by_key[key] = []
+        accounts = {row[7] for row in rows} - self.account_lock.keys()
+        if accounts:
+            locks = (
+                self.env["telecom.billing.account"].browse(accounts)._telecom_usage_locked_until()
+            )
+            for account in accounts:
+                lock = locks.get(account)
+                self.account_lock[account] = max(
+                    filter(None, (self._lock_epoch(lock), self._company_lock)), default=None
+                )
         for (sid, phone, imsi, username, iccid, activation, termination, account,
              billing_day, months, tz) in rows:  # fmt: skip
             sub = self.subscribers.get(sid)
@@ -537,52 +509,12 @@ class RatingSession:
 
     # -- writing ------------------------------------------------------------------------
     def copy_prefix(self, source_id, batch_id):
-        uid = self.env.uid
         now = self.fmt_ts(to_epoch(datetime.now(timezone.utc).replace(tzinfo=None)))
-        batch = str(batch_id) if batch_id else NULL
-        return f"{uid}\t{now}\t{uid}\t{now}\t{self.company.id}\t{source_id}\t{batch}\t"
+        return CopyFormatter.prefix(self.env.uid, now, self.company.id, source_id, batch_id)
 
     def copy_line(self, rec, prefix):
         """One COPY line for a record (rated, unbillable, rejected or duplicate)."""
-        fmt = self.fmt_ts
-        sub = rec.sub
-        state = rec.state
-        keep_raw = state == "rejected" or state == "duplicate"
-        priced = state == "rated" or state == "unbillable"
-        # rating rejects (no zone, no price) keep their version and period, so a
-        # re-rating by tariff or period finds them after the fix
-        version = rec.version if priced or state == "rejected" else None
-        zone = rec.zone if priced else None
-        detail = rec.allowance_detail
-        return "\t".join(
-            (
-                prefix + copy_text(rec.record_id),
-                str(rec.line_no),
-                copy_text(rec.subscriber_key),
-                str(sub.id) if sub is not None else NULL,
-                str(sub.billing_account_id) if sub is not None else NULL,
-                str(self.usage_type_ids[rec.usage_type]) if rec.usage_type else NULL,
-                rec.direction or NULL,
-                fmt(rec.start) if rec.start is not None else NULL,
-                str(rec.quantity) if rec.quantity is not None else NULL,
-                rec.called_number or NULL,
-                rec.location or NULL,
-                str(zone.id) if zone is not None else NULL,
-                rec.band if priced and rec.band else NULL,
-                str(rec.rated_quantity),
-                str(rec.allowance_quantity),
-                ",".join(f"{b.id}:{u}" for b, u in detail) if detail else NULL,
-                str(rec.amount) if priced else "0",
-                str(version.currency) if version is not None else NULL,
-                str(version.id) if version is not None else NULL,
-                state,
-                rec.reason or NULL,
-                copy_text(rec.raw) if keep_raw else NULL,
-                rec.period_start.isoformat() if version is not None and rec.period_start
-                else NULL,
-                "0\n",
-            )
-        )
+        return self.formatter.line(rec, prefix)
 
     UPDATE_COLUMNS = (
         "id", "source_record_id", "subscriber", "subscription_id", "billing_account_id",
@@ -664,6 +596,8 @@ class DbBalanceStore:
         self.owned = {}  # (scope, owner id, period_start) -> [Balance]
         self.loaded = {}  # balance id -> (Balance, used, carried) as loaded
         self._grants_cache = {}
+        self._queried = set()
+        self._ensured = set()
         self._new_id = 0
 
     def balances(self, sub, period_start):
@@ -675,20 +609,60 @@ class DbBalanceStore:
         return found
 
     # -- loading ---------------------------------------------------------------------
-    def prepare(self, pairs):
-        """Load (and create) the balances of ``{(Subscriber, period_start)}``."""
+    def invalidate(self):
+        """Forget every loaded balance (someone else rated meanwhile, or too many)."""
         self.lists = {}
         self.owned = {}
         self.loaded = {}
+        self._queried = set()
+        self._ensured = set()
+
+    def prepare(self, pairs):
+        """Load (and create) the balances of ``{(Subscriber, period_start)}``.
+
+        Balances stay loaded from one chunk to the next (the session checks the
+        rating generation before each chunk: see :meth:`RatingSession.sync`), so
+        after the first chunks a chunk usually needs no query at all here.
+        """
+        pairs = [(sub, start) for sub, start in pairs if (sub.id, start) not in self.lists]
+        if not pairs:
+            return
+        if len(self.loaded) > MAX_CACHED_BALANCES:
+            self.invalidate()
         owners = set()
         for sub, start in pairs:
-            owners.add((SUB, sub.id, start, sub.period_months, sub))
-            owners.add((POOL, sub.billing_account_id, start, sub.period_months, sub))
-        self._load_rows({(scope, owner, start) for scope, owner, start, _m, _s in owners})
-        for scope, owner, start, months, sub in sorted(
-            owners, key=lambda o: (o[0], o[1], o[2])
-        ):
+            for owner in (
+                (SUB, sub.id, start, sub.period_months, sub),
+                (POOL, sub.billing_account_id, start, sub.period_months, sub),
+            ):
+                if owner[:3] not in self._ensured:
+                    owners.add(owner)  # fmt: skip
+        keys = {(scope, owner, start) for scope, owner, start, _m, _s in owners}
+        self._load_rows(keys)
+        self._prefetch_grants({(scope, owner, start, months) for scope, owner, start, months,
+                               _s in owners})  # fmt: skip
+        # owners getting their first balances of a period may roll units over from the
+        # previous period (which may be new too): load those rows and grants in bulk,
+        # one level of periods at a time
+        level = {(scope, owner, start, months) for scope, owner, start, months, _s in owners}
+        for _depth in range(12):
+            previous = {
+                (scope, owner, previous_period_start(start, months), months)
+                for scope, owner, start, months in level
+                if (scope, owner, start) not in self.owned
+                and any(a.rollover for a, _q in self._grants_cache[(scope, owner, start)])
+            }
+            if not previous:
+                break
+            self._load_rows({(s, o, p) for s, o, p, _m in previous})
+            self._prefetch_grants(previous)
+            level = previous
+        self._pending = []
+        for scope, owner, start, months, sub in sorted(owners, key=lambda o: (o[0], o[1], o[2])):
             self._ensure(scope, owner, start, months, sub, depth=12)
+            self._ensured.add((scope, owner, start))
+        self._insert(self._pending)
+        self._pending = []
         for sub, start in pairs:
             own = self.owned.get((SUB, sub.id, start), [])
             pool = self.owned.get((POOL, sub.billing_account_id, start), [])
@@ -735,8 +709,10 @@ class DbBalanceStore:
 
     def _load_rows(self, keys):
         """Existing balances of ``{(scope, owner, period_start)}``."""
+        keys = set(keys) - self._queried
         if not keys:
             return
+        self._queried |= keys
         cr = self.cr
         subs = list({o for s, o, _p in keys if s == SUB})
         pools = list({o for s, o, _p in keys if s == POOL})
@@ -763,7 +739,56 @@ class DbBalanceStore:
             balance = Balance(bid, self.allowances[aid], scope, owner, start, qty, used,
                               carried, gen)  # fmt: skip
             self.owned.setdefault((scope, owner, start), []).append(balance)
-            self.loaded[bid] = (balance, used, carried)
+            self.loaded[bid] = (balance, used, carried, qty)
+
+    def _prefetch_grants(self, wanted):
+        """Grants of many ``(scope, owner, start, months)`` in one query per period."""
+        missing = [k for k in wanted if k[:3] not in self._grants_cache]
+        if not missing:
+            return
+        if len(self._grants_cache) > 200_000:
+            self._grants_cache.clear()
+        by_period = defaultdict(list)
+        for scope, owner, start, months in missing:
+            by_period[(start, months)].append((scope, owner))
+        cr = self.cr
+        for (start, months), owners in by_period.items():
+            end = next_period_start(start, months) - timedelta(days=1)
+            subs = [o for s, o in owners if s == SUB]
+            accounts = [o for s, o in owners if s == POOL]
+            cr.execute(
+                SQL(
+                    """SELECT s.id, s.billing_account_id, a.id, a.share_scope,
+                              SUM(a.quantity_base * l.quantity)
+                         FROM telecom_subscription_line l
+                         JOIN telecom_subscription s ON s.id = l.subscription_id
+                         JOIN product_product p ON p.id = l.product_id
+                         JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
+                        WHERE (s.id = ANY(%s) OR s.billing_account_id = ANY(%s))
+                          AND s.state IN %s AND l.kind IN ('plan', 'addon')
+                          AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
+                        GROUP BY s.id, s.billing_account_id, a.id, a.share_scope""",
+                    subs,
+                    accounts,
+                    SUB_STATES_WITH_USAGE,
+                    end,
+                    start,
+                )
+            )
+            rows = cr.fetchall()
+            self._load_allowances({r[2] for r in rows})
+            grants = defaultdict(lambda: defaultdict(int))
+            sub_set, account_set = set(subs), set(accounts)
+            for sid, account, aid, share, qty in rows:
+                if share == "subscription" and sid in sub_set:
+                    grants[(SUB, sid)][aid] += int(qty or 0)
+                elif share == "billing_account" and account in account_set:
+                    grants[(POOL, account)][aid] += int(qty or 0)
+            for scope, owner in owners:
+                found = grants.get((scope, owner), {})
+                self._grants_cache[(scope, owner, start)] = [
+                    (self.allowances[aid], found[aid]) for aid in sorted(found)
+                ]
 
     def _grants(self, scope, owner, start, months):
         """``[(AllowanceDef, quantity)]`` the owner receives for the period."""
@@ -810,11 +835,10 @@ class DbBalanceStore:
         grants = self._grants(scope, owner, start, months)
         if existing is None:
             carried = []
-            if depth and any(a.rollover for a, _q in self._grants(
-                    scope, owner, previous_period_start(start, months), months)):  # fmt: skip
+            if depth and any(a.rollover for a, _q in grants):
                 prev = previous_period_start(start, months)
                 prev_key = (scope, owner, prev)
-                if prev_key not in self.owned:
+                if prev_key not in self._queried:
                     self._load_rows({prev_key})
                 self._ensure(scope, owner, prev, months, sub, depth - 1)
                 carried = carry_over(self.owned.get(prev_key, []), start)
@@ -823,7 +847,7 @@ class DbBalanceStore:
                 for allowance, quantity in grants
             ]
             created = fresh + carried
-            self._insert(created, sub, months)
+            self._pending += [(b, sub, months) for b in created]
             self.owned[key] = sorted(created, key=Balance.sort_key)
             return
         # grants may have grown since the balances were created (an add-on bought
@@ -835,60 +859,49 @@ class DbBalanceStore:
             if balance is None:
                 added.append(Balance(None, allowance, scope, owner, start, quantity))
             elif quantity > balance.quantity:
-                balance.quantity = quantity
-                self.loaded.setdefault(balance.id, (balance, balance.used, balance.carried))
-                self._quantity_changed(balance)
+                balance.quantity = quantity  # written by flush()
         if added:
-            self._insert(added, sub, months)
+            self._pending += [(b, sub, months) for b in added]
             existing += added
         existing.sort(key=Balance.sort_key)
 
-    def _quantity_changed(self, balance):
-        if self.session.persist and balance.id:
-            self.cr.execute(
-                SQL(
-                    """UPDATE telecom_allowance_balance SET quantity = %s,
-                              remaining = %s - used - carried WHERE id = %s""",
-                    balance.quantity,
-                    balance.quantity,
-                    balance.id,
-                )
-            )
-
-    def _insert(self, balances, sub, months):
-        """Create balance rows (one statement); previews keep them in memory."""
-        if not balances:
+    def _insert(self, pending):
+        """Create balance rows (one statement per 2,000); previews keep them in memory."""
+        if not pending:
             return
         if not self.session.persist:
-            for balance in balances:
+            for balance, _sub, _months in pending:
                 self._new_id -= 1
                 balance.id = self._new_id
             return
+        for start in range(0, len(pending), 2000):
+            self._insert_rows(pending[start : start + 2000])
+
+    def _insert_rows(self, pending):
+        """One INSERT ... SELECT FROM unnest(arrays): no SQL text per row."""
         session = self.session
-        values = []
-        for b in balances:
-            end = next_period_start(b.period_start, months) - timedelta(days=1)
-            values.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-                    " %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
-                    b.scope,
-                    b.owner_id if b.scope == SUB else None,
-                    b.owner_id if b.scope == POOL else sub.billing_account_id,
-                    b.allowance.id,
-                    session.usage_type_ids.get(b.allowance.usage_type),
-                    b.period_start,
-                    end,
-                    b.generation,
-                    b.quantity,
-                    b.used,
-                    b.carried,
-                    b.quantity - b.used - b.carried,
-                    session.company.id,
-                    session.env.uid,
-                    session.env.uid,
-                )
+        by_key = {}
+        cols = [[] for _i in range(12)]
+        for b, sub, months in pending:
+            sub_id = b.owner_id if b.scope == SUB else None
+            account = b.owner_id if b.scope == POOL else sub.billing_account_id
+            by_key[(b.scope, sub_id, account, b.allowance.id, b.period_start, b.generation)] = b
+            row = (
+                b.scope,
+                sub_id,
+                account,
+                b.allowance.id,
+                session.usage_type_ids.get(b.allowance.usage_type),
+                b.period_start,
+                next_period_start(b.period_start, months) - timedelta(days=1),
+                b.generation,
+                b.quantity,
+                b.used,
+                b.carried,
+                b.quantity - b.used - b.carried,
             )
+            for col, value in zip(cols, row, strict=True):
+                col.append(value)
         self.cr.execute(
             SQL(
                 """INSERT INTO telecom_allowance_balance
@@ -896,17 +909,26 @@ class DbBalanceStore:
                         period_start, period_end, generation, quantity, used, carried,
                         remaining, company_id, create_uid, create_date, write_uid,
                         write_date)
-                   VALUES %s RETURNING id""",
-                SQL(", ").join(values),
+                   SELECT d.*, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+                     FROM unnest(%s::varchar[], %s::int[], %s::int[], %s::int[], %s::int[],
+                                 %s::date[], %s::date[], %s::int[], %s::int8[], %s::int8[],
+                                 %s::int8[], %s::int8[]) AS d
+                   RETURNING id, scope, subscription_id, billing_account_id, allowance_id,
+                             period_start, generation""",
+                session.company.id,
+                session.env.uid,
+                session.env.uid,
+                *cols,
             )
         )
-        for balance, (bid,) in zip(balances, self.cr.fetchall(), strict=True):
+        for bid, *key in self.cr.fetchall():
+            balance = by_key[tuple(key)]
             balance.id = bid
-            self.loaded[bid] = (balance, balance.used, balance.carried)
+            self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
 
     # -- writing ------------------------------------------------------------------------
     def snapshot(self):
-        return {bid: (b.used, b.carried) for bid, (b, _u, _c) in self.loaded.items()}
+        return {bid: (b.used, b.carried) for bid, (b, *_rest) in self.loaded.items()}
 
     def restore(self, snapshot):
         for bid, (used, carried) in snapshot.items():
@@ -914,48 +936,49 @@ class DbBalanceStore:
             balance.used, balance.carried = used, carried
 
     def flush(self):
-        """Write the balances whose ``used``/``carried`` changed since loading."""
+        """Write the balances whose ``used``/``carried``/``quantity`` changed since loading."""
         changed = [
-            (b.id, b.used, b.carried)
-            for bid, (b, used, carried) in self.loaded.items()
-            if bid and bid > 0 and (b.used != used or b.carried != carried)
+            (b.id, b.used, b.carried, b.quantity)
+            for bid, (b, used, carried, quantity) in self.loaded.items()
+            if bid
+            and bid > 0
+            and (b.used != used or b.carried != carried or b.quantity != quantity)
         ]
         if not changed or not self.session.persist:
             return 0
         self.cr.execute(
             SQL(
                 """UPDATE telecom_allowance_balance b
-                      SET used = d.used, carried = d.carried,
-                          remaining = b.quantity - d.used - d.carried,
+                      SET used = d.used, carried = d.carried, quantity = d.quantity,
+                          remaining = d.quantity - d.used - d.carried,
                           write_date = now() at time zone 'UTC'
-                     FROM unnest(%s::int[], %s::int8[], %s::int8[]) AS d(id, used, carried)
+                     FROM unnest(%s::int[], %s::int8[], %s::int8[], %s::int8[])
+                          AS d(id, used, carried, quantity)
                     WHERE b.id = d.id""",
                 [c[0] for c in changed],
                 [c[1] for c in changed],
                 [c[2] for c in changed],
+                [c[3] for c in changed],
             )
         )
-        for bid, used, carried in changed:
+        for bid, used, carried, quantity in changed:
             balance = self.loaded[bid][0]
-            self.loaded[bid] = (balance, used, carried)
+            self.loaded[bid] = (balance, used, carried, quantity)
         return len(changed)
 
 
 def group_by_period(records):
-    pairs = set()
-    for rec in records:
-        if rec.state == "accepted" and rec.sub is not None and rec.period_start is not None:
-            pairs.add((rec.sub, rec.period_start))
-    return pairs
+    """``{(Subscriber, period_start)}`` of rated-to-be records."""
+    return {(rec.sub, rec.period_start) for rec in records if rec.state == "accepted"}
 
 
 __all__ = [
     "COPY_COLUMNS",
+    "NULL",
     "DbBalanceStore",
     "RatingSession",
     "RowStream",
     "copy_text",
-    "date",
     "from_epoch",
     "group_by_period",
     "to_epoch",

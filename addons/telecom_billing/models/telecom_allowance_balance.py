@@ -55,6 +55,9 @@ class TelecomAllowanceBalance(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
 
     def init(self):
+        # rating rewrites used/remaining of thousands of balances per chunk: free room
+        # in each page lets PostgreSQL update them in place (HOT, no index writes)
+        self.env.cr.execute(SQL("ALTER TABLE telecom_allowance_balance SET (fillfactor = 50)"))
         self.env.cr.execute(
             SQL(
                 """CREATE UNIQUE INDEX IF NOT EXISTS telecom_allowance_balance_key

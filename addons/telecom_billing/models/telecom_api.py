@@ -28,11 +28,11 @@ class TelecomApi(models.AbstractModel):
         else:
             found = Source.search([("code", "=", str(source or ""))], limit=1)
         if not found:
-            raise ValidationError(_("Unknown mediation source %(source)s.", source=source))
+            raise ValidationError(_("Unknown mediation source %(code)s.", code=source))
         return found
 
     @api.model
-    def import_usage(self, source, records, batch_ref=None):
+    def import_usage(self, source, records, batch_ref=None, request_id=None):
         """Import usage records; returns the batch's reconciliation report.
 
         ``source``: a mediation source code or id. ``records``: a list of dicts
@@ -41,8 +41,10 @@ class TelecomApi(models.AbstractModel):
         ``called_number``, ``location``). Invalid records are rejected one by one
         with a reason (in the report counts), never the whole call. Safe to retry:
         the same ``batch_ref`` (or, without one, the same records) returns the
-        first call's report, and a record id is never charged twice.
+        first call's report, and a record id is never charged twice. ``request_id``
+        is accepted as another name of ``batch_ref``.
         """
+        batch_ref = batch_ref or request_id
         if not self.env["telecom.mediation.batch"].has_access("create"):
             raise AccessError(_("Importing usage needs the Billing rights."))
         source = self._telecom_usage_source(source)
@@ -99,8 +101,12 @@ class TelecomApi(models.AbstractModel):
         sub.check_access("read")
         return plain(
             Sub._telecom_rate_preview(
-                sub, str(usage_type or ""), start_time, quantity,
-                called_number=called_number or None, direction=direction or "out",
+                sub,
+                str(usage_type or ""),
+                start_time,
+                quantity,
+                called_number=called_number or None,
+                direction=direction or "out",
                 location=location or None,
-            )  # fmt: skip
+            )
         )

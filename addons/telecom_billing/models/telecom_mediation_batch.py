@@ -3,7 +3,7 @@
 """Import batches: one file (or RPC call) through mediation and rating, exactly once.
 
 **Exactly once.** A batch is processed in chunks (``telecom_billing.chunk_size``
-records, 20,000 by default). Each chunk is one transaction: its usage records
+records, 50,000 by default). Each chunk is one transaction: its usage records
 (COPY), the allowance balances it consumed, and the batch's counters and
 ``progress_line`` (the last input line it covers) are committed together, under
 a PostgreSQL advisory lock that serialises rating. A crash loses at most the
@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 import zlib
+from collections import Counter
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -35,7 +36,12 @@ from odoo.tools import SQL
 from ..rating import mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
-from .rating_session import RatingSession, group_by_period
+from .rating_session import (
+    GENERATION_SEQUENCE,
+    RATING_LOCK,
+    RatingSession,
+    group_by_period,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -45,7 +51,11 @@ ORIGINS = [
     ("folder", "Watched folder"),
 ]
 COUNTED_STATES = ("rated", "rejected", "duplicate", "unbillable")
-RATING_LOCK = 74_237_001  # pg_advisory_xact_lock key + company id: one rater per company
+#: records per transaction: bigger chunks mean fewer balance writes and commits, at
+#: about 1.5 kB of memory per record in flight
+CHUNK_SIZE = 50_000
+#: seconds spent per phase of the imports of this process (read by bench/bench_rating.py)
+PHASES = Counter()
 
 
 def reset_rating(rec):
@@ -61,7 +71,7 @@ def reset_rating(rec):
 class TelecomMediationBatch(models.Model):
     _name = "telecom.mediation.batch"
     _description = "Usage import batch"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "id desc"
     _check_company_auto = True
 
@@ -111,9 +121,9 @@ class TelecomMediationBatch(models.Model):
     verified_ok = fields.Boolean(readonly=True, copy=False)
     date_verified = fields.Datetime(readonly=True, copy=False)
 
-    _sql_constraints = [
+    _sql_constraints = (
         ("rpc_ref_uniq", "unique(source_id, rpc_ref)", "An RPC batch reference is used once."),
-    ]
+    )
 
     @api.depends("lines_read", "rated_count", "rejected_count", "duplicate_count",
                  "unbillable_count")  # fmt: skip
@@ -154,6 +164,11 @@ class TelecomMediationBatch(models.Model):
                 + items
                 + Markup("</tbody></table>")
             )
+
+    def init(self):
+        self.env.cr.execute(
+            SQL("CREATE SEQUENCE IF NOT EXISTS %s", SQL.identifier(GENERATION_SEQUENCE))
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -221,7 +236,8 @@ class TelecomMediationBatch(models.Model):
 
     def _commit_if_allowed(self):
         if not self._testing():
-            self.env.cr.commit()  # guarded batch job: one transaction per chunk
+            # guarded batch job: a batch's state and progress must survive a crash
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _open_data(self):
         self.ensure_one()
@@ -233,13 +249,15 @@ class TelecomMediationBatch(models.Model):
         raise UserError(_("Import %(name)s has no file to read.", name=self.name))
 
     def _chunk_size(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "telecom_billing.chunk_size", "20000"
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("telecom_billing.chunk_size", str(CHUNK_SIZE))
         )
         try:
             return max(int(value), 1)
         except ValueError:
-            return 20000
+            return CHUNK_SIZE
 
     def _process(self):
         """Run (or resume) the batch; record a failure instead of losing it."""
@@ -315,47 +333,86 @@ class TelecomMediationBatch(models.Model):
             size = self._chunk_size()
             skip = self.progress_line
             index = reader.index
+            record = validator.record
+            pipeline = ChunkPipeline(self, session)
             chunk = []
-            for line_no, raw, values, reason in reader:
-                if line_no <= skip:
-                    continue
-                chunk.append(validator.record(line_no, raw, values, index, reason))
-                if len(chunk) >= size:
-                    self._commit_chunk(session, chunk)
-                    chunk = []
-            if chunk:
-                self._commit_chunk(session, chunk)
+            clock = time.perf_counter
+            started = clock()
+            try:
+                for line_no, raw, values, reason in reader:
+                    if line_no <= skip:
+                        continue
+                    chunk.append(record(line_no, raw, values, index, reason))
+                    if len(chunk) >= size:
+                        PHASES["read_validate"] += clock() - started
+                        pipeline.submit(chunk)
+                        chunk = []
+                        started = clock()
+                PHASES["read_validate"] += clock() - started
+                if chunk:
+                    pipeline.submit(chunk)
+                pipeline.finish()
+            except BaseException:
+                pipeline.abort()
+                raise
         finally:
             reader.close()
 
-    def _commit_chunk(self, session, records):
-        cr = self.env.cr
-        if self._testing():
-            # tests cannot commit: a savepoint gives the chunk the same all-or-nothing
-            with cr.savepoint():
-                self._store_chunk(session, records)
-        else:
-            try:
-                self._store_chunk(session, records)
-                cr.commit()  # guarded batch job: the chunk and its progress, atomically
-            except Exception:
-                cr.rollback()
-                raise
+    @staticmethod
+    def _prepare_offline(session, records):
+        """What a chunk's preparation needs no query for (known subscribers, periods)."""
+        started = time.perf_counter()
+        session.resolve(records, cached_only=True)
+        locate = session.engine.locate
+        for rec in records:
+            if rec.sub is not None and rec.state == "accepted":
+                locate(rec)
+        PHASES["resolve_offline"] += time.perf_counter() - started
 
-    def _store_chunk(self, session, records):
-        cr = self.env.cr
-        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.company_id.id))
-        self._rate_and_store(session, records)
+    def _rate_and_store(self, session, records):
+        """Resolve, de-duplicate, locate and load the balances of one chunk.
+
+        Returns the chunk's :class:`StoredChunk`; its rating and COPY then run
+        (in :class:`ChunkPipeline`) while the next chunk is read.
+        """
+        clock = time.perf_counter
+        started = clock()
+        session.resolve(records)
+        seen = set()
+        for rec in records:
+            if rec.state == "accepted":
+                if rec.record_id in seen:
+                    rec.state, rec.reason = "duplicate", "duplicate"
+                else:
+                    seen.add(rec.record_id)
+        accepted = [rec for rec in records if rec.state == "accepted"]
+        engine = session.engine
+        for rec in accepted:
+            if rec.local is None:
+                engine.locate(rec)
+        store = session.store
+        mark = clock()
+        PHASES["resolve_dedup"] += mark - started
+        store.prepare(group_by_period(accepted))
+        others = [rec for rec in records if rec.state != "accepted"]
+        chunk = StoredChunk(records, accepted, others, store.snapshot())
+        PHASES["balances_load"] += clock() - mark
+        accepted.sort(key=chronological)
+        return chunk
+
+    def _store_counters(self, records):
         counts = dict.fromkeys(COUNTED_STATES, 0)
         amount = 0
         for rec in records:
             counts[rec.state] += 1
             amount += rec.amount
         # one statement per chunk; the amount is added as an exact numeric
-        cr.execute(
+        self.env.cr.execute(
             SQL(
-                """UPDATE telecom_mediation_batch SET lines_read = COALESCE(lines_read, 0) + %s,
-                          rated_count = COALESCE(rated_count, 0) + %s, rejected_count = COALESCE(rejected_count, 0) + %s,
+                """UPDATE telecom_mediation_batch
+                      SET lines_read = COALESCE(lines_read, 0) + %s,
+                          rated_count = COALESCE(rated_count, 0) + %s,
+                          rejected_count = COALESCE(rejected_count, 0) + %s,
                           duplicate_count = COALESCE(duplicate_count, 0) + %s,
                           unbillable_count = COALESCE(unbillable_count, 0) + %s,
                           amount_total = COALESCE(amount_total, 0) + %s, progress_line = %s
@@ -370,55 +427,6 @@ class TelecomMediationBatch(models.Model):
                 self.id,
             )
         )
-        self.invalidate_recordset()
-
-    def _rate_and_store(self, session, records):
-        """Resolve, de-duplicate, rate and COPY one chunk; update the balances."""
-        cr = self.env.cr
-        session.resolve(records)
-        seen = set()
-        for rec in records:
-            if rec.state == "accepted":
-                if rec.record_id in seen:
-                    rec.state, rec.reason = "duplicate", "duplicate"
-                else:
-                    seen.add(rec.record_id)
-        accepted = [rec for rec in records if rec.state == "accepted"]
-        engine = session.engine
-        for rec in accepted:
-            engine.locate(rec)
-        store = session.store
-        store.prepare(group_by_period(accepted))
-        snapshot = store.snapshot()
-        accepted.sort(key=chronological)
-        others = [rec for rec in records if rec.state != "accepted"]
-        prefix = session.copy_prefix(self.source_id.id, self.id)
-
-        def lines():
-            rate, line = engine.rate, session.copy_line
-            for rec in accepted:
-                rate(rec)
-                yield line(rec, prefix)
-            for rec in others:
-                yield line(rec, prefix)
-
-        try:
-            with cr.savepoint(flush=False):
-                session.copy_records(lines())
-        except psycopg2.errors.UniqueViolation:
-            # some record ids were accepted before (another file, an earlier batch):
-            # find them, mark them duplicate, rate the rest again from the same balances
-            store.restore(snapshot)
-            known = self._known_record_ids([rec.record_id for rec in accepted])
-            for rec in accepted:
-                reset_rating(rec)
-                if rec.record_id in known:
-                    rec.state, rec.reason = "duplicate", "duplicate"
-            others += [rec for rec in accepted if rec.state == "duplicate"]
-            accepted[:] = [rec for rec in accepted if rec.state == "accepted"]
-            with cr.savepoint(flush=False):
-                session.copy_records(lines())
-        store.flush()
 
     def _known_record_ids(self, record_ids):
         cr = self.env.cr
@@ -474,6 +482,7 @@ class TelecomMediationBatch(models.Model):
         session.engine.rate_batch(accepted)
         session.update_records(records)
         session.store.flush()
+        session.bump()
         counts = dict.fromkeys(COUNTED_STATES, 0)
         amount = 0
         for rec in records:
@@ -483,7 +492,8 @@ class TelecomMediationBatch(models.Model):
             resolved = len(records) - counts["rejected"]
             self.env.cr.execute(
                 SQL(
-                    """UPDATE telecom_mediation_batch SET rejected_count = COALESCE(rejected_count, 0) - %s,
+                    """UPDATE telecom_mediation_batch
+                          SET rejected_count = COALESCE(rejected_count, 0) - %s,
                               rated_count = COALESCE(rated_count, 0) + %s,
                               duplicate_count = COALESCE(duplicate_count, 0) + %s,
                               unbillable_count = COALESCE(unbillable_count, 0) + %s,
@@ -573,3 +583,165 @@ class TelecomMediationBatch(models.Model):
             "error": self.error or None,
         }
 
+
+def by_subscription(rec):
+    sub = rec.sub
+    return (sub.billing_account_id, sub.id, rec.start)
+
+
+class StoredChunk:
+    """A chunk between its preparation and its commit."""
+
+    __slots__ = ("accepted", "error", "others", "records", "seconds", "snapshot", "thread")
+
+    def __init__(self, records, accepted, others, snapshot):
+        self.records = records
+        self.accepted = accepted  # to rate, in chronological order
+        self.others = others  # rejected by mediation, duplicates: stored as they are
+        self.snapshot = snapshot
+        self.thread = None
+        self.error = None
+        self.seconds = 0.0
+
+
+class ChunkPipeline:
+    """Chunks as transactions, the work of one overlapping the reading of the next.
+
+    For each chunk: while the previous chunk is still being stored, the importing
+    thread reads the file and attaches the subscribers it already knows (no
+    query); then it waits for the previous chunk, commits it, takes the rating
+    lock, resolves the remaining subscribers, de-duplicates and loads balances
+    (:meth:`TelecomMediationBatch._rate_and_store`), and starts a helper thread
+    that rates the records, streams them to PostgreSQL with ``COPY`` (psycopg2
+    releases the GIL while PostgreSQL works) and writes the balances and the
+    batch counters. Only one thread uses the database connection at any time,
+    and the helper never touches the ORM. A failure rolls back the whole chunk.
+    """
+
+    def __init__(self, batch, session):
+        self.batch = batch
+        self.session = session
+        self.cr = batch.env.cr
+        self.testing = batch._testing()
+        self.current = None
+        self.threaded = (
+            batch.env["ir.config_parameter"].sudo().get_param("telecom_billing.copy_thread", "1")
+            != "0"
+        )
+
+    def submit(self, records):
+        # beside the previous chunk's COPY: resolve what needs no query
+        self.batch._prepare_offline(self.session, records)
+        self.finish()
+        cr = self.cr
+        if self.testing:
+            # tests cannot commit: a savepoint gives each chunk its all-or-nothing
+            cr.execute("SAVEPOINT telecom_chunk")
+        try:
+            cr.execute(
+                SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.batch.company_id.id)
+            )
+            self.session.sync()
+            chunk = self.batch._rate_and_store(self.session, records)
+            cr.execute("SAVEPOINT telecom_copy")
+            chunk.thread = threading.Thread(
+                target=self._copy, args=(chunk,), name="telecom-usage-copy", daemon=True
+            )
+            if self.threaded:
+                chunk.thread.start()
+            else:
+                chunk.thread.run()
+            self.current = chunk
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _lines(self, chunk):
+        session = self.session
+        prefix = session.copy_prefix(self.batch.source_id.id, self.batch.id)
+        rate, line = session.engine.rate, session.copy_line
+        accepted = chunk.accepted
+        for rec in accepted:  # chronologically: allowances are consumed in time order
+            rate(rec)
+        # stored by account and subscription: the inserts into the (account, period)
+        # and (subscription, start) indexes then sweep each index once per chunk
+        # instead of jumping across it (measured: about 20% less COPY time)
+        accepted = sorted(accepted, key=by_subscription)
+        for rec in accepted:
+            yield line(rec, prefix)
+        for rec in chunk.others:
+            yield line(rec, prefix)
+
+    def _copy(self, chunk):
+        """Helper thread: rate, COPY, write the balances and counters; no ORM."""
+        started = time.perf_counter()
+        try:
+            self.session.copy_records(self._lines(chunk))
+            self.cr.execute("RELEASE SAVEPOINT telecom_copy")
+            self.session.store.flush()
+            self.batch._store_counters(chunk.records)
+            self.session.bump()
+        except Exception as exc:  # noqa: BLE001 (any error goes to the importing thread)
+            chunk.error = exc
+        chunk.seconds = time.perf_counter() - started
+
+    def finish(self):
+        """Complete the current chunk: await its COPY, write balances, commit."""
+        chunk, self.current = self.current, None
+        if chunk is None:
+            return
+        cr = self.cr
+        batch = self.batch
+        session = self.session
+        try:
+            started = time.perf_counter()
+            if chunk.thread.is_alive():
+                chunk.thread.join()
+            PHASES["copy_wait"] += time.perf_counter() - started
+            PHASES["rate_copy"] += chunk.seconds
+            if isinstance(chunk.error, psycopg2.errors.UniqueViolation):
+                # some record ids were accepted before (another file, an earlier
+                # batch): mark them duplicate, rate the rest again from the balances
+                # as they were before this chunk
+                cr.execute("ROLLBACK TO SAVEPOINT telecom_copy")
+                session.store.restore(chunk.snapshot)
+                known = batch._known_record_ids([rec.record_id for rec in chunk.accepted])
+                for rec in chunk.accepted:
+                    reset_rating(rec)
+                    if rec.record_id in known:
+                        rec.state, rec.reason = "duplicate", "duplicate"
+                chunk.others += [rec for rec in chunk.accepted if rec.state == "duplicate"]
+                chunk.accepted = [rec for rec in chunk.accepted if rec.state == "accepted"]
+                chunk.error = None
+                self._copy(chunk)
+            if chunk.error is not None:
+                raise chunk.error
+            started = time.perf_counter()
+            if self.testing:
+                cr.execute("RELEASE SAVEPOINT telecom_chunk")
+            else:
+                # guarded batch job: the chunk and its progress, atomically
+                cr.commit()  # pylint: disable=invalid-commit
+            PHASES["commit"] += time.perf_counter() - started
+            batch.invalidate_recordset()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def abort(self):
+        """Stop after a failure: wait for a running COPY, undo the open chunk."""
+        chunk, self.current = self.current, None
+        if chunk is not None:
+            if chunk.thread.is_alive():
+                chunk.thread.join()
+            self._rollback()
+
+    def _rollback(self):
+        # the session's balances may hold this chunk's consumption: forget them
+        self.session.store.invalidate()
+        self.session.generation = None
+        if self.testing:
+            self.cr.execute("ROLLBACK TO SAVEPOINT telecom_chunk")
+            self.cr.execute("RELEASE SAVEPOINT telecom_chunk")
+        else:
+            self.cr.rollback()

@@ -19,7 +19,7 @@ from odoo.tools import SQL
 from ..rating import UsageRecord
 from ..rating.engine import chronological
 from .fields_bigint import BigInteger
-from .rating_session import RatingSession, group_by_period, to_epoch
+from .rating_session import RATING_LOCK, RatingSession, group_by_period, to_epoch
 
 CHUNK = 20_000
 RATING_REJECTS = ("no_tariff", "unknown_zone", "no_price")
@@ -28,7 +28,7 @@ RATING_REJECTS = ("no_tariff", "unknown_zone", "no_price")
 class TelecomRerating(models.Model):
     _name = "telecom.rerating"
     _description = "Usage re-rating run"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "id desc"
     _check_company_auto = True
 
@@ -106,7 +106,7 @@ class TelecomRerating(models.Model):
         self.env["telecom.usage.record"].flush_model()
         self.env["telecom.allowance.balance"].flush_model()
         cr = self.env.cr
-        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", 74_237_001, self.company_id.id))
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.company_id.id))
         # invoiced records: never changed here, handed to the adjustment hook
         cr.execute(SQL("SELECT u.id FROM telecom_usage_record u WHERE %s",
                        self._selection_sql(billed=True)))  # fmt: skip
@@ -119,9 +119,9 @@ class TelecomRerating(models.Model):
             SQL(
                 """INSERT INTO telecom_usage_rerating_line
                        (rerating_id, usage_id, batch_id, old_state, company_id, currency_id,
-                        old_amount, old_rated_quantity, old_allowance_quantity, old_allowance_detail,
-                        old_zone_id, old_time_band, old_tariff_version_id, create_uid,
-                        create_date, write_uid, write_date)
+                        old_amount, old_rated_quantity, old_allowance_quantity,
+                        old_allowance_detail, old_zone_id, old_time_band, old_tariff_version_id,
+                        create_uid, create_date, write_uid, write_date)
                    SELECT %s, u.id, u.batch_id, u.state, u.company_id, u.currency_id,
                           u.amount, u.rated_quantity,
                           u.allowance_quantity, u.allowance_detail, u.zone_id, u.time_band,
@@ -153,6 +153,7 @@ class TelecomRerating(models.Model):
         )
         # 3. rate again, chronologically, chunk by chunk
         session = RatingSession(self.env, self.company_id)
+        session.sync()
         last = (None, 0)
         while True:
             rows = self._fetch_chunk(last)
@@ -160,6 +161,7 @@ class TelecomRerating(models.Model):
                 break
             last = (rows[-1][3], rows[-1][0])
             self._rerate_chunk(session, rows)
+        session.bump()
         # 4. the new results on the audit lines, and the totals
         cr.execute(
             SQL(

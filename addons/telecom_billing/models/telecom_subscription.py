@@ -3,15 +3,17 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .rating_session import RatingSession
-from .telecom_rating_preview import rate_preview
+from .rating_preview import rate_preview
+from .rating_session import RATING_LOCK, RatingSession
 
 
 class TelecomSubscription(models.Model):
     _inherit = "telecom.subscription"
 
     usage_record_count = fields.Integer(
-        string="Usage", compute="_compute_usage_record_count", groups="telecom_crm.group_telecom_user"
+        string="Usage",
+        compute="_compute_usage_record_count",
+        groups="telecom_crm.group_telecom_user",
     )
 
     def _compute_usage_record_count(self):
@@ -25,8 +27,10 @@ class TelecomSubscription(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_usage(self):
-        if self.env["telecom.usage.record"].sudo().search_count(
-            [("subscription_id", "in", self.ids)], limit=1
+        if (
+            self.env["telecom.usage.record"]
+            .sudo()
+            .search_count([("subscription_id", "in", self.ids)], limit=1)
         ):
             raise UserError(_("A subscription with usage records cannot be deleted."))
 
@@ -83,8 +87,11 @@ class TelecomSubscription(models.Model):
                         ),
                     )
                 )
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (RATING_LOCK, company.id))
+            session.sync()
             session.store.prepare(pairs)
             session.store.flush()
+            session.bump()
         self.env["telecom.allowance.balance"].invalidate_model()
 
     @api.model
@@ -97,3 +104,16 @@ class TelecomSubscription(models.Model):
             called_number=called_number, direction=direction, location=location,
             allowance_quantity=allowance_quantity,
         )  # fmt: skip
+
+
+class TelecomBillingAccount(models.Model):
+    _inherit = "telecom.billing.account"
+
+    def _telecom_usage_locked_until(self):
+        """Extension point: ``{account id: date}`` up to which usage is closed.
+
+        Mediation rejects usage that started on or before this date (reason
+        ``closed_period``), on top of the company's usage lock date. Bill runs
+        override it with the end of the last invoiced period.
+        """
+        return {}

@@ -34,9 +34,9 @@ class TelecomTariff(models.Model):
 
     _name = "telecom.tariff"
     _description = "Usage tariff"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "code"
-    _rec_names_search = ["code", "name"]
+    _rec_names_search = ("code", "name")
     _check_company_auto = True
 
     code = fields.Char(required=True, tracking=True, help="Plans name this in 'Tariff Code'.")
@@ -54,9 +54,9 @@ class TelecomTariff(models.Model):
     version_count = fields.Integer(compute="_compute_version_count")
     note = fields.Text()
 
-    _sql_constraints = [
+    _sql_constraints = (
         ("code_company_uniq", "unique(code, company_id)", "A tariff code must be unique."),
-    ]
+    )
 
     @api.depends("version_ids")
     def _compute_version_count(self):
@@ -83,7 +83,7 @@ class TelecomTariffVersion(models.Model):
 
     _name = "telecom.tariff.version"
     _description = "Usage tariff version"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "tariff_id, date_from desc"
     _check_company_auto = True
 
@@ -132,8 +132,7 @@ class TelecomTariffVersion(models.Model):
         for version in self:
             end = fields.Date.to_string(version.date_to) if version.date_to else "..."
             version.name = (
-                f"{version.tariff_id.code or ''} {fields.Date.to_string(version.date_from)}"
-                f" - {end}"
+                f"{version.tariff_id.code or ''} {fields.Date.to_string(version.date_from)} - {end}"
             )
 
     def _compute_counts(self):
@@ -328,6 +327,6 @@ class TelecomHoliday(models.Model):
     date = fields.Date(required=True)
     name = fields.Char(required=True)
 
-    _sql_constraints = [
+    _sql_constraints = (
         ("date_uniq", "unique(calendar_id, date)", "A calendar lists a date once."),
-    ]
+    )

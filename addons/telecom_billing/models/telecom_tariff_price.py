@@ -118,8 +118,14 @@ class TelecomTariffPrice(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = " / ".join(
-                filter(None, [line.usage_type_id.code, line.zone_id.code or _("any zone"),
-                              line.band or _("any band")])  # fmt: skip
+                filter(
+                    None,
+                    [
+                        line.usage_type_id.code,
+                        line.zone_id.code or _("any zone"),
+                        line.band or _("any band"),
+                    ],
+                )
             )
 
     @api.constrains("price", "connection_fee", "minimum_charge", "increment_first",
@@ -197,9 +203,9 @@ class TelecomTariffTier(models.Model):
     )  # fmt: skip
     price = fields.Float(string="Tier Price", digits="Telecom Rate", required=True)
 
-    _sql_constraints = [
+    _sql_constraints = (
         ("from_uniq", "unique(price_id, from_quantity)", "Two tiers start at the same quantity."),
-    ]
+    )
 
     @api.constrains("from_quantity", "price")
     def _check_tier(self):

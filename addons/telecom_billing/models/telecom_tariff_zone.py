@@ -13,7 +13,7 @@ class TelecomTariffZone(models.Model):
     _name = "telecom.tariff.zone"
     _description = "Tariff zone"
     _order = "version_id, kind, code"
-    _rec_names_search = ["code", "name"]
+    _rec_names_search = ("code", "name")
 
     version_id = fields.Many2one(
         "telecom.tariff.version", required=True, ondelete="cascade", index=True
@@ -35,9 +35,9 @@ class TelecomTariffZone(models.Model):
     prefix_ids = fields.One2many("telecom.tariff.prefix", "zone_id", string="Prefixes")
     prefix_count = fields.Integer(compute="_compute_prefix_count")
 
-    _sql_constraints = [
+    _sql_constraints = (
         ("code_uniq", "unique(version_id, code)", "A zone code is unique within a version."),
-    ]
+    )
 
     @api.depends("code", "name")
     def _compute_display_name(self):
@@ -75,13 +75,13 @@ class TelecomTariffPrefix(models.Model):
     company_id = fields.Many2one(related="zone_id.company_id", store=True)
     prefix = fields.Char(required=True, help="+ and digits: +3247, +1800.")
 
-    _sql_constraints = [
+    _sql_constraints = (
         (
             "prefix_uniq",
             "unique(version_id, kind, prefix)",
             "A prefix belongs to one zone of a version.",
         ),
-    ]
+    )
 
     @api.model
     def _normalize(self, prefix):

@@ -75,7 +75,7 @@ class TelecomUsageRecord(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
     source_id = fields.Many2one(
-        "telecom.mediation.source", string="Source", required=True, readonly=True,
+        "telecom.mediation.source", required=True, readonly=True,
         ondelete="restrict",
     )  # fmt: skip
     source_record_id = fields.Char(string="Source Record ID", readonly=True)
@@ -95,7 +95,7 @@ class TelecomUsageRecord(models.Model):
     quantity_display = fields.Char(string="Used", compute="_compute_quantity_display")
     called_number = fields.Char(readonly=True)
     location = fields.Char(readonly=True, help="Visited network of a roaming record (+33).")
-    zone_id = fields.Many2one("telecom.tariff.zone", string="Zone", readonly=True)
+    zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
     time_band = fields.Char(readonly=True, help="Band(s) the record was priced in.")
     rated_quantity = BigInteger(readonly=True, help="Quantity after charging increments.")
     allowance_quantity = BigInteger(
@@ -112,23 +112,22 @@ class TelecomUsageRecord(models.Model):
     reason = fields.Char(compute="_compute_reason")
     raw = fields.Text(
         string="Raw Line",
-        help="The input line, kept for rejected and duplicate records; correct it and "
-        "re-process.",
+        help="The input line, kept for rejected and duplicate records; correct it and re-process.",
     )
     period_start = fields.Date(readonly=True, help="First day of the billing period.")
     invoice_line_id = fields.Many2one("account.move.line", readonly=True, copy=False)
     rerated_count = fields.Integer(string="Re-ratings", readonly=True, aggregator=None)
 
     # -- schema ---------------------------------------------------------------
-    def _auto_init(self):
-        res = super()._auto_init()
-        # hot path: no foreign key on this table (see the module docstring): forget
-        # the ones the many2one fields just asked the registry to create
+    def _telecom_forget_foreign_keys(self):
+        # hot path: no foreign key on this table (see the module docstring). The
+        # many2one fields ask the registry for them in its post-init queue; this runs
+        # after them (queued later, by init()) and before the registry creates them.
         for key in [k for k in self.pool._foreign_keys if k[0] == self._table]:
             del self.pool._foreign_keys[key]
-        return res
 
     def init(self):
+        self.pool.post_init(self._telecom_forget_foreign_keys)
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -181,14 +180,26 @@ class TelecomUsageRecord(models.Model):
             )
 
     def write(self, vals):
-        allowed = {"raw"}
-        if set(vals) - allowed and not self.env.context.get("telecom_rating_write"):
-            raise UserError(
-                _("Usage records are written by mediation and rating; only the raw line of a "
-                  "rejected record can be corrected.")
-            )  # fmt: skip
-        if "raw" in vals and any(rec.state not in ("rejected", "duplicate") for rec in self):
-            raise UserError(_("Only the raw line of a rejected record can be corrected."))
+        """Rating writes in bulk (SQL); through the ORM only three things change:
+
+        the raw line of a rejected record (to correct it), and, for bill runs, the
+        state between ``rated`` and ``billed`` with the ``invoice_line_id``.
+        """
+        if not self.env.context.get("telecom_rating_write"):
+            if set(vals) - {"raw", "state", "invoice_line_id"}:
+                raise UserError(
+                    _(
+                        "Usage records are written by mediation and rating; only the raw line "
+                        "of a rejected record can be corrected."
+                    )
+                )
+            if "raw" in vals and any(rec.state not in ("rejected", "duplicate") for rec in self):
+                raise UserError(_("Only the raw line of a rejected record can be corrected."))
+            if "state" in vals and (
+                vals["state"] not in ("rated", "billed")
+                or any(rec.state not in ("rated", "billed") for rec in self)
+            ):
+                raise UserError(_("Only bill runs change a record's state, from rated to billed."))
         return super().write(vals)
 
     # -- actions ------------------------------------------------------------------

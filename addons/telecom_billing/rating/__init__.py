@@ -33,4 +33,11 @@ from .periods import PeriodCache, next_period_start, period_start, previous_peri
 from .prefix import PrefixTable
 from .rounding import Rounding
 from .tariff import PriceLine, Tariff, TariffVersion, Zone
-from .timebands import BAND_POLICIES, BandSchedule, TimeZone, day_number, parse_minute, parse_weekdays
+from .timebands import (
+    BAND_POLICIES,
+    BandSchedule,
+    TimeZone,
+    day_number,
+    parse_minute,
+    parse_weekdays,
+)

@@ -36,18 +36,18 @@ POOL = "pool"
 class AllowanceDef:
     __slots__ = (
         "id",
-        "usage_type",
-        "zone_classes",
+        "name",
         "quantity",
         "rollover",
         "rollover_max_periods",
         "shared",
-        "name",
+        "usage_type",
+        "zone_classes",
     )
 
     def __init__(
         self,
-        id,  # noqa: A002
+        id,
         usage_type,
         quantity,
         zone_classes=None,
@@ -78,20 +78,20 @@ class AllowanceDef:
 
 class Balance:
     __slots__ = (
-        "id",
         "allowance",
-        "scope",
+        "carried",
+        "generation",
+        "id",
         "owner_id",
         "period_start",
-        "generation",
         "quantity",
+        "scope",
         "used",
-        "carried",
     )
 
     def __init__(
         self,
-        id,  # noqa: A002
+        id,
         allowance,
         scope,
         owner_id,
@@ -137,16 +137,15 @@ def consume(balances, usage_type, base_type, zone_class, quantity, apply=True):
     detail = []
     for balance in balances:
         allowance = balance.allowance
-        if (
-            allowance.usage_type != usage_type and allowance.usage_type != base_type
-        ) or (allowance.zone_classes is not None and zone_class not in allowance.zone_classes):
+        if (allowance.usage_type != usage_type and allowance.usage_type != base_type) or (
+            allowance.zone_classes is not None and zone_class not in allowance.zone_classes
+        ):
             continue
         left = balance.quantity - balance.used - balance.carried
         if left <= 0:
             continue
         take = quantity - covered
-        if take > left:
-            take = left
+        take = min(take, left)
         if apply:
             balance.used += take
         covered += take

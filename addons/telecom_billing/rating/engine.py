@@ -24,6 +24,8 @@ For each accepted record (subscriber resolved, fields validated), :meth:`RatingE
 The engine never does I/O: tariffs, subscribers and balances are given to it.
 """
 
+from operator import attrgetter
+
 from .allowance import consume
 from .rounding import CONTEXT, ZERO
 from .timebands import TimeZone
@@ -37,9 +39,9 @@ BILLED = "billed"
 
 
 class UsageType:
-    __slots__ = ("code", "unit", "base_code", "is_roaming", "id")
+    __slots__ = ("base_code", "code", "id", "is_roaming", "unit")
 
-    def __init__(self, code, unit, base_code=None, is_roaming=False, id=None):  # noqa: A002
+    def __init__(self, code, unit, base_code=None, is_roaming=False, id=None):
         if unit not in ("second", "unit", "byte"):
             raise ValueError(f"usage type unit must be second, unit or byte, not {unit!r}")
         self.code = code
@@ -56,18 +58,18 @@ class Subscriber:
     """What rating needs of a subscription."""
 
     __slots__ = (
-        "id",
         "billing_account_id",
-        "tz",
         "billing_day",
+        "company_id",
+        "id",
         "period_months",
         "terms",
-        "company_id",
+        "tz",
     )
 
     def __init__(
         self,
-        id,  # noqa: A002
+        id,
         billing_account_id,
         terms,
         tz="UTC",
@@ -95,31 +97,34 @@ class UsageRecord:
     """One usage event on its way through mediation and rating."""
 
     __slots__ = (
+        "allowance_detail",
+        "allowance_quantity",
+        "amount",
+        "band",
+        "called_number",
+        "day",
+        "db_id",
+        "direction",
         # input
         "line_no",
-        "record_id",
-        "subscriber_key",
-        "usage_type",
-        "start",
-        "quantity",
-        "direction",
-        "called_number",
+        "local",
         "location",
+        "period_start",
+        "quantity",
+        "rated_quantity",
         "raw",
-        # resolution
-        "sub",
-        "db_id",
+        "reason",
+        "record_id",
+        "start",
+        "start_text",
         # results
         "state",
-        "reason",
-        "zone",
-        "band",
+        # resolution
+        "sub",
+        "subscriber_key",
+        "usage_type",
         "version",
-        "period_start",
-        "rated_quantity",
-        "allowance_quantity",
-        "allowance_detail",
-        "amount",
+        "zone",
     )
 
     def __init__(
@@ -148,7 +153,10 @@ class UsageRecord:
         self.called_number = called_number
         self.location = location
         self.raw = raw
+        self.start_text = None
         self.sub = sub
+        self.local = None
+        self.day = None
         self.db_id = None
         self.state = state
         self.reason = reason
@@ -173,8 +181,8 @@ class UsageRecord:
         )
 
 
-def chronological(record):
-    return (record.start, record.line_no)
+#: sort key of a batch: start time, then input order
+chronological = attrgetter("start", "line_no")
 
 
 class RatingEngine:
@@ -188,6 +196,25 @@ class RatingEngine:
         self.usage_types = usage_types  # {code: UsageType}
         self.balance_source = balances
         self.periods = periods  # PeriodCache
+        self._days = {}  # (subscriber, local day) -> (period start, tariff, version)
+        # (price line, first charged unit, rated units) -> amount: each line belongs to
+        # one tariff version, whose rounding is therefore fixed by the key
+        self._amounts = {}
+
+    def _day(self, sub, day):
+        """Billing period, tariff and tariff version of a subscriber's local day."""
+        key = (sub, day)
+        found = self._days.get(key)
+        if found is None:
+            if len(self._days) > 500_000:
+                self._days.clear()
+            tariff = sub.tariff_on(day)
+            found = self._days[key] = (
+                self.periods.start(day, sub.billing_day, sub.period_months),
+                tariff,
+                tariff.version_on(day) if tariff is not None else None,
+            )
+        return found
 
     # -- batches ---------------------------------------------------------------
     def rate_batch(self, records):
@@ -202,8 +229,9 @@ class RatingEngine:
     def locate(self, rec):
         """Set and return the record's billing period (before balances are loaded)."""
         sub = rec.sub
-        local = rec.start + sub.tz.offset(rec.start)
-        rec.period_start = self.periods.start(local // 86400, sub.billing_day, sub.period_months)
+        rec.local = local = rec.start + sub.tz.offset(rec.start)
+        rec.day = day = self._day(sub, local // 86400)
+        rec.period_start = day[0]
         return rec.period_start
 
     # -- one record -------------------------------------------------------------
@@ -214,61 +242,21 @@ class RatingEngine:
         untouched; ``covered`` forces the allowance units (to explain a stored
         record as it was rated).
         """
-        sub = rec.sub
         utype = self.usage_types[rec.usage_type]
-        offset = sub.tz.offset(rec.start)
-        local = rec.start + offset
-        day = local // 86400
-        rec.period_start = self.periods.start(day, sub.billing_day, sub.period_months)
-        tariff = sub.tariff_on(day)
-        version = tariff.version_on(day) if tariff is not None else None
-        if trace is not None:
-            trace.append(("local_time", local, sub.tz.name, offset))
-            trace.append(("period_start", rec.period_start))
-            trace.append(("tariff", tariff.code if tariff else None, version))
-        if version is None:
-            return rec.reject("no_tariff")
-        rec.version = version
-
-        # zone
-        zone = None
-        if utype.is_roaming and rec.location:
-            zone = version.roaming.lookup(rec.location)
-        elif rec.called_number:
-            zone = version.destinations.lookup(rec.called_number)
-        else:
-            zone = version.default_zone
-        incoming = rec.direction == "in"
-        if zone is None:
-            if trace is not None:
-                trace.append(("zone", None))
-            if incoming:
-                return self._unbillable(rec, "incoming")
-            return rec.reject("unknown_zone")
-        rec.zone = zone
-        band = version.schedule.band_at(local)
-        rec.band = band
-        line = version.price_line(utype.code, zone.id, band)
-        if trace is not None:
-            trace.append(("zone", zone))
-            trace.append(("band", band))
-            trace.append(("price_line", line))
-        if incoming and (line is None or not line.charge_incoming):
-            return self._unbillable(rec, "incoming")
+        line = self._place(rec, utype, trace)
         if line is None:
-            return rec.reject("no_price")
-
+            return rec
+        zone = rec.zone
         quantity = rec.quantity
         if quantity <= 0:
             return self._unbillable(rec, "zero_quantity")
         if not zone.billable:
             return self._unbillable(rec, "free_zone")
-
         rated = line.rated_quantity(quantity)
         rec.rated_quantity = rated
         if covered is None:
             covered, detail = consume(
-                self.balance_source(sub, rec.period_start),
+                self.balance_source(rec.sub, rec.period_start),
                 utype.code,
                 utype.base_code,
                 zone.zone_class,
@@ -281,39 +269,113 @@ class RatingEngine:
         rec.allowance_detail = detail
         if trace is not None:
             trace.append(("increments", quantity, line.first, line.next, rated))
-            trace.append(("allowance", covered, [(b, u) for b, u in detail]))
+            trace.append(("allowance", covered, list(detail)))
         if covered >= rated:
-            rec.amount = version.rounding.apply(ZERO)
+            rec.amount = rec.version.rounding.apply(ZERO)
         else:
-            parts = None
-            if (
-                version.band_policy == "split"
-                and utype.unit == "second"
-                and len(version.schedule.bands) > 1
-            ):
-                parts = version.schedule.parts(local, rated)
-                if len(parts) == 1:
-                    parts = None
-            if parts is None:
-                usage = CONTEXT.divide(line.units_price(covered, rated), line.unit)
-                if trace is not None:
-                    trace.append(("charge", band, covered, rated, line.units_price(covered, rated)))
-            else:
-                usage = self._split_price(version, utype.code, zone, line, parts, covered, rated,
-                                          trace)
-                rec.band = "/".join(part_band for part_band, _s in parts)
-            charge = line.connection_fee + usage
-            if charge < line.minimum:
-                charge = line.minimum
-            rec.amount = version.rounding.apply(charge)
-            if trace is not None:
-                trace.append(("connection_fee", line.connection_fee))
-                trace.append(("minimum", line.minimum))
-                trace.append(("exact", charge))
-                trace.append(("rounded", rec.amount, version.rounding))
+            rec.amount = self._price(rec, utype, line, covered, rated, trace)
         rec.state = RATED
         rec.reason = None
         return rec
+
+    def _place(self, rec, utype, trace):
+        """Period, tariff version, zone, band and price line of a record.
+
+        Returns the price line, or None when the record ends here (rejected or
+        unbillable, its state set).
+        """
+        sub = rec.sub
+        local = rec.local
+        if local is None:
+            rec.local = local = rec.start + sub.tz.offset(rec.start)
+            rec.day = self._day(sub, local // 86400)
+        rec.period_start, tariff, version = rec.day
+        if trace is not None:
+            trace.append(("local_time", local, sub.tz.name, local - rec.start))
+            trace.append(("period_start", rec.period_start))
+            trace.append(("tariff", tariff.code if tariff else None, version))
+        if version is None:
+            rec.reject("no_tariff")
+            return None
+        rec.version = version
+        if utype.is_roaming and rec.location:
+            zone = version.roaming.lookup(rec.location)
+        elif rec.called_number:
+            zone = version.destinations.lookup(rec.called_number)
+        else:
+            zone = version.default_zone
+        incoming = rec.direction == "in"
+        if zone is None:
+            if trace is not None:
+                trace.append(("zone", None))
+            if incoming:
+                self._unbillable(rec, "incoming")
+            else:
+                rec.reject("unknown_zone")
+            return None
+        rec.zone = zone
+        rec.band = band = version.schedule.band_at(local)
+        line = version.price_line(utype.code, zone.id, band)
+        if trace is not None:
+            trace.append(("zone", zone))
+            trace.append(("band", band))
+            trace.append(("price_line", line))
+        if incoming and (line is None or not line.charge_incoming):
+            self._unbillable(rec, "incoming")
+            return None
+        if line is None:
+            rec.reject("no_price")
+            return None
+        return line
+
+    def _price(self, rec, utype, line, covered, rated, trace):
+        """The rounded amount of the units ``covered`` .. ``rated`` (the overage)."""
+        version = rec.version
+        schedule = version.schedule
+        parts = None
+        if (
+            version.band_policy == "split"
+            and utype.unit == "second"
+            and len(schedule.bands) > 1
+            and schedule.crosses(rec.local, rated)
+        ):
+            parts = schedule.parts(rec.local, rated)
+            if len(parts) == 1:
+                parts = None
+        if parts is None:
+            # the same price line and units always give the same amount: most
+            # records (an SMS, a 2-minute call) are priced from this memo
+            key = (line, covered, rated)
+            amount = self._amounts.get(key) if trace is None else None
+            if amount is not None:
+                return amount
+            # multiply first, divide by the price unit last: exact whenever the exact
+            # amount has a finite decimal expansion (see .rounding)
+            if line.flat:
+                usage = CONTEXT.multiply(line.price, rated - covered)
+            else:
+                usage = line.units_price(covered, rated)
+            if trace is not None:
+                trace.append(("charge", rec.band, covered, rated, usage))
+            if line.unit != 1:
+                usage = CONTEXT.divide(usage, line.unit)
+        else:
+            usage = self._split_price(version, utype.code, rec.zone, line, parts, covered, rated,
+                                      trace)  # fmt: skip
+            rec.band = "/".join(part_band for part_band, _s in parts)
+        charge = line.connection_fee + usage if line.has_fee else usage
+        charge = max(charge, line.minimum)
+        amount = version.rounding.apply(charge)
+        if trace is not None:
+            trace.append(("connection_fee", line.connection_fee))
+            trace.append(("minimum", line.minimum))
+            trace.append(("exact", charge))
+            trace.append(("rounded", amount, version.rounding))
+        if parts is None:
+            if len(self._amounts) > 200_000:
+                self._amounts.clear()
+            self._amounts[key] = amount
+        return amount
 
     @staticmethod
     def _split_price(version, usage_type, zone, start_line, parts, covered, rated, trace):
@@ -324,7 +386,7 @@ class RatingEngine:
             lo = position
             hi = rated if index == last else position + seconds
             position = hi
-            a = lo if lo > covered else covered
+            a = max(covered, lo)
             if hi <= a:
                 continue
             line = version.price_line(usage_type, zone.id, band) or start_line

@@ -105,15 +105,15 @@ class Options:
     """How a source's files are read and checked."""
 
     __slots__ = (
+        "country_code",
         "delimiter",
         "encoding",
+        "future_tolerance",
         "mapping",
-        "tz",
-        "country_code",
-        "max_seconds",
         "max_bytes",
         "max_count",
-        "future_tolerance",
+        "max_seconds",
+        "tz",
     )
 
     def __init__(
@@ -128,7 +128,7 @@ class Options:
         max_count=1_000,
         future_tolerance=300,
     ):
-        if len(delimiter) != 1 or delimiter in "\"\r\n":
+        if len(delimiter) != 1 or delimiter in '"\r\n':
             raise ValueError(f"bad delimiter {delimiter!r}")
         "x".encode(encoding)  # LookupError for an unknown encoding
         if "\n".encode(encoding) != b"\n":
@@ -216,35 +216,37 @@ def normalize_location(text):
     return "+" + text
 
 
-_DAY_CACHE = {}
+_HOUR_CACHE = {}
 _UTC = timezone.utc
+
+
+def _parse_hour(prefix):
+    """Epoch seconds of ``YYYY-MM-DDTHH:`` (cached), or None."""
+    hh = prefix[11:13]
+    if prefix[10] != "T" or prefix[13] != ":" or not hh.isdigit() or hh >= "24":
+        return None
+    try:
+        day = day_number(date.fromisoformat(prefix[:10]))
+    except ValueError:
+        return None
+    if len(_HOUR_CACHE) > 100_000:
+        _HOUR_CACHE.clear()
+    value = _HOUR_CACHE[prefix] = day * 86400 + int(hh) * 3600
+    return value
 
 
 def parse_timestamp(text, naive_tz):
     """Epoch seconds (UTC) of an ISO-8601 string, or None."""
-    if len(text) == 20 and text[10] == "T" and text[19] == "Z":
-        # fast path: 2025-03-01T08:15:00Z
-        day = _DAY_CACHE.get(text[:10])
-        if day is None:
-            try:
-                day = day_number(date.fromisoformat(text[:10]))
-            except ValueError:
+    if len(text) == 20 and text[19] == "Z":
+        # fast path: 2025-03-01T08:15:00Z, the date and hour cached
+        hour = _HOUR_CACHE.get(text[:14])
+        if hour is None:
+            hour = _parse_hour(text[:14])
+            if hour is None:
                 return None
-            if len(_DAY_CACHE) > 20_000:
-                _DAY_CACHE.clear()
-            _DAY_CACHE[text[:10]] = day
-        hh, mm, ss = text[11:13], text[14:16], text[17:19]
-        if (
-            text[13] == ":"
-            and text[16] == ":"
-            and hh.isdigit()
-            and mm.isdigit()
-            and ss.isdigit()
-            and hh < "24"
-            and mm < "60"
-            and ss < "60"
-        ):
-            return day * 86400 + int(hh) * 3600 + int(mm) * 60 + int(ss)
+        mm, ss = text[14:16], text[17:19]
+        if text[16] == ":" and mm.isdigit() and ss.isdigit() and mm < "60" and ss < "60":
+            return hour + int(mm) * 60 + int(ss)
         return None
     try:
         moment = datetime.fromisoformat(text)
@@ -259,16 +261,16 @@ def parse_timestamp(text, naive_tz):
 
 def parse_quantity(text):
     """(quantity, reason): integers, or decimals rounded up to whole base units."""
-    try:
+    if text.isdigit() and text.isascii():
         return int(text), None
-    except ValueError:
-        pass
     try:
         value = Decimal(text)
     except InvalidOperation:
         return None, "bad_quantity"
     if not value.is_finite():
         return None, "bad_quantity"
+    if value.adjusted() > 15:  # 1e999999 must not become a million-digit integer
+        return (10**16 if value > 0 else -1), None
     return int(value.to_integral_value(rounding=ROUND_CEILING)), None
 
 
@@ -289,8 +291,11 @@ class Reader:
         for raw in self._lines:
             self.line_no += 1
             try:
-                text = raw.decode("utf-8-sig" if self.options.encoding.lower() in (
-                    "utf-8", "utf8") else self.options.encoding).rstrip("\r\n")
+                text = raw.decode(
+                    "utf-8-sig"
+                    if self.options.encoding.lower() in ("utf-8", "utf8")
+                    else self.options.encoding
+                ).rstrip("\r\n")
             except UnicodeDecodeError as exc:
                 raise FileError(f"the header line is not valid {self.options.encoding}") from exc
             if not text.strip():
@@ -389,63 +394,83 @@ class Validator:
         self.options = options
         self.usage_types = usage_types  # {code: UsageType}
         self.now = int(now)
+        self.latest = self.now + options.future_tolerance
+        self.max_by_unit = {unit: options.max_for(unit) for unit in ("second", "byte", "unit")}
 
     def record(self, line_no, raw, values, index, reason=None):
-        rec = UsageRecord(line_no=line_no, raw=raw)
+        """A :class:`UsageRecord`, rejected with a reason or accepted."""
         if reason:
-            return rec.reject(reason)
+            return UsageRecord(line_no=line_no, raw=raw, state="rejected", reason=reason)
         i_id, i_sub, i_type, i_start, i_qty, i_dir, i_called, i_loc = index
         record_id = values[i_id].strip()
         subscriber = values[i_sub].strip()
         type_code = values[i_type].strip()
         start_text = values[i_start].strip()
         qty_text = values[i_qty].strip()
-        rec.record_id = record_id[:MAX_RECORD_ID] or None
-        rec.subscriber_key = subscriber
+        rec = UsageRecord(record_id[:MAX_RECORD_ID] or None, subscriber, raw=raw, line_no=line_no)
         if not (record_id and subscriber and type_code and start_text and qty_text):
             return rec.reject("missing_field")
         if len(record_id) > MAX_RECORD_ID:
             return rec.reject("malformed_line")
-        options = self.options
-        start = parse_timestamp(start_text, options.tz)
+        start = parse_timestamp(start_text, self.options.tz)
         if start is None:
             return rec.reject("bad_timestamp")
         rec.start = start
-        utype = self.usage_types.get(type_code)
+        if len(start_text) == 20 and start_text[19] == "Z":
+            # 2025-03-01T08:15:00Z is already a UTC timestamp PostgreSQL reads as such
+            rec.start_text = start_text
+        utype = self.usage_types.get(type_code) or self.usage_types.get(type_code.lower())
         if utype is None:
-            utype = self.usage_types.get(type_code.lower())
-            if utype is None:
-                return rec.reject("unknown_usage_type")
+            return rec.reject("unknown_usage_type")
         rec.usage_type = utype.code
-        quantity, reason = parse_quantity(qty_text)
+        reason = self._quantity(rec, qty_text, utype)
         if reason:
             return rec.reject(reason)
+        if start > self.latest:
+            return rec.reject("future_timestamp")
+        reason = self._numbers(rec, values, i_dir, i_called, i_loc, utype)
+        if reason:
+            return rec.reject(reason)
+        return rec
+
+    def _quantity(self, rec, text, utype):
+        try:
+            quantity = int(text)
+        except ValueError:
+            quantity, reason = parse_quantity(text)
+            if reason:
+                return reason
         rec.quantity = quantity
         if quantity < 0:
-            return rec.reject("negative_quantity")
-        if quantity > options.max_for(utype.unit):
-            return rec.reject("absurd_quantity")
-        if start > self.now + options.future_tolerance:
-            return rec.reject("future_timestamp")
-        direction = DIRECTIONS.get(values[i_dir].strip().lower()) if i_dir >= 0 else "out"
-        if direction is None:
-            return rec.reject("bad_direction")
-        rec.direction = direction
+            return "negative_quantity"
+        if quantity > self.max_by_unit[utype.unit]:
+            return "absurd_quantity"
+        return None
+
+    def _numbers(self, rec, values, i_dir, i_called, i_loc, utype):
+        """Direction, called number and location; the reason when one is wrong."""
+        direction = "out"
+        if i_dir >= 0:
+            text = values[i_dir]
+            direction = DIRECTIONS.get(text) or DIRECTIONS.get(text.strip().lower())
+            if direction is None:
+                return "bad_direction"
+            rec.direction = direction
         called = values[i_called].strip() if i_called >= 0 else ""
         if called:
-            number = normalize_number(called, options.country_code)
+            number = normalize_number(called, self.options.country_code)
             if number is None:
-                return rec.reject("malformed_number")
+                return "malformed_number"
             rec.called_number = number
         elif direction == "out" and utype.unit != "byte":
-            return rec.reject("missing_field")
+            return "missing_field"
         location = values[i_loc].strip() if i_loc >= 0 else ""
         if location:
             loc = normalize_location(location)
             if loc is None:
-                return rec.reject("malformed_number")
+                return "malformed_number"
             rec.location = loc
-        return rec
+        return None
 
 
 def records_to_csv(rows, header=CANONICAL_COLUMNS):

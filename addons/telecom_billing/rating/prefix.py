@@ -9,6 +9,7 @@ version and reused for every record.
 """
 
 _VALUE = ""  # key of a node's value: never a digit
+_MISSING = object()
 
 
 def prefix_digits(prefix):
@@ -26,13 +27,20 @@ def prefix_digits(prefix):
 
 
 class PrefixTable:
-    """Map prefixes to values; :meth:`lookup` returns the longest match."""
+    """Map prefixes to values; :meth:`lookup` returns the longest match.
 
-    __slots__ = ("_root", "_size")
+    The answer for a number only depends on its first ``depth`` digits (the length
+    of the longest prefix), so answers are also memoised by those digits: numbers
+    to the same destinations (most of the traffic) cost one dict look-up.
+    """
+
+    __slots__ = ("_depth", "_memo", "_root", "_size")
 
     def __init__(self, items=()):
         self._root = {}
         self._size = 0
+        self._depth = 0
+        self._memo = {}
         for prefix, value in items:
             self.add(prefix, value)
 
@@ -42,14 +50,27 @@ class PrefixTable:
     def add(self, prefix, value):
         """Add (or replace) ``prefix``; a later add of the same prefix wins."""
         node = self._root
-        for digit in prefix_digits(prefix):
+        digits = prefix_digits(prefix)
+        for digit in digits:
             node = node.setdefault(digit, {})
         if _VALUE not in node:
             self._size += 1
         node[_VALUE] = value
+        self._depth = max(self._depth, len(digits))
+        self._memo = {}
 
     def lookup(self, number):
         """Value of the longest prefix of ``number`` (``+`` and digits), or None."""
+        key = number[: self._depth + 1]
+        memo = self._memo
+        value = memo.get(key, _MISSING)
+        if value is _MISSING:
+            if len(memo) > 1_000_000:
+                memo.clear()
+            value = memo[key] = self._walk(key)
+        return value
+
+    def _walk(self, number):
         node = self._root
         found = node.get(_VALUE)
         for digit in number[1:] if number[:1] == "+" else number:

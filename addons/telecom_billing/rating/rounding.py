@@ -50,7 +50,7 @@ ZERO = Decimal(0)
 class Rounding:
     """``precision`` decimal places, ``method`` one of :data:`METHODS`."""
 
-    __slots__ = ("precision", "method", "_quantum", "_rounding")
+    __slots__ = ("_quantum", "_rounding", "method", "precision")
 
     def __init__(self, precision=2, method="half_up"):
         precision = int(precision)
@@ -71,9 +71,9 @@ class Rounding:
         return f"Rounding({self.precision}, {self.method!r})"
 
     def __eq__(self, other):
-        return (
-            isinstance(other, Rounding)
-            and (self.precision, self.method) == (other.precision, other.method)
+        return isinstance(other, Rounding) and (self.precision, self.method) == (
+            other.precision,
+            other.method,
         )
 
     def __hash__(self):
@@ -84,7 +84,7 @@ def to_decimal(value):
     """A ``Decimal`` from a Decimal, int or numeric string; floats are refused."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("amounts are Decimal, int or str, never float or bool")
     if isinstance(value, int | str):
         return Decimal(value)

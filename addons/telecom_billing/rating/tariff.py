@@ -38,9 +38,9 @@ from .timebands import BAND_POLICIES, BandSchedule, day_number
 class Zone:
     """A rating zone; ``zone_class`` is the code allowances are granted for."""
 
-    __slots__ = ("id", "code", "zone_class", "billable", "name")
+    __slots__ = ("billable", "code", "id", "name", "zone_class")
 
-    def __init__(self, id, code, zone_class, billable=True, name=None):  # noqa: A002
+    def __init__(self, id, code, zone_class, billable=True, name=None):
         self.id = id
         self.code = code
         self.zone_class = zone_class
@@ -53,16 +53,18 @@ class Zone:
 
 class PriceLine:
     __slots__ = (
-        "id",
-        "price",
-        "unit",
-        "first",
-        "next",
-        "connection_fee",
-        "minimum",
-        "tiers",
-        "charge_incoming",
         "_tier_ranges",
+        "charge_incoming",
+        "connection_fee",
+        "first",
+        "flat",
+        "has_fee",
+        "id",
+        "minimum",
+        "next",
+        "price",
+        "tiers",
+        "unit",
     )
 
     def __init__(
@@ -70,12 +72,12 @@ class PriceLine:
         price,
         unit=1,
         first=1,
-        next=1,  # noqa: A002
+        next=1,
         connection_fee=0,
         minimum=0,
         tiers=(),
         charge_incoming=False,
-        id=None,  # noqa: A002
+        id=None,
     ):
         self.id = id
         self.price = to_decimal(price)
@@ -99,6 +101,8 @@ class PriceLine:
                 raise ValueError("two tiers start at the same quantity")
             self.price = tiers[0][1]
         self.tiers = tiers
+        self.flat = len(tiers) <= 1
+        self.has_fee = bool(self.connection_fee)
         # (start, end, price) with end=None for the last tier
         self._tier_ranges = tuple(
             (start, tiers[i + 1][0] if i + 1 < len(tiers) else None, p)
@@ -119,7 +123,7 @@ class PriceLine:
             return self.price * (hi - lo)
         total = ZERO
         for start, end, price in self._tier_ranges:
-            a = lo if lo > start else start
+            a = max(start, lo)
             b = hi if end is None or hi < end else end
             if b > a:
                 total += price * (b - a)
@@ -134,25 +138,26 @@ class PriceLine:
 
 class TariffVersion:
     __slots__ = (
-        "id",
-        "tariff_code",
-        "date_from",
-        "date_to",
         "_day_from",
         "_day_to",
-        "currency",
-        "rounding",
+        "_resolved",
         "band_policy",
-        "schedule",
-        "destinations",
-        "roaming",
+        "currency",
+        "date_from",
+        "date_to",
         "default_zone",
+        "destinations",
+        "id",
         "prices",
+        "roaming",
+        "rounding",
+        "schedule",
+        "tariff_code",
     )
 
     def __init__(
         self,
-        id,  # noqa: A002
+        id,
         tariff_code,
         date_from=None,
         date_to=None,
@@ -182,6 +187,7 @@ class TariffVersion:
         self.default_zone = default_zone
         # {(usage_type, zone_id or None, band or None): PriceLine}
         self.prices = dict(prices or {})
+        self._resolved = {}
 
     def valid_on(self, day):
         """Is the version valid on local day number ``day``?"""
@@ -191,9 +197,18 @@ class TariffVersion:
 
     def add_price(self, usage_type, zone_id, band, line):
         self.prices[(usage_type, zone_id, band)] = line
+        self._resolved = {}
 
     def price_line(self, usage_type, zone_id, band):
-        """The most specific price line, or None."""
+        """The most specific price line, or None (resolved once per combination)."""
+        key = (usage_type, zone_id, band)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            line = self._resolved[key] = self._price_line(usage_type, zone_id, band)
+            return line
+
+    def _price_line(self, usage_type, zone_id, band):
         prices = self.prices
         line = prices.get((usage_type, zone_id, band))
         if line is None:
@@ -211,7 +226,7 @@ class TariffVersion:
 class Tariff:
     """A tariff code and its versions (non-overlapping date ranges)."""
 
-    __slots__ = ("code", "versions", "tz", "_last")
+    __slots__ = ("_last", "code", "tz", "versions")
 
     def __init__(self, code, versions=(), tz=None):
         self.code = code
@@ -232,4 +247,3 @@ class Tariff:
                 self._last = version
                 return version
         return None
-

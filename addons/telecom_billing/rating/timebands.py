@@ -34,6 +34,7 @@ EPOCH_DAY = date(1970, 1, 1)
 BAND_POLICIES = ("start", "split")
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIMEZONES = {}  # one TimeZone (and its offset cache) per zone name
 
 
 def day_number(value):
@@ -86,9 +87,7 @@ def parse_minute(text):
 class TimeZone:
     """UTC -> local seconds for one IANA zone, with offsets cached per quarter hour."""
 
-    __slots__ = ("name", "_zone", "_cache")
-
-    _instances = {}
+    __slots__ = ("_cache", "_zone", "name")
 
     def __init__(self, name):
         self.name = name or "UTC"
@@ -99,9 +98,9 @@ class TimeZone:
     def get(cls, name):
         """Shared instance per zone name (caches are per zone)."""
         name = name or "UTC"
-        zone = cls._instances.get(name)
+        zone = _TIMEZONES.get(name)
         if zone is None:
-            zone = cls._instances[name] = cls(name)
+            zone = _TIMEZONES[name] = cls(name)
         return zone
 
     def offset(self, utc):
@@ -123,7 +122,7 @@ class TimeZone:
 class BandSchedule:
     """A compiled weekly schedule of bands, with holidays."""
 
-    __slots__ = ("rules", "default_band", "holiday_band", "holidays", "_band", "_run_end", "bands")
+    __slots__ = ("_band", "_run_end", "bands", "default_band", "holiday_band", "holidays", "rules")
 
     def __init__(self, rules=(), default_band="peak", holidays=(), holiday_band=None):
         self.rules = tuple(rules)
@@ -149,7 +148,10 @@ class BandSchedule:
             base = day * MINUTES_PER_DAY
             nxt = base + MINUTES_PER_DAY
             for minute in range(nxt - 1, base - 1, -1):
-                if minute + 1 < base + MINUTES_PER_DAY and self._band[minute + 1] != self._band[minute]:
+                if (
+                    minute + 1 < base + MINUTES_PER_DAY
+                    and self._band[minute + 1] != self._band[minute]
+                ):
                     nxt = minute + 1
                 run_end[minute] = nxt
         self._run_end = run_end
@@ -164,6 +166,14 @@ class BandSchedule:
         if day in self.holidays and self.holiday_band:
             return self.holiday_band
         return self._band[((day + 3) % 7) * MINUTES_PER_DAY + second // 60]
+
+    def crosses(self, local, duration):
+        """Could a call of ``duration`` s from ``local`` change band? (cheap, conservative)"""
+        day, second = divmod(local, 86400)
+        if day in self.holidays and self.holiday_band:
+            return duration > 86400 - second
+        minute = ((day + 3) % 7) * MINUTES_PER_DAY + second // 60
+        return duration > (self._run_end[minute] - minute) * 60 - second % 60
 
     def parts(self, local, duration):
         """``[(band, seconds), ...]`` of a call starting at ``local`` lasting ``duration`` s.

@@ -12,3 +12,4 @@ from . import test_direct_debit
 from . import test_adjustments
 from . import test_billing_demo
 from . import test_billing_security
+from . import test_demo_usage

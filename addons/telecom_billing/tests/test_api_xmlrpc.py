@@ -63,9 +63,7 @@ class TestUsageApiXmlRpc(RatingFixtures, HttpCase):
         self.assertIs(result["reason"], False)
         self.assertTrue(any(step["step"] == "allowance" for step in result["steps"]))
         # a preview consumes nothing
-        self.assertFalse(
-            self.env["telecom.allowance.balance"].search([("used", ">", 0)])
-        )
+        self.assertFalse(self.env["telecom.allowance.balance"].search([("used", ">", 0)]))
         data = self.call("rate_preview", self.sub1.id, "data", "2025-03-05T09:00:00Z", 25 * 1048576)
         # 25 MB: 20 MB from the pool, 5 MB at 0.02
         self.assertEqual((data["allowance_quantity"], data["amount"]), (20 * 1048576, "0.10"))

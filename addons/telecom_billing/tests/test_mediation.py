@@ -15,7 +15,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.telecom_mediation_batch import TelecomMediationBatch
-from .common import HEADER, SUB1, SUB2, RatingCommon
+from .common import HEADER, SUB2, RatingCommon
 
 GOOD = "ok{n},+32470000001,voice,2025-03-03T09:{n:02d}:00Z,61,out,+3221234567,"
 
@@ -96,9 +96,7 @@ class TestMediation(RatingCommon):
         # another file repeating two records, one twice, plus a new one
         lines = [GOOD.format(n=2), GOOD.format(n=3), GOOD.format(n=4), GOOD.format(n=4)]
         second = self.import_csv(lines, name="b.csv")
-        self.assertEqual(
-            (second.lines_read, second.rated_count, second.duplicate_count), (4, 1, 3)
-        )
+        self.assertEqual((second.lines_read, second.rated_count, second.duplicate_count), (4, 1, 3))
         self.assertReconciled(second)
         for n in range(1, 5):
             charged = self.usage(f"ok{n}").filtered(lambda r: r.state == "rated")
@@ -111,13 +109,16 @@ class TestMediation(RatingCommon):
         # 4 records x 120 s: only 300 s of allowance, once
         self.assertEqual(self.balance("voice").used, 300)
         # the database itself refuses a second accepted record with the same key
-        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
-            with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    """INSERT INTO telecom_usage_record (company_id, source_id,
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                """INSERT INTO telecom_usage_record (company_id, source_id,
                            source_record_id, state) VALUES (%s, %s, 'ok1', 'rated')""",
-                    (self.company.id, self.source.id),
-                )
+                (self.company.id, self.source.id),
+            )
 
     def test_reprocess_corrected_rejects(self):
         lines = [
@@ -301,6 +302,29 @@ class TestMediation(RatingCommon):
         with self.assertRaises(UserError):
             self.version.unlink()
 
+    def test_closed_period_per_billing_account(self):
+        """The bill runs' hook closes an account's invoiced periods."""
+        Account = type(self.env["telecom.billing.account"])
+        account = self.account
+
+        def locked(accounts):
+            return {account.id: date(2025, 3, 3)} if account in accounts else {}
+
+        with patch.object(Account, "_telecom_usage_locked_until", locked):
+            batch = self.import_csv([GOOD.format(n=1), GOOD.format(n=2).replace("03T", "04T")])
+        self.assertEqual(self.usage("ok1").reason_code, "closed_period")
+        self.assertEqual(self.usage("ok2").state, "rated")
+        self.assertReconciled(batch)
+
+    def test_bill_runs_may_mark_records_billed(self):
+        self.import_csv([GOOD.format(n=1)])
+        rec = self.usage("ok1")
+        line = self.env["account.move.line"].search([], limit=1)
+        rec.write({"state": "billed", "invoice_line_id": line.id})
+        self.assertEqual(rec.state, "billed")
+        with self.assertRaises(UserError):
+            rec.write({"state": "rejected"})
+
     def test_subscriber_identifiers(self):
         self.sub2.write({"imsi": "206011234567890", "username": "rita@isp"})
         lines = [
@@ -316,3 +340,29 @@ class TestMediation(RatingCommon):
         self.assertEqual(self.usage("i3").subscription_id, self.sub1)
         self.assertEqual(self.usage("i4").subscription_id, self.sub2)
         self.assertEqual(self.usage("i1").billing_account_id, self.account)
+
+
+@tagged("post_install", "-at_install")
+class TestUsageTableSchema(RatingCommon):
+    def test_no_foreign_keys_and_the_indexes(self):
+        """Foreign keys would be checked per inserted row: the usage table has none."""
+        cr = self.env.cr
+        cr.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = 'telecom_usage_record'::regclass"
+        )
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'telecom_usage_record'")
+        names = {row[0] for row in cr.fetchall()}
+        self.assertLessEqual(
+            {"telecom_usage_record_source_key", "telecom_usage_record_account_period",
+             "telecom_usage_record_sub_start", "telecom_usage_record_time_brin"},
+            names,
+        )  # fmt: skip
+        # the registry does not put them back on an upgrade
+        self.env.registry.init_models(cr, ["telecom.usage.record"], {"module": "telecom_billing"})
+        cr.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+            " AND conrelid = 'telecom_usage_record'::regclass"
+        )
+        self.assertEqual(cr.fetchone()[0], 0)

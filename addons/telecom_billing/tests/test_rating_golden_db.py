@@ -73,7 +73,8 @@ GOLDEN = [
 ]  # fmt: skip
 
 
-def golden_lines(rows=GOLDEN):
+def golden_lines(rows=None):
+    rows = GOLDEN if rows is None else rows
     return [",".join(str(v) for v in row[:5]) + f",{row[6]},{row[5]},{row[7]}" for row in rows]
 
 

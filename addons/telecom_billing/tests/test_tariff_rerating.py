@@ -195,8 +195,10 @@ class TestTariffAndRerating(RatingCommon):
                 {"code": "X", "name": "X"}
             )
         # a billing user imports and reads; an ordinary user reads
-        batch = self.env["telecom.mediation.batch"].with_user(self.billing_user)._import_data(
-            self.source.with_user(self.billing_user), data, "empty.csv"
+        batch = (
+            self.env["telecom.mediation.batch"]
+            .with_user(self.billing_user)
+            ._import_data(self.source.with_user(self.billing_user), data, "empty.csv")
         )
         self.assertEqual(batch.state, "done")
         self.assertTrue(self.env["telecom.mediation.batch"].with_user(self.telecom_user).search(
@@ -207,9 +209,9 @@ class TestTariffAndRerating(RatingCommon):
             {"code": "FOREIGN", "name": "Foreign", "company_id": other.id}
         )
         self.assertFalse(
-            self.env["telecom.tariff"].with_user(self.billing_user).search(
-                [("id", "=", foreign.id)]
-            )
+            self.env["telecom.tariff"]
+            .with_user(self.billing_user)
+            .search([("id", "=", foreign.id)])
         )
 
     def test_naive_orm_create_still_works(self):

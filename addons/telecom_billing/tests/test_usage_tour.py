@@ -15,8 +15,7 @@ class TestUsageTour(RatingFixtures, HttpCase):
 
     def test_correct_and_reprocess_a_reject(self):
         data = (
-            HEADER + "\n"
-            "tour-typo,+32470000001,voice,2025-03-03T10:00:00Z,61,out,+32 2 12X 45 67,\n"
+            HEADER + "\ntour-typo,+32470000001,voice,2025-03-03T10:00:00Z,61,out,+32 2 12X 45 67,\n"
         ).encode()
         batch = self.env["telecom.mediation.batch"]._import_data(self.source, data, "tour.csv")
         self.assertEqual(batch.rejected_count, 1)
