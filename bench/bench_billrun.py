@@ -42,7 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-import pgcluster  # noqa: E402
+import pgcluster
 
 DB = "telecom_bench"
 BILL_DATE = date(2025, 7, 1)
@@ -71,12 +71,13 @@ def machine():
     except OSError:
         pass
     pg = subprocess.run(
-        [pgcluster.find_pg_bin("postgres"), "--version"], capture_output=True, text=True,
+        [pgcluster.find_pg_bin("postgres"), "--version"],
+        capture_output=True,
+        text=True,
         check=False,
-    ).stdout.strip()  # fmt: skip
+    ).stdout.strip()
     return (
-        f"{model}, {os.cpu_count()} cores, {mem} MB RAM; Python {platform.python_version()}; "
-        f"{pg}"
+        f"{model}, {os.cpu_count()} cores, {mem} MB RAM; Python {platform.python_version()}; {pg}"
     )
 
 
@@ -116,14 +117,31 @@ class Bench:
 
     def install(self):
         modules = "telecom_billing" + ("" if self.opts.no_baseline else ",contract")
-        cmd = [sys.executable, "-m", "odoo", *self.odoo_args(), "-i", modules,
-               "--without-demo=all", "--stop-after-init", "--no-http", "--log-level=warn",
-               "--max-cron-threads=0"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "odoo",
+            *self.odoo_args(),
+            "-i",
+            modules,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ]
         subprocess.run(cmd, check=True, cwd=REPO)
 
     def phase(self, name, *args, wait=True):
-        cmd = [sys.executable, os.path.abspath(__file__), "--phase", name,
-               "--odoo", json.dumps(self.odoo_args()), *map(str, args)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--phase",
+            name,
+            "--odoo",
+            json.dumps(self.odoo_args()),
+            *map(str, args),
+        ]
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True)
         if not wait:
             return proc
@@ -170,11 +188,18 @@ def main():
     parser.add_argument("--usage", type=int, default=100, help="usage records per account")
     parser.add_argument("--workers", type=int, default=2, help="parallel bill-run jobs")
     parser.add_argument("--chunk", type=int, default=200, help="accounts per transaction")
-    parser.add_argument("--baseline-contracts", type=int, default=None,
-                        help="OCA contracts of the baseline (default: --accounts)")  # fmt: skip
+    parser.add_argument(
+        "--baseline-contracts",
+        type=int,
+        default=None,
+        help="OCA contracts of the baseline (default: --accounts)",
+    )
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--kill-resume", action="store_true",
-                        help="also kill a worker mid-run, resume, check exactly-once")  # fmt: skip
+    parser.add_argument(
+        "--kill-resume",
+        action="store_true",
+        help="also kill a worker mid-run, resume, check exactly-once",
+    )
     parser.add_argument("--kill-after", type=float, default=8.0)
     parser.add_argument("--keep", action="store_true", help="keep the cluster's folder")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
@@ -193,8 +218,11 @@ def main():
         print(f"install: {time.time() - t0:.0f} s", flush=True)
         t0 = time.time()
         populated = bench.phase("populate", opts.accounts, opts.usage, opts.chunk, 0)
-        print(f"data: {opts.accounts} accounts, {populated['usage']} usage records in "
-              f"{time.time() - t0:.0f} s", flush=True)  # fmt: skip
+        print(
+            f"data: {opts.accounts} accounts, {populated['usage']} usage records in "
+            f"{time.time() - t0:.0f} s",
+            flush=True,
+        )
         prepared = bench.phase("prepare", 0)
         elapsed, workers, finish, _k = run_bill(bench, opts, prepared["run_id"])
         elapsed += prepared["seconds"]  # claiming the due accounts
@@ -209,12 +237,11 @@ def main():
             f"billed; exactly one invoice per account: {check['exactly_once']}",
             flush=True,
         )
-        result = {"invoices_per_s": rate, "peak_mb": peak, "invoices": invoices,
-                  "seconds": elapsed}  # fmt: skip
+        result = {"invoices_per_s": rate, "peak_mb": peak, "invoices": invoices, "seconds": elapsed}
         if opts.kill_resume:
             bench.phase("populate", opts.accounts // 2, opts.usage, opts.chunk, 1)
             prepared = bench.phase("prepare", 1)
-            elapsed, _w, _f, killed = run_bill(bench, opts, prepared["run_id"], kill=True)
+            elapsed, _w, _f, _killed = run_bill(bench, opts, prepared["run_id"], kill=True)
             check = bench.phase("check", prepared["run_id"])
             print(
                 f"kill and resume: a worker killed (SIGKILL) after {opts.kill_after:.0f} s and "
@@ -225,8 +252,7 @@ def main():
         if not opts.no_baseline:
             t0 = time.time()
             bench.phase("contract_populate", contracts)
-            print(f"baseline data: {contracts} contracts in {time.time() - t0:.0f} s",
-                  flush=True)  # fmt: skip
+            print(f"baseline data: {contracts} contracts in {time.time() - t0:.0f} s", flush=True)
             base = bench.phase("contract_run")
             create_rate = base["invoices"] / base["create_seconds"]
             total_rate = base["invoices"] / (base["create_seconds"] + base["post_seconds"])
@@ -289,15 +315,22 @@ def setup_catalogue(env):
         [("type_tax_use", "=", "sale"), ("amount", "=", 21.0)], limit=1
     ) or env["account.tax"].create({"name": "VAT 21%", "amount": 21.0, "type_tax_use": "sale"})
     products = {}
-    for code, name, kind, price in (("BENCH-PLAN", "Bench Mobile", "plan", 10.0),
-                                    ("BENCH-ADD", "Bench Data", "addon", 3.0)):  # fmt: skip
+    for code, name, kind, price in (
+        ("BENCH-PLAN", "Bench Mobile", "plan", 10.0),
+        ("BENCH-ADD", "Bench Data", "addon", 3.0),
+    ):
         product = env["product.product"].search([("default_code", "=", code)])
         if not product:
             tmpl = env["product.template"].create(
-                {"name": name, "default_code": code, "telecom_kind": kind,
-                 "telecom_technology": "mobile", "taxes_id": [Command.set(tax.ids)],
-                 "list_price": price}
-            )  # fmt: skip
+                {
+                    "name": name,
+                    "default_code": code,
+                    "telecom_kind": kind,
+                    "telecom_technology": "mobile",
+                    "taxes_id": [Command.set(tax.ids)],
+                    "list_price": price,
+                }
+            )
             env["telecom.price.version"].create(
                 {"product_tmpl_id": tmpl.id, "date_from": date(2020, 1, 1), "price": price}
             )
@@ -318,19 +351,27 @@ def populate(env, accounts, usage, chunk, generation):
     company.write({"telecom_billrun_chunk": int(chunk), "telecom_billrun_fast": True})
     _tax, products = setup_catalogue(env)
     source = env["telecom.mediation.source"].search([("code", "=", "BENCH")]) or env[
-        "telecom.mediation.source"].create({"name": "Bench switch", "code": "BENCH"})  # fmt: skip
+        "telecom.mediation.source"
+    ].create({"name": "Bench switch", "code": "BENCH"})
     tariff = env["telecom.tariff"].search([("code", "=", "BENCH")])
     if not tariff:
         tariff = env["telecom.tariff"].create({"code": "BENCH", "name": "Bench"})
         version = env["telecom.tariff.version"].create(
-            {"tariff_id": tariff.id, "date_from": date(2020, 1, 1),
-             "currency_id": company.currency_id.id}
-        )  # fmt: skip
+            {
+                "tariff_id": tariff.id,
+                "date_from": date(2020, 1, 1),
+                "currency_id": company.currency_id.id,
+            }
+        )
         for code, zclass in (("NAT", "national"), ("EU", "international_eu")):
             env["telecom.tariff.zone"].create(
-                {"version_id": version.id, "code": code, "name": code,
-                 "zone_class_id": env.ref(f"telecom_crm.telecom_zone_class_{zclass}").id}
-            )  # fmt: skip
+                {
+                    "version_id": version.id,
+                    "code": code,
+                    "name": code,
+                    "zone_class_id": env.ref(f"telecom_crm.telecom_zone_class_{zclass}").id,
+                }
+            )
     zones = env["telecom.tariff.zone"].search([("version_id.tariff_id", "=", tariff.id)]).ids
     types = [env.ref(f"telecom_crm.telecom_usage_type_{c}").id for c in ("voice", "sms", "data")]
     env.flush_all()
@@ -347,8 +388,9 @@ def populate(env, accounts, usage, chunk, generation):
         (prefix, prefix, prefix, uid, uid, accounts),
     )
     partner_ids = [r[0] for r in cr.fetchall()]
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
-               (partner_ids,))  # fmt: skip
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (partner_ids,)
+    )
     cr.execute(
         """INSERT INTO telecom_billing_account (name, partner_id, payer_id, invoice_partner_id,
                   invoice_email, company_id, currency_id, billing_day, billing_period,
@@ -368,12 +410,23 @@ def populate(env, accounts, usage, chunk, generation):
                   '+3247' || %s || lpad(n::text, 7, '0'), %s, now(), %s, now()
              FROM unnest(%s::int[], %s::int[]) WITH ORDINALITY AS x(a, p, n)
            RETURNING id, billing_account_id""",
-        (f"S{prefix}", cid, cur, products["plan"].id, str(generation), uid, uid,
-         [r[0] for r in account_rows], [r[1] for r in account_rows]),
-    )  # fmt: skip
+        (
+            f"S{prefix}",
+            cid,
+            cur,
+            products["plan"].id,
+            str(generation),
+            uid,
+            uid,
+            [r[0] for r in account_rows],
+            [r[1] for r in account_rows],
+        ),
+    )
     subs = cr.fetchall()
-    for kind, product, price in (("plan", products["plan"], 10.0),
-                                 ("addon", products["addon"], 3.0)):  # fmt: skip
+    for kind, product, price in (
+        ("plan", products["plan"], 10.0),
+        ("addon", products["addon"], 3.0),
+    ):
         cr.execute(
             """INSERT INTO telecom_subscription_line (subscription_id, partner_id, company_id,
                       currency_id, product_id, name, kind, price_unit, quantity, date_start,
@@ -382,15 +435,45 @@ def populate(env, accounts, usage, chunk, generation):
                SELECT s.id, s.partner_id, %s, %s, %s, %s, %s, %s, 1, '2025-06-01',
                       '2025-06-01', '2025-06-30', %s, now(), %s, now()
                  FROM telecom_subscription s WHERE s.id = ANY(%s)""",
-            (cid, cur, product.id, product.display_name, kind, price, uid, uid,
-             [s[0] for s in subs]),
-        )  # fmt: skip
+            (
+                cid,
+                cur,
+                product.id,
+                product.display_name,
+                kind,
+                price,
+                uid,
+                uid,
+                [s[0] for s in subs],
+            ),
+        )
     # June usage, rated, written the way rating writes it: COPY
-    columns = ("create_uid", "create_date", "write_uid", "write_date", "company_id",
-               "source_id", "source_record_id", "line_no", "subscriber", "subscription_id",
-               "billing_account_id", "usage_type_id", "direction", "start_time", "quantity",
-               "called_number", "zone_id", "rated_quantity", "allowance_quantity", "amount",
-               "currency_id", "state", "period_start", "rerated_count")  # fmt: skip
+    columns = (
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+        "company_id",
+        "source_id",
+        "source_record_id",
+        "line_no",
+        "subscriber",
+        "subscription_id",
+        "billing_account_id",
+        "usage_type_id",
+        "direction",
+        "start_time",
+        "quantity",
+        "called_number",
+        "zone_id",
+        "rated_quantity",
+        "allowance_quantity",
+        "amount",
+        "currency_id",
+        "state",
+        "period_start",
+        "rerated_count",
+    )
 
     def rows():
         stamp = "2025-07-01 00:00:00"
@@ -398,8 +481,11 @@ def populate(env, accounts, usage, chunk, generation):
             base = f"{uid}\t{stamp}\t{uid}\t{stamp}\t{cid}\t{source.id}\t"
             for i in range(usage):
                 utype = types[i % 3]
-                qty = (30 + i * 7) if utype == types[0] else (1 if utype == types[1] else
-                                                                1_000_000 + i * 997)  # fmt: skip
+                qty = (
+                    (30 + i * 7)
+                    if utype == types[0]
+                    else (1 if utype == types[1] else 1_000_000 + i * 997)
+                )
                 amount = f"{(i % 17) * 0.01 + 0.05:.2f}"
                 day = 1 + i % 28
                 yield (
@@ -438,9 +524,12 @@ def prepare(env, generation):
     """The bill run of 1 July for the accounts of a generation, its accounts claimed."""
     accounts = env["telecom.billing.account"].search([("name", "=like", f"BG{generation}%")])
     run = env["telecom.bill.run"].create(
-        {"date": BILL_DATE, "billing_day": 1,
-         "billing_account_ids": [(6, 0, accounts.ids)] if int(generation) else []}
-    )  # fmt: skip
+        {
+            "date": BILL_DATE,
+            "billing_day": 1,
+            "billing_account_ids": [(6, 0, accounts.ids)] if int(generation) else [],
+        }
+    )
     start = time.time()
     run._prepare_lines()
     run.write({"state": "running", "date_started": env.cr.now()})
@@ -463,16 +552,20 @@ def work(env, run_id):
         pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(70)
     else:
         run._job_bill()
-    return {"state": run.state, "seconds": time.time() - start, "start": start,
-            "end": time.time(), "posting": run.state == "done"}
+    return {
+        "state": run.state,
+        "seconds": time.time() - start,
+        "start": start,
+        "end": time.time(),
+        "posting": run.state == "done",
+    }
 
 
 def finish(env, run_id):
     run = env["telecom.bill.run"].browse(int(run_id))
     start = time.time()
     run._telecom_finish()
-    return {"state": run.state, "seconds": time.time() - start, "start": start,
-            "end": time.time()}
+    return {"state": run.state, "seconds": time.time() - start, "start": start, "end": time.time()}
 
 
 def check(env, run_id):
@@ -528,8 +621,9 @@ def contract_populate(env, contracts):
         (contracts,),
     )
     partner_ids = [r[0] for r in cr.fetchall()]
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
-               (partner_ids,))  # fmt: skip
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (partner_ids,)
+    )
     Contract = env["contract.contract"].with_context(tracking_disable=True)
     for start in range(0, contracts, 500):
         Contract.create(
@@ -546,15 +640,33 @@ def contract_populate(env, contracts):
                     "date_start": date(2025, 7, 1),
                     "recurring_next_date": BILL_DATE,
                     "contract_line_fixed_ids": [
-                        (0, 0, {"product_id": products["plan"].id, "name": "Bench Mobile",
-                                "quantity": 1, "price_unit": 10.0, "date_start": BILL_DATE}),
-                        (0, 0, {"product_id": products["addon"].id, "name": "Bench Data",
-                                "quantity": 1, "price_unit": 3.0, "date_start": BILL_DATE}),
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": products["plan"].id,
+                                "name": "Bench Mobile",
+                                "quantity": 1,
+                                "price_unit": 10.0,
+                                "date_start": BILL_DATE,
+                            },
+                        ),
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": products["addon"].id,
+                                "name": "Bench Data",
+                                "quantity": 1,
+                                "price_unit": 3.0,
+                                "date_start": BILL_DATE,
+                            },
+                        ),
                     ],
                 }
                 for pid in partner_ids[start : start + 500]
             ]
-        )  # fmt: skip
+        )
         env.cr.commit()
         env.invalidate_all()
     return {"contracts": contracts}
@@ -569,8 +681,13 @@ def contract_run(env):
     env.flush_all()
     created = time.time() - start
     env.cr.commit()
-    moves = Move.search([("move_type", "=", "out_invoice"), ("state", "=", "draft"),
-                         ("invoice_date", "=", BILL_DATE)])  # fmt: skip
+    moves = Move.search(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "draft"),
+            ("invoice_date", "=", BILL_DATE),
+        ]
+    )
     start = time.time()
     moves._post()
     env.flush_all()

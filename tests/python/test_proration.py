@@ -22,9 +22,14 @@ D = Decimal
 
 def line(start, end=None, price="19.99", qty=1, months=1, policy="daily", **kw):
     return LineState(
-        date_start=start, date_end=end, price=D(price), quantity=D(qty), product_months=months,
-        policy=policy, **kw,
-    )  # fmt: skip
+        date_start=start,
+        date_end=end,
+        price=D(price),
+        quantity=D(qty),
+        product_months=months,
+        policy=policy,
+        **kw,
+    )
 
 
 def bill(state, through, billing_day=1, months=1, not_before=None):
@@ -154,8 +159,10 @@ def test_backdated_change_spans_periods():
     pieces = bill(state, date(2025, 7, 31))
     # April 10/30 x 30 = 10.00 (credit 20.00), May and June fully credited
     assert [(p.period_start.month, p.delta) for p in pieces] == [
-        (4, D("-20.00")), (5, D("-30.00")), (6, D("-30.00"))
-    ]  # fmt: skip
+        (4, D("-20.00")),
+        (5, D("-30.00")),
+        (6, D("-30.00")),
+    ]
 
 
 def test_quarterly_account_monthly_product_and_billing_day():
@@ -187,8 +194,9 @@ def test_missing_history_is_an_error():
 
 
 def from_scratch(start, end, through, price, policy, billing_day, months):
-    fresh = LineState(date_start=start, date_end=end, price=price, quantity=D(1),
-                      product_months=1, policy=policy)  # fmt: skip
+    fresh = LineState(
+        date_start=start, date_end=end, price=price, quantity=D(1), product_months=1, policy=policy
+    )
     return sum((p.amount for p in line_pieces(fresh, through, billing_day, months)), D(0))
 
 
@@ -204,8 +212,9 @@ def from_scratch(start, end, through, price, policy, billing_day, months):
 def test_conservation(start, changes, price, policy, billing_day, months):
     """Whatever the changes between runs, the total billed equals billing the final
     coverage from scratch: nothing billed twice, nothing forgotten."""
-    state = LineState(date_start=start, date_end=None, price=price, quantity=D(1),
-                      product_months=1, policy=policy)  # fmt: skip
+    state = LineState(
+        date_start=start, date_end=None, price=price, quantity=D(1), product_months=1, policy=policy
+    )
     run = period_start(start, billing_day, months)
     for change in changes:
         through = period_end(run, months)
@@ -216,5 +225,4 @@ def test_conservation(start, changes, price, policy, billing_day, months):
     through = period_end(run, months)
     bill(state, through, billing_day, months)
     total = sum(state.billed.values(), D(0))
-    assert total == from_scratch(start, state.date_end, through, price, policy, billing_day,
-                                 months)  # fmt: skip
+    assert total == from_scratch(start, state.date_end, through, price, policy, billing_day, months)

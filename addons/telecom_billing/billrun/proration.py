@@ -77,9 +77,11 @@ def quantize(amount, digits=2):
 def period_rate(price, quantity, product_months, account_months):
     """Unrounded amount of one billing period of a line."""
     return (
-        Decimal(str(price)) * Decimal(str(quantity)) * Decimal(account_months)
+        Decimal(str(price))
+        * Decimal(str(quantity))
+        * Decimal(account_months)
         / Decimal(product_months or 1)
-    )  # fmt: skip
+    )
 
 
 def intersect(a_from, a_to, b_from, b_to):
@@ -202,8 +204,7 @@ def history_periods(line, through, billing_day, months, not_before=None):
     return out
 
 
-def line_pieces(line, through, billing_day, months, account_months=None, digits=2,
-                not_before=None):  # fmt: skip
+def line_pieces(line, through, billing_day, months, account_months=None, digits=2, not_before=None):
     """The pieces (one per affected period) to bill for ``line`` up to ``through``.
 
     Pieces whose amount equals what was billed are dropped unless the coverage
@@ -247,8 +248,9 @@ def line_pieces(line, through, billing_day, months, account_months=None, digits=
     return out
 
 
-def change_amount(old_line, new_line, effective, billing_day, months, account_months=None,
-                  digits=2):  # fmt: skip
+def change_amount(
+    old_line, new_line, effective, billing_day, months, account_months=None, digits=2
+):
     """Prorated amount of moving from ``old_line`` to ``new_line`` on ``effective``.
 
     The period containing ``effective`` is taken as billed in advance with the
@@ -261,8 +263,9 @@ def change_amount(old_line, new_line, effective, billing_day, months, account_mo
     days = days_between(start, end)
     total = Decimal(0)
     if old_line is not None:
-        rate = period_rate(old_line.price, old_line.quantity, old_line.product_months,
-                           account_months)  # fmt: skip
+        rate = period_rate(
+            old_line.price, old_line.quantity, old_line.product_months, account_months
+        )
         first = max(old_line.date_start, start)
         last = min(old_line.date_end, end) if old_line.date_end else end
         before = days_between(first, last) if first <= last else 0
@@ -272,8 +275,9 @@ def change_amount(old_line, new_line, effective, billing_day, months, account_mo
             rate, before, days, old_line.policy, digits
         )
     if new_line is not None:
-        rate = period_rate(new_line.price, new_line.quantity, new_line.product_months,
-                           account_months)  # fmt: skip
+        rate = period_rate(
+            new_line.price, new_line.quantity, new_line.product_months, account_months
+        )
         last = min(new_line.date_end, end) if new_line.date_end else end
         covered = days_between(effective, last) if effective <= last else 0
         total += period_amount(rate, covered, days, new_line.policy, digits)

@@ -19,9 +19,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class TelecomBillingDownloads(http.Controller):
     @http.route(
-        "/telecom_billing/usage_detail/<int:move_id>.xlsx", type="http", auth="public",
+        "/telecom_billing/usage_detail/<int:move_id>.xlsx",
+        type="http",
+        auth="public",
         methods=["GET"],
-    )  # fmt: skip
+    )
     def usage_detail_xlsx(self, move_id, access_token=None, **kwargs):
         move = request.env["account.move"].browse(move_id)
         try:
@@ -41,15 +43,17 @@ class TelecomBillingDownloads(http.Controller):
     def _move_access(self, move, access_token):
         move = move.exists()
         if not move:
-            raise MissingError("not found")
+            raise MissingError(request.env._("Invoice not found."))
         if not request.env.user._is_public() and move.has_access("read"):
             return move.sudo()
         move_sudo = move.sudo()
-        if access_token and move_sudo.access_token and consteq(
-            move_sudo.access_token, access_token
+        if (
+            access_token
+            and move_sudo.access_token
+            and consteq(move_sudo.access_token, access_token)
         ):
             return move_sudo
-        raise AccessError("no access")
+        raise AccessError(request.env._("No access to this invoice."))
 
     @http.route(
         "/telecom_billing/bill_run/<int:run_id>.xlsx", type="http", auth="user", methods=["GET"]

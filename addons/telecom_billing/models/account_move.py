@@ -41,33 +41,45 @@ class AccountMove(models.Model):
         copy=False,
     )
     telecom_bill_run_id = fields.Many2one(
-        "telecom.bill.run", string="Bill Run", readonly=True, copy=False,
+        "telecom.bill.run",
+        string="Bill Run",
+        readonly=True,
+        copy=False,
         index="btree_not_null",
-    )  # fmt: skip
+    )
     telecom_period_start = fields.Date(string="Billing Period", readonly=True, copy=False)
     telecom_period_end = fields.Date(string="Billing Period End", readonly=True, copy=False)
     telecom_send_state = fields.Selection(
-        SEND_STATES, string="Delivery", default="none", readonly=True, copy=False,
+        SEND_STATES,
+        string="Delivery",
+        default="none",
+        readonly=True,
+        copy=False,
         index=True,
-    )  # fmt: skip
+    )
     telecom_send_error = fields.Char(string="Delivery Error", readonly=True, copy=False)
     telecom_sent_at = fields.Datetime(string="Delivered At", readonly=True, copy=False)
     telecom_reason_code_id = fields.Many2one(
-        "telecom.reason.code", string="Credit Reason", readonly=True, copy=False,
+        "telecom.reason.code",
+        string="Credit Reason",
+        readonly=True,
+        copy=False,
         ondelete="restrict",
-    )  # fmt: skip
+    )
     telecom_origin = fields.Char(
-        string="Credit Origin", readonly=True, copy=False,
+        string="Credit Origin",
+        readonly=True,
+        copy=False,
         help="What the credit note answers: 'model,id' of a ticket, a usage record... or a "
         "free reference.",
-    )  # fmt: skip
+    )
     telecom_origin_name = fields.Char(string="Credit For", readonly=True, copy=False)
     telecom_usage_count = fields.Integer(
         string="Usage Records", compute="_compute_telecom_usage_count"
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # one live bill-run invoice (or credit note) per billing account and period:
         # the database refuses a second one whatever the code does (crash, restart,
         # two runs at once). Cancelled invoices free the period for a new bill.
@@ -78,6 +90,7 @@ class AccountMove(models.Model):
                     WHERE telecom_period_start IS NOT NULL AND state <> 'cancel'"""
             )
         )
+        return res
 
     def _compute_telecom_usage_count(self):
         counts = dict.fromkeys(self.ids, 0)
@@ -126,8 +139,12 @@ class AccountMove(models.Model):
         balances = self.env["telecom.allowance.balance"].sudo().search(domain)
         out = []
         for balance in balances.sorted(
-            lambda b: (b.period_start, b.subscription_id.name or "", b.usage_type_id.code or "",
-                       b.generation)  # fmt: skip
+            lambda b: (
+                b.period_start,
+                b.subscription_id.name or "",
+                b.usage_type_id.code or "",
+                b.generation,
+            )
         ):
             owner = balance.subscription_id.display_name or _("Shared by the account")
             label = balance.product_tmpl_id.name or ""
@@ -211,8 +228,12 @@ class AccountMove(models.Model):
                 self.ids,
             )
         )
-        for model in ("telecom.usage.record", "telecom.charge", "telecom.subscription.line",
-                      "telecom.bill.run.line"):  # fmt: skip
+        for model in (
+            "telecom.usage.record",
+            "telecom.charge",
+            "telecom.subscription.line",
+            "telecom.bill.run.line",
+        ):
             self.env[model].invalidate_model()
         _logger.info("telecom bill(s) %s released", self.ids)
 
@@ -258,22 +279,52 @@ class AccountMove(models.Model):
         )
         rows = self.env.cr.fetchall()
         # names in the reader's language (translated fields)
-        types = {t.id: (t.name, t.unit) for t in self.env["telecom.usage.type"].sudo().browse(
-            {r[3] for r in rows if r[3]})}  # fmt: skip
-        zones = {z.id: z.name for z in self.env["telecom.tariff.zone"].sudo().browse(
-            {r[5] for r in rows if r[5]})}  # fmt: skip
+        types = {
+            t.id: (t.name, t.unit)
+            for t in self.env["telecom.usage.type"].sudo().browse({r[3] for r in rows if r[3]})
+        }
+        zones = {
+            z.id: z.name
+            for z in self.env["telecom.tariff.zone"].sudo().browse({r[5] for r in rows if r[5]})
+        }
         out = []
         for sub, ident, start, utype, called, zone, band, qty, rated, allowance, amount in rows:
             name, unit = types.get(utype, ("", ""))
-            out.append((sub, ident, start, name, unit, called, zones.get(zone, ""), band, qty,
-                        rated, allowance, amount))  # fmt: skip
+            out.append(
+                (
+                    sub,
+                    ident,
+                    start,
+                    name,
+                    unit,
+                    called,
+                    zones.get(zone, ""),
+                    band,
+                    qty,
+                    rated,
+                    allowance,
+                    amount,
+                )
+            )
         return out
 
     def _telecom_usage_report_rows(self):
         """Rows of the printed usage detail: dicts with human quantities."""
         rows = []
-        for (sub, ident, start, utype, unit, called, zone, band, qty, _rated, allowance,
-             amount) in self._telecom_usage_rows():  # fmt: skip
+        for (
+            sub,
+            ident,
+            start,
+            utype,
+            unit,
+            called,
+            zone,
+            band,
+            qty,
+            _rated,
+            allowance,
+            amount,
+        ) in self._telecom_usage_rows():
             rows.append(
                 {
                     "subscription": f"{sub} {ident}".strip(),
@@ -299,22 +350,35 @@ class AccountMove(models.Model):
         stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         money = workbook.add_format({"num_format": "#,##0.0000"})
         headers = [
-            _("Subscription"), _("Number"), _("Start (UTC)"), _("Usage Type"), _("Unit"),
-            _("Called Number"), _("Zone"), _("Band"), _("Quantity"), _("Rated Quantity"),
-            _("From Allowances"), _("Amount"),
-        ]  # fmt: skip
+            _("Subscription"),
+            _("Number"),
+            _("Start (UTC)"),
+            _("Usage Type"),
+            _("Unit"),
+            _("Called Number"),
+            _("Zone"),
+            _("Band"),
+            _("Quantity"),
+            _("Rated Quantity"),
+            _("From Allowances"),
+            _("Amount"),
+        ]
         sheet.write_row(0, 0, headers, bold)
         sheet.set_column(0, 1, 16)
         sheet.set_column(2, 2, 20)
         sheet.set_column(3, 11, 14)
         for index, row in enumerate(self._telecom_usage_rows(), start=1):
-            (sub, ident, start, utype, unit, called, zone, band, qty, rated, allowance,
-             amount) = row  # fmt: skip
+            (sub, ident, start, utype, unit, called, zone, band, qty, rated, allowance, amount) = (
+                row
+            )
             sheet.write_row(index, 0, [sub or "", ident, ""])
             if start:
                 sheet.write_datetime(index, 2, start, stamp)
-            sheet.write_row(index, 3, [utype or "", unit or "", called, zone, band, qty or 0,
-                                       rated or 0, allowance or 0])  # fmt: skip
+            sheet.write_row(
+                index,
+                3,
+                [utype or "", unit or "", called, zone, band, qty or 0, rated or 0, allowance or 0],
+            )
             sheet.write_number(index, 11, float(amount or 0), money)
         workbook.close()
         return buffer.getvalue()
@@ -323,7 +387,7 @@ class AccountMove(models.Model):
     @api.model
     def _cron_telecom_send_invoices(self):
         """E-mail queued bill-run invoices, at most N per minute per company."""
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("id", "in", self.env.companies.ids)]):
             limit = max(1, company.telecom_invoice_mail_per_minute)
             recent = self.search_count(
                 [
@@ -335,11 +399,14 @@ class AccountMove(models.Model):
             if budget <= 0:
                 continue
             moves = self.search(
-                [("company_id", "=", company.id), ("telecom_send_state", "=", "to_send"),
-                 ("state", "=", "posted")],
+                [
+                    ("company_id", "=", company.id),
+                    ("telecom_send_state", "=", "to_send"),
+                    ("state", "=", "posted"),
+                ],
                 order="id",
                 limit=budget,
-            )  # fmt: skip
+            )
             if moves:
                 moves.with_company(company)._telecom_send()
                 self.env["ir.cron"]._notify_progress(
@@ -378,8 +445,13 @@ class AccountMove(models.Model):
                     move.write(sent)
             except Exception as exc:  # noqa: BLE001 - one bad address never stops the batch
                 self.env.invalidate_all()
-                move.write({"telecom_send_state": "error", "telecom_send_error": str(exc)[:250],
-                            "telecom_sent_at": now})  # fmt: skip
+                move.write(
+                    {
+                        "telecom_send_state": "error",
+                        "telecom_send_error": str(exc)[:250],
+                        "telecom_sent_at": now,
+                    }
+                )
 
     def action_telecom_print_batch(self):
         """Print the invoices delivered by post (one PDF) and mark them printed."""

@@ -16,7 +16,7 @@ PRORATION = [("daily", "Daily"), ("full", "Full period"), ("none", "No partial p
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    telecom_section = fields.Selection(SECTIONS, string="Telecom Section", index="btree_not_null")
+    telecom_section = fields.Selection(SECTIONS, index="btree_not_null")
     telecom_subscription_id = fields.Many2one(
         "telecom.subscription", string="Subscription", index="btree_not_null"
     )
@@ -28,9 +28,11 @@ class AccountMoveLine(models.Model):
     telecom_days = fields.Integer(string="Days Billed", aggregator=None)
     telecom_period_days = fields.Integer(string="Days in Period", aggregator=None)
     telecom_rate = fields.Monetary(
-        string="Period Rate", currency_field="currency_id", aggregator=None,
+        string="Period Rate",
+        currency_field="currency_id",
+        aggregator=None,
         help="The full billing period's amount the proration starts from.",
-    )  # fmt: skip
+    )
     telecom_proration = fields.Selection(PRORATION, string="Proration")
     telecom_usage_type_id = fields.Many2one("telecom.usage.type", string="Usage Type")
     telecom_zone_id = fields.Many2one("telecom.tariff.zone", string="Zone")
@@ -48,9 +50,10 @@ class AccountMoveLine(models.Model):
         help="Usage records a credit note line refers to (disputes).",
     )
     telecom_usage_display = fields.Char(
-        string="Usage", compute="_compute_telecom_usage_display",
+        string="Usage",
+        compute="_compute_telecom_usage_display",
         help="Quantity used, in its unit (minutes, GB, messages).",
-    )  # fmt: skip
+    )
 
     @api.depends("telecom_usage_quantity", "telecom_usage_type_id.unit")
     def _compute_telecom_usage_display(self):

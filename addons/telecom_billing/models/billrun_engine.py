@@ -19,7 +19,6 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from odoo import _
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -109,8 +108,9 @@ class BillRunEngine:
         self.env.flush_all()
         # rating and re-rating hold this lock exclusively while they write usage:
         # the usage this chunk reads cannot change before it is marked billed
-        self.cr.execute(SQL("SELECT pg_advisory_xact_lock_shared(%s, %s)", RATING_LOCK,
-                            self.company.id))  # fmt: skip
+        self.cr.execute(
+            SQL("SELECT pg_advisory_xact_lock_shared(%s, %s)", RATING_LOCK, self.company.id)
+        )
         bills = self._load(run_lines)
         specs = []
         results = {}
@@ -155,8 +155,19 @@ class BillRunEngine:
             )
         )
         bills = {}
-        for (aid, name, partner, currency, term, fpos, bday, months, delivery, invoice_partner,
-             mandate) in cr.fetchall():  # fmt: skip
+        for (
+            aid,
+            name,
+            partner,
+            currency,
+            term,
+            fpos,
+            bday,
+            months,
+            delivery,
+            invoice_partner,
+            mandate,
+        ) in cr.fetchall():
             run_line = lines_by_account[aid]
             account = {
                 "id": aid,
@@ -170,14 +181,23 @@ class BillRunEngine:
                 "invoice_partner_id": invoice_partner,
                 "mandate_id": mandate,
             }
-            bills[aid] = AccountBill(run_line.id, account, run_line.period_start,
-                                     run_line.period_end, months or 1)  # fmt: skip
+            bills[aid] = AccountBill(
+                run_line.id, account, run_line.period_start, run_line.period_end, months or 1
+            )
         # company-dependent properties of the invoice partners, read in one go
-        partners = self.env["res.partner"].with_company(self.company).browse(
-            {bill.account["invoice_partner_id"] for bill in bills.values()}
+        partners = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .browse({bill.account["invoice_partner_id"] for bill in bills.values()})
         )
-        partners.fetch(["commercial_partner_id", "property_account_position_id",
-                        "property_payment_term_id", "property_account_receivable_id"])  # fmt: skip
+        partners.fetch(
+            [
+                "commercial_partner_id",
+                "property_account_position_id",
+                "property_payment_term_id",
+                "property_account_receivable_id",
+            ]
+        )
         self._partners = {partner.id: partner for partner in partners}
         self._load_recurring(bills)
         self._load_orphans(bills)
@@ -209,8 +229,25 @@ class BillRunEngine:
         )
         rows = cr.fetchall()
         states = []
-        for (lid, aid, sid, sname, ident, product, lname, kind, qty, price, dstart, dend,
-             bfrom, bto, policy, period, currency) in rows:  # fmt: skip
+        for (
+            lid,
+            aid,
+            sid,
+            sname,
+            ident,
+            product,
+            lname,
+            kind,
+            qty,
+            price,
+            dstart,
+            dend,
+            bfrom,
+            bto,
+            policy,
+            period,
+            currency,
+        ) in rows:
             bill = bills[aid]
             state = LineState(
                 date_start=dstart,
@@ -237,8 +274,9 @@ class BillRunEngine:
         # that simply runs on needs none)
         wanted = defaultdict(set)
         for bill, row, state in states:
-            for start in history_periods(state, bill.end, bill.account["billing_day"],
-                                         bill.months, self.cutover):  # fmt: skip
+            for start in history_periods(
+                state, bill.end, bill.account["billing_day"], bill.months, self.cutover
+            ):
                 wanted[row["line_id"]].add(start)
         billed = {}
         if wanted:
@@ -258,8 +296,14 @@ class BillRunEngine:
             for start in wanted.get(row["line_id"], ()):
                 state.billed[start] = billed.get((row["line_id"], start), Decimal(0))
             digits = self._digits(bill.currency_id)
-            pieces = line_pieces(state, bill.end, bill.account["billing_day"], bill.months,
-                                 digits=digits, not_before=self.cutover)  # fmt: skip
+            pieces = line_pieces(
+                state,
+                bill.end,
+                bill.account["billing_day"],
+                bill.months,
+                digits=digits,
+                not_before=self.cutover,
+            )
             for piece in pieces:
                 bill.pieces.append((row, piece, state))
 
@@ -304,8 +348,18 @@ class BillRunEngine:
                 max(b.end for b in bills.values()) if bills else self.date,
             )
         )
-        for (cid, aid, sid, sname, product, kind, description, amount, currency,
-             day) in self.cr.fetchall():  # fmt: skip
+        for (
+            cid,
+            aid,
+            sid,
+            sname,
+            product,
+            kind,
+            description,
+            amount,
+            currency,
+            day,
+        ) in self.cr.fetchall():
             bill = bills[aid]
             if day > bill.end:
                 continue
@@ -345,8 +399,18 @@ class BillRunEngine:
                 SQL(" AND ").join(clauses),
             )
         )
-        for (aid, utype, zone, currency, count, qty, allowance, amount, pfirst,
-             plast) in self.cr.fetchall():  # fmt: skip
+        for (
+            aid,
+            utype,
+            zone,
+            currency,
+            count,
+            qty,
+            allowance,
+            amount,
+            pfirst,
+            plast,
+        ) in self.cr.fetchall():
             bills[aid].usage.append(
                 {
                     "usage_type_id": utype,
@@ -434,7 +498,9 @@ class BillRunEngine:
             income = accounts["income"]
             if not income:
                 raise UserError(
-                    self.env._("Product %(product)s has no income account.", product=product.display_name)
+                    self.env._(
+                        "Product %(product)s has no income account.", product=product.display_name
+                    )
                 )
             found = self._account_cache[key] = (taxes, income.id)
         return found
@@ -464,9 +530,13 @@ class BillRunEngine:
         sections = {"recurring": [], "one_time": [], "usage": [], "adjustment": []}
         pieces = sorted(
             bill.pieces,
-            key=lambda item: (item[1].period_start, item[0]["subscription"],
-                              KIND_ORDER.get(item[0]["kind"], 9), item[0]["line_id"]),
-        )  # fmt: skip
+            key=lambda item: (
+                item[1].period_start,
+                item[0]["subscription"],
+                KIND_ORDER.get(item[0]["kind"], 9),
+                item[0]["line_id"],
+            ),
+        )
         for row, piece, _state in pieces:
             sections["recurring"].append(self._recurring_line(row, piece, fpos))
         for orphan in bill.orphans:
@@ -549,8 +619,11 @@ class BillRunEngine:
         if piece.cover_from:
             span = f"{self._fmt_date(piece.cover_from)} - {self._fmt_date(piece.cover_to)}"
         else:
-            span = self.env._("not running in %(start)s - %(end)s", start=self._fmt_date(
-                piece.period_start), end=self._fmt_date(piece.period_end))  # fmt: skip
+            span = self.env._(
+                "not running in %(start)s - %(end)s",
+                start=self._fmt_date(piece.period_start),
+                end=self._fmt_date(piece.period_end),
+            )
         if piece.billed:
             detail = self.env._(
                 "correction: %(covered)s/%(days)s days now worth %(amount)s, %(billed)s billed "
@@ -592,8 +665,11 @@ class BillRunEngine:
         }
 
     def _orphan_line(self, orphan, fpos, digits):
-        product = self._product(orphan["product_id"]) if orphan["product_id"] else (
-            self._generic_product("adjustment"))  # fmt: skip
+        product = (
+            self._product(orphan["product_id"])
+            if orphan["product_id"]
+            else (self._generic_product("adjustment"))
+        )
         taxes, income = self._taxes_and_account(product, fpos)
         start = orphan["period_start"]
         name = self.env._(
@@ -712,8 +788,12 @@ class BillRunEngine:
 
     def _section_totals(self, spec):
         sign = -1 if spec.move_type == "out_refund" else 1
-        totals = {"recurring_amount": Decimal(0), "one_time_amount": Decimal(0),
-                  "usage_amount": Decimal(0), "usage_count": 0}  # fmt: skip
+        totals = {
+            "recurring_amount": Decimal(0),
+            "one_time_amount": Decimal(0),
+            "usage_amount": Decimal(0),
+            "usage_count": 0,
+        }
         for line in spec.lines:
             section = line.get("telecom_section")
             if line.get("display_type") == "line_section" or not section:
@@ -737,24 +817,56 @@ class BillRunEngine:
             kind = link[0]
             if kind == "recurring":
                 _kind, row, piece = link
-                links.ledger.append((row["line_id"], row["line_id"], row["subscription_id"],
-                                     account_id, row["product_id"], piece.period_start,
-                                     piece.cover_from, piece.cover_to, str(piece.delta),
-                                     bill.currency_id, move_id, aml_id))  # fmt: skip
+                links.ledger.append(
+                    (
+                        row["line_id"],
+                        row["line_id"],
+                        row["subscription_id"],
+                        account_id,
+                        row["product_id"],
+                        piece.period_start,
+                        piece.cover_from,
+                        piece.cover_to,
+                        str(piece.delta),
+                        bill.currency_id,
+                        move_id,
+                        aml_id,
+                    )
+                )
                 state = next(s for r, _p, s in bill.pieces if r is row)
                 links.ranges[row["line_id"]] = self._billed_range(state, bill)
             elif kind == "orphan":
                 orphan = link[1]
-                links.ledger.append((None, orphan["line_ref"], orphan["subscription_id"],
-                                     account_id, orphan["product_id"], orphan["period_start"],
-                                     None, None, str(-orphan["amount"]), bill.currency_id,
-                                     move_id, aml_id))  # fmt: skip
+                links.ledger.append(
+                    (
+                        None,
+                        orphan["line_ref"],
+                        orphan["subscription_id"],
+                        account_id,
+                        orphan["product_id"],
+                        orphan["period_start"],
+                        None,
+                        None,
+                        str(-orphan["amount"]),
+                        bill.currency_id,
+                        move_id,
+                        aml_id,
+                    )
+                )
             elif kind == "charge":
                 links.charges.append((link[1]["id"], aml_id))
             elif kind == "usage":
                 group = link[1]
-                links.usage.append((account_id, group["usage_type_id"], group["zone_id"],
-                                    group["currency_id"], aml_id, group["count"]))  # fmt: skip
+                links.usage.append(
+                    (
+                        account_id,
+                        group["usage_type_id"],
+                        group["zone_id"],
+                        group["currency_id"],
+                        aml_id,
+                        group["count"],
+                    )
+                )
 
     def _billed_range(self, state, bill):
         first = state.date_start

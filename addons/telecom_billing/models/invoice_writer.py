@@ -119,24 +119,77 @@ class FastInvoiceBuilder:
     # account.move columns written here; the other stored fields get their default or
     # are computed by the ORM afterwards
     MOVE_FIELDS = (
-        "move_type", "state", "name", "journal_id", "company_id", "currency_id", "partner_id",
-        "commercial_partner_id", "fiscal_position_id", "invoice_payment_term_id",
-        "invoice_date", "date", "invoice_date_due", "invoice_origin", "ref", "auto_post",
-        "amount_untaxed", "amount_tax", "amount_total", "amount_residual",
-        "amount_untaxed_signed", "amount_untaxed_in_currency_signed", "amount_tax_signed",
-        "amount_total_signed", "amount_total_in_currency_signed", "amount_residual_signed",
-        "payment_state", "invoice_currency_rate",
-    )  # fmt: skip
+        "move_type",
+        "state",
+        "name",
+        "journal_id",
+        "company_id",
+        "currency_id",
+        "partner_id",
+        "commercial_partner_id",
+        "fiscal_position_id",
+        "invoice_payment_term_id",
+        "invoice_date",
+        "date",
+        "invoice_date_due",
+        "invoice_origin",
+        "ref",
+        "auto_post",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "amount_residual",
+        "amount_untaxed_signed",
+        "amount_untaxed_in_currency_signed",
+        "amount_tax_signed",
+        "amount_total_signed",
+        "amount_total_in_currency_signed",
+        "amount_residual_signed",
+        "payment_state",
+        "invoice_currency_rate",
+    )
     LINE_FIELDS = (
-        "move_id", "journal_id", "company_id", "company_currency_id", "currency_id",
-        "account_id", "partner_id", "display_type", "sequence", "name", "product_id",
-        "product_uom_id", "quantity", "price_unit", "discount", "price_subtotal",
-        "price_total", "balance", "debit", "credit", "amount_currency", "amount_residual",
-        "amount_residual_currency", "reconciled", "tax_line_id", "tax_group_id",
-        "tax_repartition_line_id", "tax_base_amount", "tax_tag_invert", "date",
-        "invoice_date", "date_maturity", "parent_state", "move_name", "ref", "discount_date",
-        "discount_amount_currency", "discount_balance", "tax_ids", "tax_tag_ids",
-    )  # fmt: skip
+        "move_id",
+        "journal_id",
+        "company_id",
+        "company_currency_id",
+        "currency_id",
+        "account_id",
+        "partner_id",
+        "display_type",
+        "sequence",
+        "name",
+        "product_id",
+        "product_uom_id",
+        "quantity",
+        "price_unit",
+        "discount",
+        "price_subtotal",
+        "price_total",
+        "balance",
+        "debit",
+        "credit",
+        "amount_currency",
+        "amount_residual",
+        "amount_residual_currency",
+        "reconciled",
+        "tax_line_id",
+        "tax_group_id",
+        "tax_repartition_line_id",
+        "tax_base_amount",
+        "tax_tag_invert",
+        "date",
+        "invoice_date",
+        "date_maturity",
+        "parent_state",
+        "move_name",
+        "ref",
+        "discount_date",
+        "discount_amount_currency",
+        "discount_balance",
+        "tax_ids",
+        "tax_tag_ids",
+    )
 
     def __init__(self, env):
         self.env = env(context=dict(env.context, **QUIET))
@@ -221,16 +274,23 @@ class FastInvoiceBuilder:
         results = self.Tax._prepare_tax_lines(base_lines, company)
         return company, currency, partner, commercial, fpos, direction, rate, base_lines, results
 
-    def write(self, specs):
+    def write(self, specs):  # pylint: disable=method-required-super
         env = self.env
         cr = env.cr
         uid = env.uid
         # partners and their company-dependent accounts, read in one go
         for company_id in {spec.header["company_id"] for spec in specs}:
-            partners = env["res.partner"].with_company(company_id).browse(
-                {spec.header["partner_id"] for spec in specs
-                 if spec.header["company_id"] == company_id}
-            )  # fmt: skip
+            partners = (
+                env["res.partner"]
+                .with_company(company_id)
+                .browse(
+                    {
+                        spec.header["partner_id"]
+                        for spec in specs
+                        if spec.header["company_id"] == company_id
+                    }
+                )
+            )
             partners.fetch(["commercial_partner_id"])
             commercials = partners.commercial_partner_id
             commercials.fetch(["property_account_receivable_id"])
@@ -259,7 +319,7 @@ class FastInvoiceBuilder:
         out = []
         position = 0
         for move_id, spec, line_vals in zip(move_ids, specs, lines_values, strict=True):
-            ids = line_ids[position:position + len(line_vals)]
+            ids = line_ids[position : position + len(line_vals)]
             position += len(line_vals)
             # the spec's lines come first (in order), then tax and payment term lines
             out.append((move_id, ids[: len(spec.lines)]))
@@ -270,15 +330,16 @@ class FastInvoiceBuilder:
         key = company.id
         if key not in self._analytic:
             self._analytic[key] = bool(
-                self.env["account.analytic.distribution.model"].sudo().search_count(
-                    [("company_id", "in", (False, company.id))], limit=1
-                )
+                self.env["account.analytic.distribution.model"]
+                .sudo()
+                .search_count([("company_id", "in", (False, company.id))], limit=1)
             )
         return self._analytic[key]
 
     def _spec_values(self, spec):
-        (company, currency, partner, commercial, fpos, direction, rate, base_lines,
-         results) = self.compute(spec)  # fmt: skip
+        (company, currency, partner, commercial, fpos, direction, rate, base_lines, results) = (
+            self.compute(spec)
+        )
         header = spec.header
         date = header["invoice_date"]
         common = {
@@ -311,11 +372,21 @@ class FastInvoiceBuilder:
             vals["sequence"] = line["sequence"]
             if line.get("display_type") == "line_section":
                 vals.update(
-                    account_id=False, quantity=0.0, price_unit=0.0,
-                    balance=0.0, debit=0.0, credit=0.0, amount_currency=0.0,
-                    amount_residual=0.0, amount_residual_currency=0.0, price_subtotal=0.0,
-                    price_total=0.0, tax_ids=[], tax_tag_ids=[], product_id=False,
-                )  # fmt: skip
+                    account_id=False,
+                    quantity=0.0,
+                    price_unit=0.0,
+                    balance=0.0,
+                    debit=0.0,
+                    credit=0.0,
+                    amount_currency=0.0,
+                    amount_residual=0.0,
+                    amount_residual_currency=0.0,
+                    price_subtotal=0.0,
+                    price_total=0.0,
+                    tax_ids=[],
+                    tax_tag_ids=[],
+                    product_id=False,
+                )
                 lines.append(vals)
                 continue
             upd = updates[index]
@@ -345,7 +416,7 @@ class FastInvoiceBuilder:
                 tax_repartition_line_id=False,
                 display_type="product",
                 # account.move.line._compute_tax_tag_invert for invoices
-                tax_tag_invert=(not spec.move_type == "out_refund")
+                tax_tag_invert=spec.move_type != "out_refund"
                 and bool(line["tax_ids"] or upd["tax_tag_ids"][0][2]),
             )
             untaxed_cur += upd["amount_currency"]
@@ -356,8 +427,11 @@ class FastInvoiceBuilder:
             repartition = self.env["account.tax.repartition.line"].browse(
                 tax_vals["tax_repartition_line_id"]
             )
-            tax_record = self.env["account.tax"].browse(tax_vals["tax_line_id"]) if tax_vals.get(
-                "tax_line_id") else repartition.tax_id  # fmt: skip
+            tax_record = (
+                self.env["account.tax"].browse(tax_vals["tax_line_id"])
+                if tax_vals.get("tax_line_id")
+                else repartition.tax_id
+            )
             balance = tax_vals["balance"]
             lines.append(
                 {
@@ -385,8 +459,9 @@ class FastInvoiceBuilder:
                     "tax_group_id": tax_record.tax_group_id.id,
                     "tax_repartition_line_id": repartition.id,
                     "tax_ids": tax_vals["tax_ids"][0][2] if tax_vals.get("tax_ids") else [],
-                    "tax_tag_ids": tax_vals["tax_tag_ids"][0][2] if tax_vals.get(
-                        "tax_tag_ids") else [],  # fmt: skip
+                    "tax_tag_ids": tax_vals["tax_tag_ids"][0][2]
+                    if tax_vals.get("tax_tag_ids")
+                    else [],
                     "tax_tag_invert": spec.move_type != "out_refund",
                 }
             )
@@ -503,9 +578,12 @@ class FastInvoiceBuilder:
         names = [
             name
             for name, field in model._fields.items()
-            if field.store and field.column_type and not field.compute and name not in explicit
+            if field.store
+            and field.column_type
+            and not field.compute
+            and name not in explicit
             and name not in ("id", "create_uid", "create_date", "write_uid", "write_date")
-        ]  # fmt: skip
+        ]
         defaults = model.default_get(names)
         out = {}
         for name, value in defaults.items():
@@ -558,8 +636,8 @@ class FastInvoiceBuilder:
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         for start in range(0, len(rows), 1000):
-            block = rows[start:start + 1000]
-            arrays = [ids[start:start + 1000]]
+            block = rows[start : start + 1000]
+            arrays = [ids[start : start + 1000]]
             for name, field in zip(columns, fields_, strict=True):
                 default = self._column_default(model, field)
                 arrays.append(
@@ -589,8 +667,11 @@ class FastInvoiceBuilder:
     def _insert_m2m(self, rows, ids):
         for fname in ("tax_ids", "tax_tag_ids"):
             field = self.Line._fields[fname]
-            pairs = [(line_id, other) for line_id, row in zip(ids, rows, strict=True)
-                     for other in row.get(fname) or ()]  # fmt: skip
+            pairs = [
+                (line_id, other)
+                for line_id, row in zip(ids, rows, strict=True)
+                for other in row.get(fname) or ()
+            ]
             if not pairs:
                 continue
             self.env.cr.execute(
@@ -632,7 +713,7 @@ class FastPoster:
         # the order account.move._compute_name numbers a batch in
         for move in moves.sorted(lambda m: (m.date, m.ref or "", m.id)):
             groups[(move.journal_id.id, move.date, move.move_type)] |= move
-        for _key, group in groups.items():
+        for group in groups.values():
             posted |= self._post_group(group)
         return posted
 
@@ -648,7 +729,9 @@ class FastPoster:
             return moves
         format_string, format_values = first._get_sequence_format_param(first.name)
         seq = format_values.pop("seq")
-        names = [format_string.format(**format_values, seq=seq + i) for i in range(1, len(rest) + 1)]
+        names = [
+            format_string.format(**format_values, seq=seq + i) for i in range(1, len(rest) + 1)
+        ]
         cr = self.env.cr
         checked = first.journal_id.autocheck_on_post
         cr.execute(
@@ -678,8 +761,12 @@ class FastPoster:
         env = self.env
         Move = env["account.move"]
         # the fields Odoo derives from the number and the posted state
-        for name in ("sequence_prefix", "sequence_number", "payment_reference",
-                     "made_sequence_gap"):  # fmt: skip
+        for name in (
+            "sequence_prefix",
+            "sequence_number",
+            "payment_reference",
+            "made_sequence_gap",
+        ):
             field = Move._fields.get(name)
             if field is not None and field.store and field.compute:
                 env.add_to_compute(field, rest)

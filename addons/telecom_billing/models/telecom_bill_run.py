@@ -23,7 +23,6 @@ import traceback
 from datetime import timedelta
 
 import psycopg2
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -61,7 +60,7 @@ def testing():
 class TelecomBillRun(models.Model):
     _name = "telecom.bill.run"
     _description = "Telecom bill run"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -71,14 +70,19 @@ class TelecomBillRun(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     billing_day = fields.Integer(
-        string="Billing Cycle", required=True, default=1, tracking=True,
+        string="Billing Cycle",
+        required=True,
+        default=1,
+        tracking=True,
         help="Billing day (1 to 28) of the accounts this run bills.",
-    )  # fmt: skip
+    )
     date = fields.Date(
-        string="Bill Date", required=True, tracking=True,
+        string="Bill Date",
+        required=True,
+        tracking=True,
         help="First day of the period billed: recurring fees of the period (in advance), "
         "usage of the periods before it (in arrears). Also the invoice date.",
-    )  # fmt: skip
+    )
     dry_run = fields.Boolean(
         help="Compute every invoice, keep only the totals and errors, write no invoice.",
         tracking=True,
@@ -89,15 +93,18 @@ class TelecomBillRun(models.Model):
         check_company=True,
         help="Restrict the run to these accounts (empty: every due account of the cycle).",
     )
-    state = fields.Selection(RUN_STATES, default="draft", required=True, readonly=True,
-                             tracking=True, copy=False)  # fmt: skip
+    state = fields.Selection(
+        RUN_STATES, default="draft", required=True, readonly=True, tracking=True, copy=False
+    )
     line_ids = fields.One2many("telecom.bill.run.line", "run_id", string="Accounts")
     invoice_ids = fields.One2many("account.move", "telecom_bill_run_id", string="Invoices")
     account_count = fields.Integer(string="Due Accounts", readonly=True, copy=False)
     skipped_count = fields.Integer(
-        string="In Other Runs", readonly=True, copy=False,
+        string="In Other Runs",
+        readonly=True,
+        copy=False,
         help="Due accounts already claimed for this period by another (live) run.",
-    )  # fmt: skip
+    )
     posted_count = fields.Integer(string="Posted", readonly=True, copy=False)
     # live figures, read from the run's lines: jobs committing chunks side by side
     # never write the run itself (no contention, progress visible at once)
@@ -117,9 +124,12 @@ class TelecomBillRun(models.Model):
     note = fields.Text()
 
     _sql_constraints = (
-        ("billing_day_range", "CHECK (billing_day BETWEEN 1 AND 28)",
-         "The billing cycle is a day between 1 and 28."),
-    )  # fmt: skip
+        (
+            "billing_day_range",
+            "CHECK (billing_day BETWEEN 1 AND 28)",
+            "The billing cycle is a day between 1 and 28.",
+        ),
+    )
 
     # -- CRUD -------------------------------------------------------------------------
     @api.model_create_multi
@@ -156,8 +166,11 @@ class TelecomBillRun(models.Model):
             run.done_count = done
             run.empty_count = empty
             run.error_count = error
-            run.progress = round(100.0 * (total - pending) / total, 1) if total else (
-                100.0 if run.state == "done" else 0.0)  # fmt: skip
+            run.progress = (
+                round(100.0 * (total - pending) / total, 1)
+                if total
+                else (100.0 if run.state == "done" else 0.0)
+            )
             run.amount_untaxed = float(untaxed)
             run.amount_tax = float(tax)
             run.amount_total = float(amount)
@@ -299,9 +312,7 @@ class TelecomBillRun(models.Model):
     def action_cancel(self):
         for run in self:
             if run.state == "done" and not run.dry_run:
-                raise UserError(
-                    _("%(run)s is done: cancel its invoices instead.", run=run.name)
-                )
+                raise UserError(_("%(run)s is done: cancel its invoices instead.", run=run.name))
             lines = run.line_ids.filtered(lambda line: line.state in ("pending", "error"))
             lines.write({"state": "cancelled"})
             run.state = "cancelled"
@@ -342,24 +353,55 @@ class TelecomBillRun(models.Model):
         sheet = workbook.add_worksheet(self.name)
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
-        sheet.write_row(0, 0, [
-            _("Billing Account"), _("Customer"), _("Period"), _("State"), _("Invoice"),
-            _("Recurring"), _("One-time"), _("Usage"), _("Untaxed"), _("Taxes"), _("Total"),
-            _("Currency"), _("Usage Records"), _("Error"),
-        ], bold)  # fmt: skip
+        sheet.write_row(
+            0,
+            0,
+            [
+                _("Billing Account"),
+                _("Customer"),
+                _("Period"),
+                _("State"),
+                _("Invoice"),
+                _("Recurring"),
+                _("One-time"),
+                _("Usage"),
+                _("Untaxed"),
+                _("Taxes"),
+                _("Total"),
+                _("Currency"),
+                _("Usage Records"),
+                _("Error"),
+            ],
+            bold,
+        )
         states = dict(LINE_STATES)
         for row, line in enumerate(self.line_ids, start=1):
-            sheet.write_row(row, 0, [
-                line.billing_account_id.name, line.partner_id.name or "",
-                f"{line.period_start} - {line.period_end}", states.get(line.state, line.state),
-                line.move_id.name or "",
-            ])  # fmt: skip
+            sheet.write_row(
+                row,
+                0,
+                [
+                    line.billing_account_id.name,
+                    line.partner_id.name or "",
+                    f"{line.period_start} - {line.period_end}",
+                    states.get(line.state, line.state),
+                    line.move_id.name or "",
+                ],
+            )
             for col, value in enumerate(
-                (line.recurring_amount, line.one_time_amount, line.usage_amount,
-                 line.amount_untaxed, line.amount_tax, line.amount_total), start=5):  # fmt: skip
+                (
+                    line.recurring_amount,
+                    line.one_time_amount,
+                    line.usage_amount,
+                    line.amount_untaxed,
+                    line.amount_tax,
+                    line.amount_total,
+                ),
+                start=5,
+            ):
                 sheet.write_number(row, col, value or 0.0, money)
-            sheet.write_row(row, 11, [line.currency_id.name or "", line.usage_count,
-                                      line.error or ""])  # fmt: skip
+            sheet.write_row(
+                row, 11, [line.currency_id.name or "", line.usage_count, line.error or ""]
+            )
         workbook.close()
         return buffer.getvalue()
 
@@ -486,8 +528,9 @@ class TelecomBillRun(models.Model):
 
     def _fail(self, lines, trace):
         message = trace.strip().splitlines()[-1] if trace else _("Unknown error")
-        _logger.info("bill run %s: %s failed: %s", self.name, lines.billing_account_id.mapped(
-            "name"), trace)  # fmt: skip
+        _logger.info(
+            "bill run %s: %s failed: %s", self.name, lines.billing_account_id.mapped("name"), trace
+        )
         self.env.cr.execute(
             SQL(
                 """UPDATE telecom_bill_run_line
@@ -504,9 +547,17 @@ class TelecomBillRun(models.Model):
     def _update_counters(self):
         """Forget cached figures (they are read from the lines)."""
         self.invalidate_recordset(
-            ["pending_count", "done_count", "empty_count", "error_count", "progress",
-             "amount_untaxed", "amount_tax", "amount_total"]
-        )  # fmt: skip
+            [
+                "pending_count",
+                "done_count",
+                "empty_count",
+                "error_count",
+                "progress",
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+            ]
+        )
 
     def _telecom_finish(self):
         """After the billing phase: post, queue delivery, collect; by one job at a time.
@@ -557,7 +608,8 @@ class TelecomBillRun(models.Model):
             }
         )
         self.message_post(
-            body=Markup("%s") % _(
+            body=Markup("%s")
+            % _(
                 "Done: %(done)s invoices, %(empty)s accounts with nothing to bill, %(errors)s "
                 "errors.",
                 done=self.done_count,
@@ -659,7 +711,9 @@ class TelecomBillRunLine(models.Model):
     error = fields.Text()
     attempts = fields.Integer(aggregator=None)
     dry_run = fields.Boolean(readonly=True, default=False)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null")
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, index="btree_not_null"
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount_untaxed = fields.Monetary(readonly=True)
     amount_tax = fields.Monetary(readonly=True)
@@ -691,8 +745,17 @@ class TelecomBillRunLine(models.Model):
     def _record(self, results):
         """Store the engine's results (one statement for the chunk)."""
         ids, states, moves = [], [], []
-        amounts = {k: [] for k in ("amount_untaxed", "amount_tax", "amount_total",
-                                   "recurring_amount", "one_time_amount", "usage_amount")}  # fmt: skip
+        amounts = {
+            k: []
+            for k in (
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+                "recurring_amount",
+                "one_time_amount",
+                "usage_amount",
+            )
+        }
         counts = []
         for line in self:
             result = results.get(line.id, {"state": "empty"})
@@ -736,14 +799,15 @@ class TelecomBillRunLine(models.Model):
         for line in self:
             if line.state not in ("error", "cancelled"):
                 raise UserError(
-                    _("%(account)s is %(state)s: nothing to retry.",
-                      account=line.billing_account_id.name, state=line.state)
-                )  # fmt: skip
+                    _(
+                        "%(account)s is %(state)s: nothing to retry.",
+                        account=line.billing_account_id.name,
+                        state=line.state,
+                    )
+                )
         self.write({"state": "pending", "error": False, "move_id": False})
         for run in runs:
-            if run.state in ("done", "cancelled") and not run.dry_run:
-                run.state = "running"
-            elif run.state == "done":
+            if run.state in ("done", "cancelled") and not run.dry_run or run.state == "done":
                 run.state = "running"
             lines = self.filtered(lambda line, r=run: line.run_id == r)
             run._process_chunk(lines)

@@ -20,13 +20,18 @@ class TelecomBilledRecurring(models.Model):
     _check_company_auto = True
 
     line_id = fields.Many2one(
-        "telecom.subscription.line", string="Subscription Line", ondelete="set null",
+        "telecom.subscription.line",
+        string="Subscription Line",
+        ondelete="set null",
         readonly=True,
-    )  # fmt: skip
+    )
     line_ref = fields.Integer(
-        string="Line Reference", required=True, readonly=True, aggregator=None,
+        string="Line Reference",
+        required=True,
+        readonly=True,
+        aggregator=None,
         help="Id of the subscription line, kept when the line is deleted.",
-    )  # fmt: skip
+    )
     subscription_id = fields.Many2one("telecom.subscription", readonly=True, index=True)
     billing_account_id = fields.Many2one("telecom.billing.account", readonly=True, index=True)
     product_id = fields.Many2one("product.product", readonly=True)
@@ -35,10 +40,12 @@ class TelecomBilledRecurring(models.Model):
     cover_to = fields.Date(readonly=True)
     amount = fields.Monetary(readonly=True, help="Charged (positive) or credited (negative).")
     currency_id = fields.Many2one("res.currency", readonly=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index=True,
-                              ondelete="cascade")  # fmt: skip
-    move_line_id = fields.Many2one("account.move.line", string="Invoice Line", readonly=True,
-                                   ondelete="cascade")  # fmt: skip
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, index=True, ondelete="cascade"
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Invoice Line", readonly=True, ondelete="cascade"
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
 
     def init(self):

@@ -34,9 +34,9 @@ class TelecomBillingAccount(models.Model):
     )
     invoice_count = fields.Integer(compute="_compute_invoice_stats")
     open_amount = fields.Monetary(
-        string="Open Amount", compute="_compute_invoice_stats",
+        compute="_compute_invoice_stats",
         help="What the account owes: residual of its posted invoices minus open credit notes.",
-    )  # fmt: skip
+    )
     overdue_amount = fields.Monetary(compute="_compute_invoice_stats")
 
     @api.depends("mandate_id.state")
@@ -197,8 +197,11 @@ class TelecomBillingAccount(models.Model):
                     "invoice_date": fields.Date.context_today(self),
                     "fiscal_position_id": fpos.id or False,
                     "invoice_payment_term_id": self.payment_term_id.id or False,
-                    "ref": _("%(reason)s: %(origin)s", reason=reason.name,
-                             origin=origin_name or self.name),  # fmt: skip
+                    "ref": _(
+                        "%(reason)s: %(origin)s",
+                        reason=reason.name,
+                        origin=origin_name or self.name,
+                    ),
                     "invoice_origin": origin_name or False,
                     "reversed_entry_id": invoice.id or False,
                     "telecom_billing_account_id": self.id,
@@ -212,15 +215,19 @@ class TelecomBillingAccount(models.Model):
         )
         if post:
             move.action_post()
-            if invoice and invoice.state == "posted" and invoice.payment_state in (
-                "not_paid", "partial"
-            ):  # fmt: skip
+            if (
+                invoice
+                and invoice.state == "posted"
+                and invoice.payment_state in ("not_paid", "partial")
+            ):
                 (invoice.line_ids | move.line_ids).filtered(
-                    lambda line: line.account_id.account_type == "asset_receivable"
-                    and not line.reconciled
+                    lambda line: (
+                        line.account_id.account_type == "asset_receivable" and not line.reconciled
+                    )
                 ).reconcile()
         self.message_post(
-            body=Markup("%s") % _(
+            body=Markup("%s")
+            % _(
                 "Credit note %(move)s (%(reason)s): %(amount)s %(currency)s.",
                 move=move.name or "",
                 reason=reason.name,
@@ -265,8 +272,14 @@ class TelecomBillingAccount(models.Model):
     def _telecom_credit_line(self, vals, fpos):
         if not isinstance(vals, dict):
             raise ValidationError(_("Each credit line is a dict."))
-        unknown = set(vals) - {"description", "amount", "product_id", "quantity",
-                               "subscription_id", "usage_record_ids"}  # fmt: skip
+        unknown = set(vals) - {
+            "description",
+            "amount",
+            "product_id",
+            "quantity",
+            "subscription_id",
+            "usage_record_ids",
+        }
         if unknown:
             raise ValidationError(
                 _("Unknown credit line keys: %(keys)s.", keys=", ".join(sorted(unknown)))
@@ -282,9 +295,7 @@ class TelecomBillingAccount(models.Model):
                 _("%(line)s: the amount must be a number.", line=description)
             ) from exc
         if amount <= 0 or quantity <= 0:
-            raise ValidationError(
-                _("%(line)s: a credit is a positive amount.", line=description)
-            )
+            raise ValidationError(_("%(line)s: a credit is a positive amount.", line=description))
         product = self.env["product.product"]
         if vals.get("product_id"):
             product = product.browse(int(vals["product_id"])).exists()
@@ -299,9 +310,12 @@ class TelecomBillingAccount(models.Model):
             subscription = subscription.browse(int(vals["subscription_id"])).exists()
             if subscription.billing_account_id != self:
                 raise ValidationError(
-                    _("%(line)s: the subscription is not on %(account)s.", line=description,
-                      account=self.name)
-                )  # fmt: skip
+                    _(
+                        "%(line)s: the subscription is not on %(account)s.",
+                        line=description,
+                        account=self.name,
+                    )
+                )
         usage = self.env["telecom.usage.record"]
         if vals.get("usage_record_ids"):
             usage = usage.browse([int(i) for i in vals["usage_record_ids"]]).exists()
@@ -328,9 +342,11 @@ class TelecomBillingAccount(models.Model):
         Returns the (first) payment order. Invoices already on an order are skipped.
         """
         moves = moves.filtered(
-            lambda m: m.state == "posted"
-            and m.payment_mode_id.payment_order_ok
-            and not m.line_ids.payment_line_ids
+            lambda m: (
+                m.state == "posted"
+                and m.payment_mode_id.payment_order_ok
+                and not m.line_ids.payment_line_ids
+            )
         )
         if not moves:
             return self.env["account.payment.order"]

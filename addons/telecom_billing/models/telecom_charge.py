@@ -7,9 +7,12 @@ class TelecomCharge(models.Model):
     _inherit = "telecom.charge"
 
     invoice_line_id = fields.Many2one(
-        "account.move.line", string="Invoice Line", readonly=True, copy=False,
-        index="btree_not_null", ondelete="set null",
-    )  # fmt: skip
+        "account.move.line",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
     move_id = fields.Many2one(related="invoice_line_id.move_id", string="Invoice")
     usage_record_ids = fields.Many2many(
         "telecom.usage.record",

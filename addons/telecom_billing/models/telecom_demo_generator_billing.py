@@ -40,9 +40,14 @@ class TelecomDemoGenerator(models.AbstractModel):
                 if bill_date > today:
                     continue
                 existing = Run.search(
-                    [("date", "=", bill_date), ("billing_day", "=", day), ("dry_run", "=", False),
-                     ("company_id", "=", company.id)], limit=1,
-                )  # fmt: skip
+                    [
+                        ("date", "=", bill_date),
+                        ("billing_day", "=", day),
+                        ("dry_run", "=", False),
+                        ("company_id", "=", company.id),
+                    ],
+                    limit=1,
+                )
                 if existing:
                     continue
                 run = Run.create({"date": bill_date, "billing_day": day, "company_id": company.id})
@@ -61,7 +66,9 @@ class TelecomDemoGenerator(models.AbstractModel):
     def _demo_pay(self, rng, invoices, anchor):
         """Pay most invoices (older ones more often), deterministically for a seed."""
         to_pay = self.env["account.move"]
-        for invoice in invoices.sorted(lambda m: (m.invoice_date, m.telecom_billing_account_id.name)):
+        for invoice in invoices.sorted(
+            lambda m: (m.invoice_date, m.telecom_billing_account_id.name)
+        ):
             chance = 0.9 if invoice.invoice_date < anchor else 0.5
             if rng.random() < chance and invoice.move_type == "out_invoice":
                 to_pay |= invoice
@@ -69,5 +76,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         for invoice in to_pay:
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids, tracking_disable=True
-            ).create({"payment_date": invoice.invoice_date_due or invoice.invoice_date})._create_payments()
+            ).create(
+                {"payment_date": invoice.invoice_date_due or invoice.invoice_date}
+            )._create_payments()
         return len(to_pay)

@@ -64,7 +64,7 @@ class TelecomDunningLevel(models.Model):
         help="E-mail sent to the invoice address when the level applies.",
     )
     fee_amount = fields.Monetary(string="Late Fee")
-    fee_product_id = fields.Many2one("product.product", string="Fee Product")
+    fee_product_id = fields.Many2one("product.product")
     active = fields.Boolean(default=True)
 
     _sql_constraints = (
@@ -96,9 +96,10 @@ class TelecomDunningEvent(models.Model):
     oldest_due_date = fields.Date()
     currency_id = fields.Many2one("res.currency")
     subscription_ids = fields.Many2many(
-        "telecom.subscription", string="Subscriptions",
+        "telecom.subscription",
+        string="Subscriptions",
         help="Services this step suspended, terminated or resumed.",
-    )  # fmt: skip
+    )
     service_order_ids = fields.Many2many("telecom.service.order", string="Service Orders")
     charge_id = fields.Many2one("telecom.charge", string="Late Fee Charge")
     note = fields.Char()
@@ -110,13 +111,14 @@ class TelecomBillingAccount(models.Model):
     _inherit = "telecom.billing.account"
 
     dunning_level_id = fields.Many2one(
-        "telecom.dunning.level", string="Dunning Level", readonly=True, tracking=True, copy=False
+        "telecom.dunning.level", readonly=True, tracking=True, copy=False
     )
     dunning_date = fields.Date(string="Last Dunning Step", readonly=True, copy=False)
     dunning_hold = fields.Boolean(
-        string="Dunning Hold", tracking=True, copy=False,
+        tracking=True,
+        copy=False,
         help="Leave this account out of dunning (a promise to pay, a negotiation...).",
-    )  # fmt: skip
+    )
     dunning_hold_until = fields.Date(
         string="Hold Until", tracking=True, copy=False, help="Empty: until removed."
     )
@@ -140,7 +142,7 @@ class TelecomBillingAccount(models.Model):
     # -- the daily run ----------------------------------------------------------------------
     @api.model
     def _cron_dunning(self):
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("id", "in", self.env.companies.ids)]):
             self.with_company(company).sudo()._telecom_dunning_run(company)
 
     @api.model
@@ -172,8 +174,9 @@ class TelecomBillingAccount(models.Model):
                         continue
                     days = (today - oldest).days
                     target = account._telecom_dunning_target(levels, days, overdue)
-                    if target and account._telecom_dunning_escalate(target, levels, today,
-                                                                   overdue, oldest):  # fmt: skip
+                    if target and account._telecom_dunning_escalate(
+                        target, levels, today, overdue, oldest
+                    ):
                         escalated += 1
             except Exception as exc:  # noqa: BLE001 - one account never stops the run
                 _logger.warning("dunning of %s failed: %s", account.name, exc)
@@ -196,8 +199,10 @@ class TelecomBillingAccount(models.Model):
             overdue, self.company_id.currency_id, self.company_id, fields.Date.context_today(self)
         )
         reached = levels.filtered(
-            lambda lv: lv.days_overdue <= days and self.company_id.currency_id.compare_amounts(
-                amount, lv.min_amount) >= 0  # fmt: skip
+            lambda lv: (
+                lv.days_overdue <= days
+                and self.company_id.currency_id.compare_amounts(amount, lv.min_amount) >= 0
+            )
         )
         return reached.sorted(lambda lv: (lv.sequence, lv.days_overdue, lv.id))[-1:]
 
@@ -226,9 +231,13 @@ class TelecomBillingAccount(models.Model):
             "currency_id": self.currency_id.id,
             "company_id": self.company_id.id,
         }
-        note = _("Dunning level %(level)s: %(amount)s %(currency)s overdue since %(date)s",
-                 level=level.name, amount=overdue, currency=self.currency_id.name,
-                 date=oldest)  # fmt: skip
+        note = _(
+            "Dunning level %(level)s: %(amount)s %(currency)s overdue since %(date)s",
+            level=level.name,
+            amount=overdue,
+            currency=self.currency_id.name,
+            date=oldest,
+        )
         if level.action == "reminder":
             template = level.mail_template_id or self.env.ref(
                 "telecom_billing.mail_template_dunning_reminder", raise_if_not_found=False
@@ -259,21 +268,30 @@ class TelecomBillingAccount(models.Model):
                 lambda s: s.state == "active" and not s.open_service_order_count
             )
             orders = subs.action_suspend("non_payment", date=today, note=note)
-            event_vals.update(subscription_ids=[Command.set(subs.ids)],
-                              service_order_ids=[Command.set(orders.ids)])  # fmt: skip
+            event_vals.update(
+                subscription_ids=[Command.set(subs.ids)],
+                service_order_ids=[Command.set(orders.ids)],
+            )
         elif level.action == "terminate":
             subs = self.subscription_ids.filtered(
                 lambda s: s.state in ("active", "suspended") and not s.open_service_order_count
             )
             orders = subs.action_terminate(date=today, reason="term_non_payment", note=note)
-            event_vals.update(subscription_ids=[Command.set(subs.ids)],
-                              service_order_ids=[Command.set(orders.ids)])  # fmt: skip
+            event_vals.update(
+                subscription_ids=[Command.set(subs.ids)],
+                service_order_ids=[Command.set(orders.ids)],
+            )
         event_vals["note"] = note[:250]
         self.env["telecom.dunning.event"].create(event_vals)
         self.write({"dunning_level_id": level.id, "dunning_date": today})
-        self.message_post(body=Markup("%s") % _(
-            "Dunning: %(action)s (%(level)s).", action=dict(ACTIONS)[level.action],
-            level=level.name))  # fmt: skip
+        self.message_post(
+            body=Markup("%s")
+            % _(
+                "Dunning: %(action)s (%(level)s).",
+                action=dict(ACTIONS)[level.action],
+                level=level.name,
+            )
+        )
 
     def _telecom_dunning_restore(self, today=None):
         """The debt is paid: resume what dunning suspended, reset the level."""
@@ -283,8 +301,11 @@ class TelecomBillingAccount(models.Model):
             lambda e: e.action == "suspend" and e.state == "done"
         ).subscription_ids
         to_resume = suspended.filtered(
-            lambda s: s.state == "suspended" and s.suspend_reason == "non_payment"
-            and not s.open_service_order_count
+            lambda s: (
+                s.state == "suspended"
+                and s.suspend_reason == "non_payment"
+                and not s.open_service_order_count
+            )
         )
         orders = self.env["telecom.service.order"]
         if to_resume:
@@ -302,14 +323,19 @@ class TelecomBillingAccount(models.Model):
                 "service_order_ids": [Command.set(orders.ids)],
                 "currency_id": self.currency_id.id,
                 "company_id": self.company_id.id,
-                "note": _("%(count)s service(s) still waiting for a service order.",
-                          count=len(waiting)) if waiting else False,  # fmt: skip
+                "note": _(
+                    "%(count)s service(s) still waiting for a service order.", count=len(waiting)
+                )
+                if waiting
+                else False,
             }
         )
         if not waiting:
             self.write({"dunning_level_id": False, "dunning_date": today})
-        self.message_post(body=Markup("%s") % _(
-            "Dunning: debt paid, %(count)s service(s) resumed.", count=len(to_resume)))  # fmt: skip
+        self.message_post(
+            body=Markup("%s")
+            % _("Dunning: debt paid, %(count)s service(s) resumed.", count=len(to_resume))
+        )
         return orders
 
     def _telecom_dunning_check_restore(self):

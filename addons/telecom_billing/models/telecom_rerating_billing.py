@@ -27,9 +27,12 @@ class TelecomRerating(models.Model):
     _inherit = "telecom.rerating"
 
     adjustment_charge_ids = fields.One2many(
-        "telecom.charge", "rerating_id", string="Adjustments", readonly=True,
+        "telecom.charge",
+        "rerating_id",
+        string="Adjustments",
+        readonly=True,
         help="Adjustment charges of invoiced usage this re-rating priced differently.",
-    )  # fmt: skip
+    )
 
     def _telecom_rerate_billed(self, usage_ids):
         super()._telecom_rerate_billed(usage_ids)
@@ -41,8 +44,9 @@ class TelecomRerating(models.Model):
         for start in range(0, len(usage_ids), CHUNK):
             self._telecom_reprice_chunk(session, usage_ids[start : start + CHUNK], deltas)
         Charge = self.env["telecom.charge"]
-        reason = self.env.ref("telecom_billing.telecom_reason_code_rerating",
-                              raise_if_not_found=False)  # fmt: skip
+        reason = self.env.ref(
+            "telecom_billing.telecom_reason_code_rerating", raise_if_not_found=False
+        )
         cr = self.env.cr
         for account_id, (delta, changes) in deltas.items():
             if not changes:
@@ -103,8 +107,21 @@ class TelecomRerating(models.Model):
         for sid in {r[1] for r in rows}:
             subs[sid] = session.subscriber(self.env["telecom.subscription"].browse(sid))
         currencies = self.env["res.currency"]
-        for (uid, sid, account_id, start, code, qty, direction, called, location, allowance,
-             before, usage_currency, account_currency) in rows:  # fmt: skip
+        for (
+            uid,
+            sid,
+            account_id,
+            start,
+            code,
+            qty,
+            direction,
+            called,
+            location,
+            allowance,
+            before,
+            usage_currency,
+            account_currency,
+        ) in rows:
             rec = UsageRecord(
                 record_id=str(uid),
                 usage_type=code,
@@ -125,8 +142,15 @@ class TelecomRerating(models.Model):
             delta = new - Decimal(before)
             if usage_currency and account_currency and usage_currency != account_currency:
                 source = currencies.browse(usage_currency)
-                delta = Decimal(str(source._convert(float(delta), currencies.browse(
-                    account_currency), self.company_id, start.date())))  # fmt: skip
+                delta = Decimal(
+                    str(
+                        source._convert(
+                            float(delta),
+                            currencies.browse(account_currency),
+                            self.company_id,
+                            start.date(),
+                        )
+                    )
+                )
             deltas[account_id][0] += delta
             deltas[account_id][1].append((uid, new))
-

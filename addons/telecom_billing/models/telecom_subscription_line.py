@@ -9,10 +9,12 @@ class TelecomSubscriptionLine(models.Model):
     # written by bill runs (SQL, with the ledger rows): the days already billed
     telecom_billed_from = fields.Date(string="Billed From", readonly=True, copy=False)
     telecom_billed_to = fields.Date(
-        string="Billed Through", readonly=True, copy=False,
+        string="Billed Through",
+        readonly=True,
+        copy=False,
         help="Last day of the line the bill runs have invoiced (recurring fees are billed "
         "in advance).",
-    )  # fmt: skip
+    )
     telecom_billed_ids = fields.One2many(
         "telecom.billed.recurring", "line_id", string="Billed", readonly=True
     )

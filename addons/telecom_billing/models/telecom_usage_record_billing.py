@@ -17,7 +17,7 @@ class TelecomUsageRecord(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # the bill run's reader: only rated records not yet invoiced are in it, so
         # it stays small however much billed history the table holds
         self.env.cr.execute(
@@ -27,3 +27,4 @@ class TelecomUsageRecord(models.Model):
                     WHERE state = 'rated'"""
             )
         )
+        return res

@@ -41,7 +41,8 @@ class TelecomArAgeingReport(models.Model):
             """SELECT aml.id, aml.move_id, aml.company_id, c.currency_id,
                       COALESCE(p.commercial_partner_id, aml.partner_id) AS partner_id,
                       am.telecom_billing_account_id AS billing_account_id,
-                      COALESCE(aml.date_maturity, aml.date) AS date_maturity, x.days AS days_overdue,
+                      COALESCE(aml.date_maturity, aml.date) AS date_maturity,
+                      x.days AS days_overdue,
                       CASE WHEN x.days <= 0 THEN 'not_due' WHEN x.days <= 30 THEN '1_30'
                            WHEN x.days <= 60 THEN '31_60' WHEN x.days <= 90 THEN '61_90'
                            ELSE 'over_90' END AS bucket,

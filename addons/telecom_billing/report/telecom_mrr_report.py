@@ -47,10 +47,16 @@ class TelecomMrrReport(models.Model):
         [("plan", "Plan"), ("addon", "Add-on"), ("equipment", "Equipment")], readonly=True
     )
     technology = fields.Selection(
-        [("mobile", "Mobile"), ("fixed_voice", "Fixed Voice"), ("ftth", "FTTH Broadband"),
-         ("dsl", "DSL Broadband"), ("voip", "VoIP / SIP Trunk"), ("iptv", "IPTV")],
+        [
+            ("mobile", "Mobile"),
+            ("fixed_voice", "Fixed Voice"),
+            ("ftth", "FTTH Broadband"),
+            ("dsl", "DSL Broadband"),
+            ("voip", "VoIP / SIP Trunk"),
+            ("iptv", "IPTV"),
+        ],
         readonly=True,
-    )  # fmt: skip
+    )
     mrr = fields.Monetary(string="MRR", readonly=True)
     subscription_count = fields.Integer(string="Subscriptions", readonly=True)
 

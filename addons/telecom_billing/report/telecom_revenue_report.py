@@ -37,10 +37,16 @@ class TelecomRevenueReport(models.Model):
     zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
     subscription_id = fields.Many2one("telecom.subscription", readonly=True)
     technology = fields.Selection(
-        [("mobile", "Mobile"), ("fixed_voice", "Fixed Voice"), ("ftth", "FTTH Broadband"),
-         ("dsl", "DSL Broadband"), ("voip", "VoIP / SIP Trunk"), ("iptv", "IPTV")],
+        [
+            ("mobile", "Mobile"),
+            ("fixed_voice", "Fixed Voice"),
+            ("ftth", "FTTH Broadband"),
+            ("dsl", "DSL Broadband"),
+            ("voip", "VoIP / SIP Trunk"),
+            ("iptv", "IPTV"),
+        ],
         readonly=True,
-    )  # fmt: skip
+    )
     move_type = fields.Selection(
         [("out_invoice", "Invoice"), ("out_refund", "Credit Note")], readonly=True
     )

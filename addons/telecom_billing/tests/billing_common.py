@@ -52,9 +52,13 @@ class BillingFixtures(RatingFixtures):
             [("type_tax_use", "=", "sale"), ("company_id", "=", company.id)], limit=1
         )
         cls.tax21 = base_tax.copy(
-            {"name": "VAT 21% (telecom tests)", "amount": 21.0, "amount_type": "percent",
-             "price_include_override": "tax_excluded"}
-        )  # fmt: skip
+            {
+                "name": "VAT 21% (telecom tests)",
+                "amount": 21.0,
+                "amount_type": "percent",
+                "price_include_override": "tax_excluded",
+            }
+        )
         for xmlid in GENERIC:
             env.ref(f"telecom_billing.{xmlid}").taxes_id = [Command.set(cls.tax21.ids)]
         cls.billing_user = env["res.users"].search([("login", "=", "tb_billing")])
@@ -64,10 +68,12 @@ class BillingFixtures(RatingFixtures):
         cls.mobile_m = cls._plan("Mobile M", "TB-MOB-M", 19.99)
         cls.mobile_l = cls._plan("Mobile L", "TB-MOB-L", 29.99)
         cls.golden = cls._plan("Golden", "TB-GOLD", 25.00, telecom_tariff_ref="MOBILE")
-        cls.mobile_full = cls._plan("Mobile Full", "TB-MOB-FULL", 30.00,
-                                    telecom_proration_policy="full")  # fmt: skip
-        cls.mobile_whole = cls._plan("Mobile Whole", "TB-MOB-WHOLE", 31.00,
-                                     telecom_proration_policy="none")  # fmt: skip
+        cls.mobile_full = cls._plan(
+            "Mobile Full", "TB-MOB-FULL", 30.00, telecom_proration_policy="full"
+        )
+        cls.mobile_whole = cls._plan(
+            "Mobile Whole", "TB-MOB-WHOLE", 31.00, telecom_proration_policy="none"
+        )
         cls.data_addon = cls._plan("Data 10 GB", "TB-ADD-DATA", 6.00, kind="addon")
         cls.fee = cls._plan("Activation fee", "TB-FEE", None, kind="one_time")
         cls.plan.product_tmpl_id.taxes_id = [Command.set(cls.tax21.ids)]

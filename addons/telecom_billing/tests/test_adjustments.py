@@ -25,11 +25,11 @@ class TestAdjustments(BillingFixtures, TransactionCase):
         cls.batch = cls.env["telecom.mediation.batch"]._import_data(
             cls.source,
             (
-                "record_id,subscriber,usage_type,start_time,quantity,direction,called_number,"
-                "location\n"
-                "a1,+32470000101,voice,2025-05-19T08:00:00Z,30,out,+3222222223,\n"
-                "a2,+32470000101,voice,2025-05-17T08:00:00Z,90,out,+3222222222,\n"
-            ).encode(),
+                b"record_id,subscriber,usage_type,start_time,quantity,direction,called_number,"
+                b"location\n"
+                b"a1,+32470000101,voice,2025-05-19T08:00:00Z,30,out,+3222222223,\n"
+                b"a2,+32470000101,voice,2025-05-17T08:00:00Z,90,out,+3222222222,\n"
+            ),
             "adjust.csv",
         )
         run = cls.bill(cls, date(2025, 6, 1), cls.acc)
@@ -40,12 +40,18 @@ class TestAdjustments(BillingFixtures, TransactionCase):
         disputed = self.usage.filtered(lambda u: u.source_record_id == "a1")
         ticket_like = self.env["res.partner"].create({"name": "Ticket #42 stand-in"})
         credit = self.acc._telecom_create_credit_note(
-            [{"description": "Disputed call", "amount": 0.15,
-              "usage_record_ids": disputed.ids, "subscription_id": self.sub.id}],
+            [
+                {
+                    "description": "Disputed call",
+                    "amount": 0.15,
+                    "usage_record_ids": disputed.ids,
+                    "subscription_id": self.sub.id,
+                }
+            ],
             "dispute_usage",
             origin=ticket_like,
             invoice=self.invoice,
-        )  # fmt: skip
+        )
         self.assertEqual((credit.move_type, credit.state), ("out_refund", "posted"))
         self.assertEqual(credit.telecom_kind, "credit")
         self.assertEqual(credit.telecom_reason_code_id.code, "dispute_usage")
@@ -57,14 +63,15 @@ class TestAdjustments(BillingFixtures, TransactionCase):
         self.assertEqual(line.telecom_usage_record_ids, disputed)
         self.assertEqual(line.telecom_subscription_id, self.sub)
         # reconciled with the open invoice: the customer owes the rest
-        self.assertEqual(
-            self.invoice.amount_residual, round(self.invoice.amount_total - 0.18, 2)
-        )
+        self.assertEqual(self.invoice.amount_residual, round(self.invoice.amount_total - 0.18, 2))
         self.assertFalse(credit.telecom_period_start, "credits never take a bill's place")
 
     def test_goodwill_and_sla_credit_through_the_wizard(self):
-        form = Form(self.env["telecom.credit.note.wizard"].with_context(
-            default_billing_account_id=self.acc.id))  # fmt: skip
+        form = Form(
+            self.env["telecom.credit.note.wizard"].with_context(
+                default_billing_account_id=self.acc.id
+            )
+        )
         form.reason_code_id = self.env.ref("telecom_crm.telecom_reason_code_credit_outage")
         self.assertEqual(form.description, "Service outage (SLA credit)")
         form.amount = 10.0
@@ -114,15 +121,19 @@ class TestAdjustments(BillingFixtures, TransactionCase):
         # the fixed-line peak price was wrong: 0.10 -> 0.20 per minute
         self.prices[("voice", "BE-FIX", "peak")].price = 0.20
         rerating = self.env["telecom.rerating"].create(
-            {"period_from": date(2025, 5, 1), "period_to": date(2025, 5, 1),
-             "reason": "Peak price fix"}
-        )  # fmt: skip
+            {
+                "period_from": date(2025, 5, 1),
+                "period_to": date(2025, 5, 1),
+                "reason": "Peak price fix",
+            }
+        )
         rerating.action_run()
         self.assertEqual(rerating.billed_count, 2)
         charge = rerating.adjustment_charge_ids
         # a1: 1 min at peak, 0.10 + 0.05 fee = 0.15 -> 0.20 + 0.05 = 0.25 (a2 is weekend)
-        self.assertEqual((charge.kind, charge.amount, charge.state), ("adjustment", 0.10,
-                                                                      "pending"))  # fmt: skip
+        self.assertEqual(
+            (charge.kind, charge.amount, charge.state), ("adjustment", 0.10, "pending")
+        )
         self.assertEqual(charge.usage_record_ids.mapped("source_record_id"), ["a1"])
         a1 = charge.usage_record_ids
         self.assertEqual((a1.state, a1.amount, a1.adjusted_amount), ("billed", 0.15, 0.25))
@@ -162,7 +173,9 @@ class TestChangePreview(BillingFixtures, TransactionCase):
         preview = self.sub._telecom_change_preview(self.mobile_full, "2025-08-15")
         self.assertEqual(preview["amount"], round(-10.96 + 30.00, 2))
         # the RPC answer carries it too
-        answer = self.env["telecom.api"].with_user(self.manager).change_plan(
-            self.sub.name, self.mobile_l.default_code, "2025-08-15"
+        answer = (
+            self.env["telecom.api"]
+            .with_user(self.manager)
+            .change_plan(self.sub.name, self.mobile_l.default_code, "2025-08-15")
         )
         self.assertEqual(answer["preview"]["amount"], 5.49)

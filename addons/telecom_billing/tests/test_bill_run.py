@@ -31,13 +31,16 @@ class TestBillRunProration(BillingFixtures, TransactionCase):
         self.assertEqual(move.move_type, "out_invoice")
         self.assertEqual([a for _n, a in self.amounts(move)], [14.19, 19.99])
         july = move.invoice_line_ids.filtered(lambda ln: ln.telecom_days == 22)
-        self.assertEqual((july.telecom_period_days, july.telecom_rate, july.telecom_proration),
-                         (31, 19.99, "daily"))  # fmt: skip
+        self.assertEqual(
+            (july.telecom_period_days, july.telecom_rate, july.telecom_proration),
+            (31, 19.99, "daily"),
+        )
         self.assertIn("22/31 days of 19.99 (daily proration)", july.name)
         self.assertEqual(july.telecom_period_from, date(2025, 7, 10))
         # 14.19 x 21% = 2.9799 -> 2.98; 19.99 x 21% = 4.1979 -> 4.20
-        self.assertEqual((move.amount_untaxed, move.amount_tax, move.amount_total),
-                         (34.18, 7.18, 41.36))  # fmt: skip
+        self.assertEqual(
+            (move.amount_untaxed, move.amount_tax, move.amount_total), (34.18, 7.18, 41.36)
+        )
 
         # plan change to Mobile L from 15 August (August was billed in advance)
         self.sub.action_change_plan(self.mobile_l, date(2025, 8, 15))
@@ -46,8 +49,9 @@ class TestBillRunProration(BillingFixtures, TransactionCase):
         # old: 14/31 x 19.99 = 9.03 now, 19.99 billed: -10.96; new: 17/31 x 29.99 = 16.45
         self.assertEqual([a for _n, a in self.amounts(move)], [-10.96, 16.45, 29.99])
         # taxes: -2.30 + 3.45 + 6.30
-        self.assertEqual((move.amount_untaxed, move.amount_tax, move.amount_total),
-                         (35.48, 7.45, 42.93))  # fmt: skip
+        self.assertEqual(
+            (move.amount_untaxed, move.amount_tax, move.amount_total), (35.48, 7.45, 42.93)
+        )
 
         # terminated on 20 September (last day of service): 20/30 x 29.99 = 19.99, -10.00
         self.sub.action_terminate(date(2025, 9, 20))
@@ -55,8 +59,9 @@ class TestBillRunProration(BillingFixtures, TransactionCase):
         move = self.invoice(run, self.acc)
         self.assertEqual(move.move_type, "out_refund")
         self.assertEqual([a for _n, a in self.amounts(move)], [-10.00])
-        self.assertEqual((move.amount_untaxed, move.amount_tax, move.amount_total),
-                         (10.00, 2.10, 12.10))  # fmt: skip
+        self.assertEqual(
+            (move.amount_untaxed, move.amount_tax, move.amount_total), (10.00, 2.10, 12.10)
+        )
         self.assertEqual(run.line_ids.amount_total, -12.10)
         # nothing more to bill afterwards, ever
         run = self.bill(date(2025, 11, 1), self.acc)
@@ -96,8 +101,9 @@ class TestBillRunProration(BillingFixtures, TransactionCase):
         self.assertFalse(run.line_ids)
         run = self.bill(date(2025, 10, 1), quarterly)
         line = run.line_ids
-        self.assertEqual((line.period_start, line.period_end), (date(2025, 10, 1),
-                                                                date(2025, 12, 31)))  # fmt: skip
+        self.assertEqual(
+            (line.period_start, line.period_end), (date(2025, 10, 1), date(2025, 12, 31))
+        )
         # July-September: 46/92 x 59.97 = 29.985 -> 29.99; then the quarter 59.97
         self.assertEqual([a for _n, a in self.amounts(line.move_id)], [29.99, 59.97])
 
@@ -112,18 +118,30 @@ class TestBillRunGolden(BillingFixtures, TransactionCase):
         cls._setup_billing()
         cls.gold = cls._account("Golden Customer")
         cls.gold.partner_id.tz = "Europe/Brussels"
-        cls.gsub = cls._sub(cls.gold, cls.golden, date(2025, 5, 10), "+32470000101",
-                            addons=[cls.data_addon])  # fmt: skip
+        cls.gsub = cls._sub(
+            cls.gold, cls.golden, date(2025, 5, 10), "+32470000101", addons=[cls.data_addon]
+        )
         Charge = cls.env["telecom.charge"]
         cls.fee_charge = Charge.create(
-            {"billing_account_id": cls.gold.id, "subscription_id": cls.gsub.id,
-             "product_id": cls.fee.id, "kind": "one_time", "description": "Activation fee",
-             "amount": 25.0, "date": date(2025, 5, 10)}
-        )  # fmt: skip
+            {
+                "billing_account_id": cls.gold.id,
+                "subscription_id": cls.gsub.id,
+                "product_id": cls.fee.id,
+                "kind": "one_time",
+                "description": "Activation fee",
+                "amount": 25.0,
+                "date": date(2025, 5, 10),
+            }
+        )
         cls.discount = Charge.create(
-            {"billing_account_id": cls.gold.id, "kind": "discount",
-             "description": "Welcome discount", "amount": -5.0, "date": date(2025, 5, 10)}
-        )  # fmt: skip
+            {
+                "billing_account_id": cls.gold.id,
+                "kind": "discount",
+                "description": "Welcome discount",
+                "amount": -5.0,
+                "date": date(2025, 5, 10),
+            }
+        )
         # May usage (Brussels time): Saturday 17 May 10:00 90 s to a fixed line (weekend
         # 0.04/min, 60/60: 0.08); Monday 19 May 10:00 30 s (peak 0.10 + 0.05 fee: 0.15);
         # two SMS (0.10 each); 3 MB of data (0.02/MB: 0.06)
@@ -183,16 +201,16 @@ class TestBillRunGolden(BillingFixtures, TransactionCase):
         self.assertEqual(run.line_ids.one_time_amount, 20.00)
         # the next month: June usage none, July fees only
         run = self.bill(date(2025, 7, 1), self.gold)
-        self.assertEqual([a for _n, a in self.amounts(self.invoice(run, self.gold))],
-                         [25.00, 6.00])  # fmt: skip
+        self.assertEqual([a for _n, a in self.amounts(self.invoice(run, self.gold))], [25.00, 6.00])
 
     def test_dry_run_writes_nothing(self):
         moves_before = self.env["account.move"].search_count([])
         run = self.bill(date(2025, 6, 1), self.gold, dry_run=True)
         self.assertEqual(run.state, "done")
         line = run.line_ids
-        self.assertEqual((line.state, line.amount_untaxed, line.amount_total),
-                         ("done", 73.49, 88.92))  # fmt: skip
+        self.assertEqual(
+            (line.state, line.amount_untaxed, line.amount_total), ("done", 73.49, 88.92)
+        )
         self.assertFalse(line.move_id)
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
         self.assertEqual(self.fee_charge.state, "pending")
@@ -210,11 +228,13 @@ class TestBillRunGolden(BillingFixtures, TransactionCase):
         self.assertEqual((second.account_count, second.skipped_count), (0, 1))
         self.assertEqual(
             self.env["account.move"].search_count(
-                [("telecom_billing_account_id", "=", self.gold.id),
-                 ("telecom_period_start", "=", date(2025, 6, 1))]
+                [
+                    ("telecom_billing_account_id", "=", self.gold.id),
+                    ("telecom_period_start", "=", date(2025, 6, 1)),
+                ]
             ),
             1,
-        )  # fmt: skip
+        )
 
     def test_database_refuses_a_second_invoice(self):
         run = self.bill(date(2025, 6, 1), self.gold)
@@ -223,17 +243,23 @@ class TestBillRunGolden(BillingFixtures, TransactionCase):
         # whatever the code does, PostgreSQL refuses a second live invoice of the period...
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             move.copy(
-                {"telecom_billing_account_id": self.gold.id,
-                 "telecom_period_start": date(2025, 6, 1)}
-            )  # fmt: skip
+                {
+                    "telecom_billing_account_id": self.gold.id,
+                    "telecom_period_start": date(2025, 6, 1),
+                }
+            )
         # ...and a second claim of the account for the period by any run
         other = self.env["telecom.bill.run"].create({"date": date(2025, 6, 1), "billing_day": 1})
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.env["telecom.bill.run.line"].create(
-                {"run_id": other.id, "billing_account_id": self.gold.id,
-                 "period_start": date(2025, 6, 1), "period_end": date(2025, 6, 30),
-                 "company_id": self.company.id}
-            )  # fmt: skip
+                {
+                    "run_id": other.id,
+                    "billing_account_id": self.gold.id,
+                    "period_start": date(2025, 6, 1),
+                    "period_end": date(2025, 6, 30),
+                    "company_id": self.company.id,
+                }
+            )
         # a cancelled invoice frees the period
         move.button_cancel()
         copy = move.copy(
@@ -301,9 +327,13 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         self.assertEqual(len(run.invoice_ids), 8)
 
     def test_killed_run_resumes_exactly_once(self):
-        run = self.env["telecom.bill.run"].create({"date": date(2025, 6, 1), "billing_day": 1,
-                                                   "billing_account_ids": [Command.set(
-                                                       self.accounts.ids)]})  # fmt: skip
+        run = self.env["telecom.bill.run"].create(
+            {
+                "date": date(2025, 6, 1),
+                "billing_day": 1,
+                "billing_account_ids": [Command.set(self.accounts.ids)],
+            }
+        )
         run._prepare_lines()
         run.state = "running"
         # the first chunk commits (here: a released savepoint)
@@ -327,8 +357,10 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
             finally:
                 type(self.env["telecom.invoice.writer"])._telecom_write = engine_process
         self.env.invalidate_all()
-        self.assertEqual(run.line_ids.filtered(lambda ln: ln.state == "done").mapped(
-            "billing_account_id"), self.accounts[:3])  # fmt: skip
+        self.assertEqual(
+            run.line_ids.filtered(lambda ln: ln.state == "done").mapped("billing_account_id"),
+            self.accounts[:3],
+        )
         self.assertEqual(
             self.env["account.move"].search_count([("telecom_bill_run_id", "=", run.id)]), 3
         )
@@ -337,9 +369,12 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         self.assertEqual(run.state, "done")
         for account in self.accounts:
             moves = self.env["account.move"].search(
-                [("telecom_billing_account_id", "=", account.id),
-                 ("telecom_period_start", "=", date(2025, 6, 1)), ("state", "!=", "cancel")]
-            )  # fmt: skip
+                [
+                    ("telecom_billing_account_id", "=", account.id),
+                    ("telecom_period_start", "=", date(2025, 6, 1)),
+                    ("state", "!=", "cancel"),
+                ]
+            )
             self.assertEqual(len(moves), 1, account.name)
             self.assertEqual(moves.state, "posted")
             # May (31/31) and June: billed once

@@ -17,8 +17,9 @@ class TestBillingSecurityReports(BillingFixtures, TransactionCase):
         super().setUpClass()
         cls._setup_billing()
         cls.acc = cls._account("Report Customer")
-        cls.sub = cls._sub(cls.acc, cls.mobile_m, date(2025, 5, 1), "+32470900001",
-                           addons=[cls.data_addon])  # fmt: skip
+        cls.sub = cls._sub(
+            cls.acc, cls.mobile_m, date(2025, 5, 1), "+32470900001", addons=[cls.data_addon]
+        )
         cls.bill_run = cls.bill(cls, date(2025, 6, 1), cls.acc)
         cls.invoice = cls.bill_run.line_ids.move_id
         cls.portal = new_test_user(cls.env, login="tb_sec_portal", groups="base.group_portal")
@@ -33,9 +34,14 @@ class TestBillingSecurityReports(BillingFixtures, TransactionCase):
         with self.assertRaises(AccessError):
             run.unlink()
         run.with_user(self.manager).unlink()
-        for model in ("telecom.bill.run", "telecom.bill.run.line", "telecom.dunning.event",
-                      "telecom.dunning.level", "telecom.billed.recurring",
-                      "telecom.revenue.report"):  # fmt: skip
+        for model in (
+            "telecom.bill.run",
+            "telecom.bill.run.line",
+            "telecom.dunning.event",
+            "telecom.dunning.level",
+            "telecom.billed.recurring",
+            "telecom.revenue.report",
+        ):
             with self.subTest(model=model):
                 self.assertFalse(self.env[model].with_user(self.portal).has_access("read"))
         self.assertFalse(
@@ -62,16 +68,18 @@ class TestBillingSecurityReports(BillingFixtures, TransactionCase):
         )
         self.assertEqual(dict(rows), {"recurring": self.invoice.amount_untaxed})
         by_product = dict(
-            Revenue._read_group([("billing_account_id", "=", self.acc.id)], ["product_id"],
-                                ["amount:sum"])  # fmt: skip
+            Revenue._read_group(
+                [("billing_account_id", "=", self.acc.id)], ["product_id"], ["amount:sum"]
+            )
         )
         self.assertEqual(by_product[self.mobile_m], 39.98)
         self.assertEqual(by_product[self.data_addon], 12.00)
         # MRR of June: 19.99 + 6.00; one subscription
         mrr = self.env["telecom.mrr.report"]._read_group(
             [("billing_account_id", "=", self.acc.id), ("month", "=", date(2025, 6, 1))],
-            [], ["mrr:sum", "subscription_count:sum"],
-        )  # fmt: skip
+            [],
+            ["mrr:sum", "subscription_count:sum"],
+        )
         self.assertEqual(mrr, [(25.99, 1)])
         kpi = self.env["telecom.kpi.report"].search(
             [("month", "=", date(2025, 6, 1)), ("company_id", "=", self.company.id)]
@@ -88,7 +96,12 @@ class TestBillingSecurityReports(BillingFixtures, TransactionCase):
         # the bill run summary as a spreadsheet
         content = self.bill_run._telecom_summary_xlsx()
         self.assertTrue(content.startswith(b"PK"))
-        for model in ("telecom.revenue.report", "telecom.mrr.report", "telecom.kpi.report",
-                      "telecom.ar.ageing.report", "telecom.bill.run.line"):  # fmt: skip
+        for model in (
+            "telecom.revenue.report",
+            "telecom.mrr.report",
+            "telecom.kpi.report",
+            "telecom.ar.ageing.report",
+            "telecom.bill.run.line",
+        ):
             views = self.env[model].get_views([(False, "pivot"), (False, "graph")])
             self.assertIn("pivot", views["views"])

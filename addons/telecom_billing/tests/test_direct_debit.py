@@ -25,20 +25,32 @@ class TestDirectDebit(BillingFixtures, TransactionCase):
         eur.active = True
         if cls.company.currency_id != eur:
             env["res.currency.rate"].create(
-                {"currency_id": eur.id, "name": date(2025, 1, 1), "rate": 0.9,
-                 "company_id": cls.company.id}
-            )  # fmt: skip
+                {
+                    "currency_id": eur.id,
+                    "name": date(2025, 1, 1),
+                    "rate": 0.9,
+                    "company_id": cls.company.id,
+                }
+            )
         cls.company.sepa_creditor_identifier = "BE68ZZZ0123456789"
         bank = env["res.bank"].create({"name": "Telecom Bank", "bic": "GEBABEBBXXX"})
         company_account = env["res.partner.bank"].create(
-            {"acc_number": "BE71 0961 2345 6769", "bank_id": bank.id,
-             "partner_id": cls.company.partner_id.id, "company_id": cls.company.id}
-        )  # fmt: skip
+            {
+                "acc_number": "BE71 0961 2345 6769",
+                "bank_id": bank.id,
+                "partner_id": cls.company.partner_id.id,
+                "company_id": cls.company.id,
+            }
+        )
         sdd = env.ref("account_banking_sepa_direct_debit.sepa_direct_debit")
         transfer = env["account.account"].create(
-            {"code": "TB4990", "name": "Direct debits in transit", "account_type": "asset_current",
-             "reconcile": True}
-        )  # fmt: skip
+            {
+                "code": "TB4990",
+                "name": "Direct debits in transit",
+                "account_type": "asset_current",
+                "reconcile": True,
+            }
+        )
         cls.bank_journal = env["account.journal"].create(
             {
                 "name": "Telecom SDD bank",
@@ -51,21 +63,35 @@ class TestDirectDebit(BillingFixtures, TransactionCase):
             }
         )
         cls.mode = env["account.payment.mode"].create(
-            {"name": "SEPA direct debit (telecom)", "payment_method_id": sdd.id,
-             "bank_account_link": "fixed", "fixed_journal_id": cls.bank_journal.id,
-             "company_id": cls.company.id}
-        )  # fmt: skip
+            {
+                "name": "SEPA direct debit (telecom)",
+                "payment_method_id": sdd.id,
+                "bank_account_link": "fixed",
+                "fixed_journal_id": cls.bank_journal.id,
+                "company_id": cls.company.id,
+            }
+        )
         cls.company.telecom_sdd_payment_mode_id = cls.mode
         cls.debited = cls._account("Debited Customer", currency_id=eur.id)
         customer_bank = env["res.partner.bank"].create(
-            {"acc_number": "BE96 9988 7766 5544", "bank_id": bank.id,
-             "partner_id": cls.debited.partner_id.id, "company_id": cls.company.id}
-        )  # fmt: skip
+            {
+                "acc_number": "BE96 9988 7766 5544",
+                "bank_id": bank.id,
+                "partner_id": cls.debited.partner_id.id,
+                "company_id": cls.company.id,
+            }
+        )
         cls.mandate = env["account.banking.mandate"].create(
-            {"format": "sepa", "type": "recurrent", "recurrent_sequence_type": "first",
-             "signature_date": date(2025, 4, 1), "partner_bank_id": customer_bank.id,
-             "company_id": cls.company.id, "unique_mandate_reference": "TB-MANDATE-1"}
-        )  # fmt: skip
+            {
+                "format": "sepa",
+                "type": "recurrent",
+                "recurrent_sequence_type": "first",
+                "signature_date": date(2025, 4, 1),
+                "partner_bank_id": customer_bank.id,
+                "company_id": cls.company.id,
+                "unique_mandate_reference": "TB-MANDATE-1",
+            }
+        )
         cls.mandate.validate()
         cls.debited.mandate_id = cls.mandate
         cls._sub(cls.debited, cls.mobile_m, date(2025, 5, 1), "+32470600001")

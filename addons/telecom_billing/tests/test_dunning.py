@@ -18,22 +18,45 @@ class TestDunning(BillingFixtures, TransactionCase):
         cls.Level = cls.env["telecom.dunning.level"]
         cls.Level.search([("company_id", "=", cls.company.id)]).active = False
         cls.reminder = cls.Level.create(
-            {"name": "Reminder", "sequence": 10, "days_overdue": 7, "min_amount": 1.0,
-             "action": "reminder",
-             "mail_template_id": cls.env.ref("telecom_billing.mail_template_dunning_reminder").id}
-        )  # fmt: skip
+            {
+                "name": "Reminder",
+                "sequence": 10,
+                "days_overdue": 7,
+                "min_amount": 1.0,
+                "action": "reminder",
+                "mail_template_id": cls.env.ref(
+                    "telecom_billing.mail_template_dunning_reminder"
+                ).id,
+            }
+        )
         cls.late_fee = cls.Level.create(
-            {"name": "Late fee", "sequence": 20, "days_overdue": 15, "min_amount": 5.0,
-             "action": "late_fee", "fee_amount": 7.5}
-        )  # fmt: skip
+            {
+                "name": "Late fee",
+                "sequence": 20,
+                "days_overdue": 15,
+                "min_amount": 5.0,
+                "action": "late_fee",
+                "fee_amount": 7.5,
+            }
+        )
         cls.suspend = cls.Level.create(
-            {"name": "Suspension", "sequence": 30, "days_overdue": 30, "min_amount": 20.0,
-             "action": "suspend"}
-        )  # fmt: skip
+            {
+                "name": "Suspension",
+                "sequence": 30,
+                "days_overdue": 30,
+                "min_amount": 20.0,
+                "action": "suspend",
+            }
+        )
         cls.terminate = cls.Level.create(
-            {"name": "Termination", "sequence": 40, "days_overdue": 90, "min_amount": 20.0,
-             "action": "terminate"}
-        )  # fmt: skip
+            {
+                "name": "Termination",
+                "sequence": 40,
+                "days_overdue": 90,
+                "min_amount": 20.0,
+                "action": "terminate",
+            }
+        )
         cls.debtor = cls._account("Dunning Debtor")
         cls.sub1 = cls._sub(cls.debtor, cls.mobile_m, date(2025, 5, 1), "+32470400001")
         cls.sub2 = cls._sub(cls.debtor, cls.mobile_l, date(2025, 5, 1), "+32470400002")
@@ -104,9 +127,7 @@ class TestDunning(BillingFixtures, TransactionCase):
         self.dun(95)
         self.assertEqual(self.debtor.dunning_level_id, self.terminate)
         self.assertEqual((self.sub1 | self.sub2).mapped("state"), ["terminated", "terminated"])
-        self.assertEqual(
-            (self.sub1 | self.sub2).termination_reason_id.code, "term_non_payment"
-        )
+        self.assertEqual((self.sub1 | self.sub2).termination_reason_id.code, "term_non_payment")
 
     def test_amount_threshold_and_hold(self):
         self.dun(40)
@@ -114,9 +135,7 @@ class TestDunning(BillingFixtures, TransactionCase):
         self.assertEqual(self.small.dunning_level_id, self.reminder)
         self.assertEqual(self.small.subscription_ids.state, "active")
         # held (a promise to pay): excluded through the extension point
-        self.assertEqual(
-            (self.debtor | self.held)._telecom_dunning_excluded(), self.held
-        )
+        self.assertEqual((self.debtor | self.held)._telecom_dunning_excluded(), self.held)
         self.assertFalse(self.held.dunning_level_id)
         self.assertEqual(self.held_sub.state, "active")
         # the hold ends: dunning catches up

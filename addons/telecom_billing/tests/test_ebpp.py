@@ -24,31 +24,36 @@ class TestEbpp(BillingFixtures, HttpCase):
         cls.by_portal = cls._account("Portal Customer", invoice_delivery="portal")
         cls.by_post = cls._account("Post Customer", invoice_delivery="post", paperless=False)
         # the rating fixtures' plan: MOBILE tariff, allowances (shown on the invoice)
-        cls.gsub = cls._sub(cls.by_mail, cls.plan, date(2025, 5, 10), "+32470000101",
-                            addons=[cls.data_addon])  # fmt: skip
+        cls.gsub = cls._sub(
+            cls.by_mail, cls.plan, date(2025, 5, 10), "+32470000101", addons=[cls.data_addon]
+        )
         cls._sub(cls.by_portal, cls.mobile_m, date(2025, 5, 10), "+32470500002")
         cls._sub(cls.by_post, cls.mobile_m, date(2025, 5, 10), "+32470500003")
         cls.env["telecom.mediation.batch"]._import_data(
             cls.source,
             (
-                "record_id,subscriber,usage_type,start_time,quantity,direction,called_number,"
-                "location\n"
-                "e1,+32470000101,voice,2025-05-17T08:00:00Z,90,out,+3222222222,\n"
-                "e2,+32470000101,sms,2025-05-19T09:00:00Z,1,out,+32470000999,\n"
-            ).encode(),
+                b"record_id,subscriber,usage_type,start_time,quantity,direction,called_number,"
+                b"location\n"
+                b"e1,+32470000101,voice,2025-05-17T08:00:00Z,90,out,+3222222222,\n"
+                b"e2,+32470000101,sms,2025-05-19T09:00:00Z,1,out,+32470000999,\n"
+            ),
             "ebpp.csv",
         )
         cls.bill_run = cls.bill(cls, date(2025, 6, 1), cls.by_mail | cls.by_portal | cls.by_post)
         cls.mail_invoice = cls.bill_run.line_ids.filtered(
-            lambda ln: ln.billing_account_id == cls.by_mail).move_id  # fmt: skip
+            lambda ln: ln.billing_account_id == cls.by_mail
+        ).move_id
         cls.portal_user = new_test_user(
-            cls.env, login="tb_portal", groups="base.group_portal",
+            cls.env,
+            login="tb_portal",
+            groups="base.group_portal",
             partner_id=cls.by_mail.partner_id.id,
-        )  # fmt: skip
+        )
 
     def test_delivery_preference_and_throttle(self):
         states = {
-            line.billing_account_id: line.move_id.telecom_send_state for line in self.bill_run.line_ids
+            line.billing_account_id: line.move_id.telecom_send_state
+            for line in self.bill_run.line_ids
         }
         self.assertEqual(
             (states[self.by_mail], states[self.by_portal], states[self.by_post]),
@@ -68,8 +73,13 @@ class TestEbpp(BillingFixtures, HttpCase):
         self.assertEqual(len(sent), 1, f"one invoice per minute ({errors})")
         Move._cron_telecom_send_invoices()  # same minute: nothing more
         self.assertEqual(
-            len((self.mail_invoice | run2.invoice_ids).filtered(
-                lambda m: m.telecom_send_state == "sent")), 1)  # fmt: skip
+            len(
+                (self.mail_invoice | run2.invoice_ids).filtered(
+                    lambda m: m.telecom_send_state == "sent"
+                )
+            ),
+            1,
+        )
         # a minute later the next one goes
         sent.telecom_sent_at = fields.Datetime.now() - timedelta(minutes=2)
         Move._cron_telecom_send_invoices()
@@ -84,7 +94,8 @@ class TestEbpp(BillingFixtures, HttpCase):
         self.assertTrue(self.mail_invoice.is_move_sent)
         # post: printed in a batch
         post_invoice = self.bill_run.line_ids.filtered(
-            lambda ln: ln.billing_account_id == self.by_post).move_id  # fmt: skip
+            lambda ln: ln.billing_account_id == self.by_post
+        ).move_id
         action = post_invoice.action_telecom_print_batch()
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(post_invoice.telecom_send_state, "printed")
@@ -126,8 +137,14 @@ class TestEbpp(BillingFixtures, HttpCase):
         self.assertIn(invoice.name, page.text)
         html = self.url_open(f"/my/invoices/{invoice.id}?report_type=html")
         self.assertEqual(html.status_code, 200)
-        for text in ("Charges summary", "Recurring charges", "Allowance usage", "22/31",
-                     "Daily", invoice.name):  # fmt: skip
+        for text in (
+            "Charges summary",
+            "Recurring charges",
+            "Allowance usage",
+            "22/31",
+            "Daily",
+            invoice.name,
+        ):
             self.assertIn(text, html.text)
         # the itemised usage, with the invoice's portal token
         token = invoice._portal_ensure_token()

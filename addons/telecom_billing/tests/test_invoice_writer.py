@@ -18,12 +18,21 @@ from .billing_common import BillingFixtures
 
 # bookkeeping fields that legitimately differ between two creations
 SKIP = {
-    "id", "create_date", "create_uid", "write_date", "write_uid", "move_id",
-    "access_token", "message_main_attachment_id", "invoice_pdf_report_id",
-    "telecom_bill_run_id", "secure_sequence_number", "inalterable_hash",
+    "id",
+    "create_date",
+    "create_uid",
+    "write_date",
+    "write_uid",
+    "move_id",
+    "access_token",
+    "message_main_attachment_id",
+    "invoice_pdf_report_id",
+    "telecom_bill_run_id",
+    "secure_sequence_number",
+    "inalterable_hash",
     # the bill run's number (ir.sequence numbers are not rolled back with the savepoint)
     "invoice_origin",
-}  # fmt: skip
+}
 
 
 def plain(record, field):
@@ -56,8 +65,7 @@ def snapshot(moves):
                     if field.store and name not in SKIP and field.type != "one2many"
                 }
             )
-        lines.sort(key=lambda v: (v["display_type"], v["sequence"], v["name"] or "",
-                                  v["balance"]))  # fmt: skip
+        lines.sort(key=lambda v: (v["display_type"], v["sequence"], v["name"] or "", v["balance"]))
         out.append((header, lines))
     return out
 
@@ -72,19 +80,34 @@ class TestInvoiceWriter(BillingFixtures, TransactionCase):
         cls.accounts = env["telecom.billing.account"]
         # 1. usage, one-time charge and discount, with a 30 days payment term
         term30 = env["account.payment.term"].create(
-            {"name": "30 days (telecom tests)",
-             "line_ids": [Command.create({"value": "percent", "value_amount": 100,
-                                          "nb_days": 30})]}
-        )  # fmt: skip
+            {
+                "name": "30 days (telecom tests)",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
+            }
+        )
         golden = cls._account("Writer Golden", payment_term_id=term30.id)
-        cls._sub(golden, cls.golden, date(2025, 5, 10), "+32470000301",
-                 addons=[cls.data_addon])  # fmt: skip
+        cls._sub(golden, cls.golden, date(2025, 5, 10), "+32470000301", addons=[cls.data_addon])
         env["telecom.charge"].create(
-            [{"billing_account_id": golden.id, "kind": "one_time", "product_id": cls.fee.id,
-              "description": "Activation", "amount": 25.0, "date": date(2025, 5, 10)},
-             {"billing_account_id": golden.id, "kind": "discount",
-              "description": "Welcome", "amount": -5.0, "date": date(2025, 5, 10)}]
-        )  # fmt: skip
+            [
+                {
+                    "billing_account_id": golden.id,
+                    "kind": "one_time",
+                    "product_id": cls.fee.id,
+                    "description": "Activation",
+                    "amount": 25.0,
+                    "date": date(2025, 5, 10),
+                },
+                {
+                    "billing_account_id": golden.id,
+                    "kind": "discount",
+                    "description": "Welcome",
+                    "amount": -5.0,
+                    "date": date(2025, 5, 10),
+                },
+            ]
+        )
         env["telecom.mediation.batch"]._import_data(
             cls.source,
             (
@@ -100,36 +123,45 @@ class TestInvoiceWriter(BillingFixtures, TransactionCase):
         cls.accounts |= golden
         # 2. two installments
         split = env["account.payment.term"].create(
-            {"name": "Half now, half in 30 days",
-             "line_ids": [Command.create({"value": "percent", "value_amount": 50,
-                                          "nb_days": 0}),
-                          Command.create({"value": "percent", "value_amount": 50,
-                                          "nb_days": 30})]}
-        )  # fmt: skip
+            {
+                "name": "Half now, half in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                ],
+            }
+        )
         installments = cls._account("Writer Installments", payment_term_id=split.id)
         cls._sub(installments, cls.mobile_m, date(2025, 5, 3), "+32470000302")
         cls.accounts |= installments
         # 3. a fiscal position mapping the 21 % tax to an exempt one
         exempt = cls.tax21.copy({"name": "VAT 0% (telecom tests)", "amount": 0.0})
         fpos = env["account.fiscal.position"].create(
-            {"name": "Intra-EU (telecom tests)",
-             "tax_ids": [Command.create({"tax_src_id": cls.tax21.id,
-                                         "tax_dest_id": exempt.id})]}
-        )  # fmt: skip
+            {
+                "name": "Intra-EU (telecom tests)",
+                "tax_ids": [Command.create({"tax_src_id": cls.tax21.id, "tax_dest_id": exempt.id})],
+            }
+        )
         mapped = cls._account("Writer Exempt", fiscal_position_id=fpos.id)
         cls._sub(mapped, cls.mobile_l, date(2025, 5, 17), "+32470000303")
         cls.accounts |= mapped
         # 4. another currency
-        other = env.ref("base.EUR") if cls.company.currency_id != env.ref("base.EUR") else (
-            env.ref("base.USD"))  # fmt: skip
+        other = (
+            env.ref("base.EUR")
+            if cls.company.currency_id != env.ref("base.EUR")
+            else (env.ref("base.USD"))
+        )
         other.active = True
         env["res.currency.rate"].create(
-            {"currency_id": other.id, "name": date(2025, 1, 1), "rate": 0.913456,
-             "company_id": cls.company.id}
+            {
+                "currency_id": other.id,
+                "name": date(2025, 1, 1),
+                "rate": 0.913456,
+                "company_id": cls.company.id,
+            }
         )
         foreign = cls._account("Writer Foreign", currency_id=other.id)
-        cls._sub(foreign, cls.mobile_m, date(2025, 5, 21), "+32470000304",
-                 addons=[cls.data_addon])  # fmt: skip
+        cls._sub(foreign, cls.mobile_m, date(2025, 5, 21), "+32470000304", addons=[cls.data_addon])
         cls.accounts |= foreign
         # 5. a net credit: billed through June, then terminated in May
         credit = cls._account("Writer Credit")
@@ -159,8 +191,7 @@ class TestInvoiceWriter(BillingFixtures, TransactionCase):
                 problems.append(f"move {s_head['name']}: {len(s_lines)} != {len(f_lines)} lines")
                 continue
             for s_line, f_line in zip(s_lines, f_lines, strict=True):
-                diff = {k: (s_line[k], f_line.get(k)) for k in s_line
-                        if s_line[k] != f_line.get(k)}  # fmt: skip
+                diff = {k: (s_line[k], f_line.get(k)) for k in s_line if s_line[k] != f_line.get(k)}
                 if diff:
                     problems.append(f"{s_head['name']} line {s_line['name']!r}: {diff}")
         self.assertFalse(problems, "\n".join(problems))
