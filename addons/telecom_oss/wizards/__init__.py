@@ -1,0 +1,2 @@
+from . import telecom_config_diff
+from . import telecom_availability_report
