@@ -282,7 +282,9 @@ class TelecomBillingAccount(models.Model):
                 service_order_ids=[Command.set(orders.ids)],
             )
         event_vals["note"] = note[:250]
-        self.env["telecom.dunning.event"].create(event_vals)
+        event = self.env["telecom.dunning.event"].create(event_vals)
+        if event.charge_id:
+            event.charge_id.dunning_event_id = event
         self.write({"dunning_level_id": level.id, "dunning_date": today})
         self.message_post(
             body=Markup("%s")
