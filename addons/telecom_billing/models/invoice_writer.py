@@ -781,5 +781,27 @@ class FastPoster:
                 (partners | partners.commercial_partner_id).ids,
             )
         )
+        # the customer follows its invoice, with the default subtypes (as _post does)
+        default, _internal, external = env["mail.message.subtype"].default_subtypes("account.move")
+        cr.execute(
+            SQL(
+                """WITH followers AS (
+                       INSERT INTO mail_followers (res_model, res_id, partner_id)
+                       SELECT 'account.move', m.id, m.partner_id FROM account_move m
+                        WHERE m.id = ANY(%s) AND m.partner_id IS NOT NULL
+                       ON CONFLICT DO NOTHING RETURNING id, partner_id)
+                   INSERT INTO mail_followers_mail_message_subtype_rel
+                          (mail_followers_id, mail_message_subtype_id)
+                   SELECT f.id, s.id FROM followers f
+                     JOIN res_partner p ON p.id = f.partner_id
+                    CROSS JOIN LATERAL unnest(
+                          CASE WHEN p.partner_share THEN %s::int[] ELSE %s::int[] END) AS s(id)""",
+                rest.ids,
+                external.ids,
+                default.ids,
+            )
+        )
+        env["mail.followers"].invalidate_model()
+        rest.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
         rest.filtered(lambda m: m.currency_id.is_zero(m.amount_total))._invoice_paid_hook()
         return moves

@@ -56,6 +56,10 @@ def snapshot(moves):
             for name, field in move._fields.items()
             if field.store and name not in SKIP and field.type != "one2many"
         }
+        # posting subscribes the customer (mail followers, default subtypes)
+        header["followers"] = sorted(
+            (f.partner_id.id, tuple(sorted(f.subtype_ids.ids))) for f in move.message_follower_ids
+        )
         lines = []
         for line in move.line_ids:
             lines.append(
