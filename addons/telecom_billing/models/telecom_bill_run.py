@@ -422,7 +422,7 @@ class TelecomBillRun(models.Model):
 
     def _job_bill(self):
         """Queue job: bill pending chunks until none is left, then finish the run."""
-        self._telecom_work()
+        self.with_company(self.company_id)._telecom_work()
 
     def _telecom_work(self):
         self.ensure_one()
@@ -683,13 +683,23 @@ class TelecomBillRun(models.Model):
     # -- scheduling ---------------------------------------------------------------------------
     @api.model
     def _cron_process(self):
-        """Safety net for runs whose jobs died: go on with the pending work."""
-        runs = self.search([("state", "in", ("running", "posting"))])
-        for run in runs:
-            stale = run.write_date and run.write_date < fields.Datetime.now() - timedelta(
-                minutes=10
+        """Safety net for runs whose jobs died: go on with the pending work.
+
+        A run is taken over when none of its accounts was billed in the last ten
+        minutes (a job that died, a worker restarted); live jobs and this cron never
+        bill the same account (claims are row locks), so a slow run merely gets one
+        more worker.
+        """
+        limit = fields.Datetime.now() - timedelta(minutes=10)
+        for run in self.search([("state", "in", ("running", "posting"))]):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT MAX(date_processed) FROM telecom_bill_run_line WHERE run_id = %s",
+                    run.id,
+                )
             )
-            if stale or testing():
+            last = self.env.cr.fetchone()[0] or run.date_started or run.write_date
+            if testing() or (last and last < limit):
                 run.with_company(run.company_id)._telecom_work()
 
 

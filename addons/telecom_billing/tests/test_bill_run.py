@@ -339,6 +339,9 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         # the first chunk commits (here: a released savepoint)
         with self.env.cr.savepoint():
             self.assertEqual(run._process_pending(max_chunks=1), 3)
+        # progress is read from the lines while the run goes on
+        run.invalidate_recordset()
+        self.assertEqual((run.done_count, run.pending_count, run.progress), (3, 5, 37.5))
 
         # the process dies in the middle of the second chunk: its transaction is lost
         class Killed(BaseException):
@@ -382,3 +385,14 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         self.assertEqual(
             sorted(run.invoice_ids.mapped("name")), sorted(set(run.invoice_ids.mapped("name")))
         )
+
+    def test_cron_goes_on_with_a_run_whose_jobs_died(self):
+        run = self.env["telecom.bill.run"].create(
+            {"date": date(2025, 6, 1), "billing_day": 1,
+             "billing_account_ids": [Command.set(self.accounts[:4].ids)]}
+        )  # fmt: skip
+        run._prepare_lines()
+        run.state = "running"  # claimed, but no job ever ran
+        self.env["telecom.bill.run"]._cron_process()
+        self.assertEqual((run.state, run.done_count, run.posted_count), ("done", 4, 4))
+        self.assertEqual(len(run.invoice_ids.filtered(lambda m: m.state == "posted")), 4)
