@@ -14,6 +14,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..billrun import add_months, period_start
+
 
 class TelecomBillingAccount(models.Model):
     _inherit = "telecom.billing.account"
@@ -29,6 +31,11 @@ class TelecomBillingAccount(models.Model):
         "collected by direct debit.",
     )
     direct_debit = fields.Boolean(compute="_compute_direct_debit")
+    next_bill_date = fields.Date(
+        compute="_compute_next_bill_date",
+        help="First day of the account's next billing period: the date of the bill run "
+        "that invoices it next.",
+    )
     invoice_ids = fields.One2many(
         "account.move", "telecom_billing_account_id", string="Invoices", readonly=True
     )
@@ -43,6 +50,15 @@ class TelecomBillingAccount(models.Model):
     def _compute_direct_debit(self):
         for account in self:
             account.direct_debit = account.mandate_id.state == "valid"
+
+    @api.depends("billing_day", "billing_period_months")
+    @api.depends_context("date")
+    def _compute_next_bill_date(self):
+        today = fields.Date.to_date(self.env.context.get("date")) or fields.Date.context_today(self)
+        for account in self:
+            months = account.billing_period_months or 1
+            start = period_start(today, min(max(account.billing_day or 1, 1), 28), months)
+            account.next_bill_date = add_months(start, months)
 
     def _compute_invoice_stats(self):
         stats = self._telecom_balances()

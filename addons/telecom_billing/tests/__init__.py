@@ -14,3 +14,4 @@ from . import test_billing_demo
 from . import test_billing_security
 from . import test_demo_usage
 from . import test_billing_api_xmlrpc
+from . import test_bill_run_tour

@@ -95,6 +95,10 @@ class TestBillRunProration(BillingFixtures, TransactionCase):
 
     def test_quarterly_account(self):
         quarterly = self._account("Quarterly", billing_period="quarterly", billing_day=1)
+        self.assertEqual(
+            quarterly.with_context(date="2025-08-20").next_bill_date, date(2025, 10, 1)
+        )
+        self.assertEqual(self.acc.with_context(date="2025-08-20").next_bill_date, date(2025, 9, 1))
         self._sub(quarterly, self.mobile_m, date(2025, 8, 16), "+32470100005")
         # a quarterly account is due in January, April, July, October only
         run = self.bill(date(2025, 9, 1), quarterly)
