@@ -25,6 +25,7 @@ What it does, all in one run on this machine:
 
 import argparse
 import csv
+import gc
 import datetime as dt
 import json
 import os
@@ -534,6 +535,16 @@ def child_import(opts):
             }
         )
         cr.commit()
+        gc_time = [0.0, 0, None]
+
+        def gc_timer(phase, info):
+            if phase == "start":
+                gc_time[2] = time.perf_counter()
+            elif gc_time[2] is not None:
+                gc_time[0] += time.perf_counter() - gc_time[2]
+                gc_time[1] += info.get("generation") == 2
+
+        gc.callbacks.append(gc_timer)
         cr.execute("SELECT pg_backend_pid()")
         backend = cr.fetchone()[0]
         pg_cpu_before = process_cpu(backend)
@@ -570,6 +581,8 @@ def child_import(opts):
             "cpu_python": (self_after.ru_utime + self_after.ru_stime)
             - (self_before.ru_utime + self_before.ru_stime),
             "cpu_postgres": pg_cpu,
+            "gc_seconds": gc_time[0],
+            "gc_full_collections": gc_time[1],
             "load_before": load_before[0],
             "load_after": load_after[0],
             "rss_loaded_kb": rss_loaded,
@@ -847,7 +860,8 @@ def import_again(opts):
         n, elapsed = imported["read"], imported["elapsed"]
         print(f"end to end {elapsed:.1f} s = {n / elapsed:,.0f} records/s; CPU python "
               f"{imported['cpu_python']:.1f}s postgres {imported['cpu_postgres']:.1f}s; load "
-              f"{imported['load_before']:.1f}->{imported['load_after']:.1f}; phases "
+              f"{imported['load_before']:.1f}->{imported['load_after']:.1f}; gc "
+              f"{imported['gc_seconds']:.1f}s ({imported['gc_full_collections']} full); phases "
               + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(imported["phases"].items()))
               + f"; peak RSS {imported['rss_peak_kb'] / 1024:.0f} MB", flush=True)  # fmt: skip
     finally:

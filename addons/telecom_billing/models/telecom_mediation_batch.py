@@ -18,6 +18,7 @@ across batches: a record id seen before is stored as ``duplicate``.
 :meth:`action_verify` recounts it from the stored records.
 """
 
+import gc
 import gzip
 import hashlib
 import logging
@@ -25,6 +26,7 @@ import threading
 import time
 import zlib
 from collections import Counter
+from contextlib import contextmanager
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -318,6 +320,10 @@ class TelecomMediationBatch(models.Model):
         )
 
     def _run(self, data):
+        with quiet_garbage_collector():
+            self._run_import(data)
+
+    def _run_import(self, data):
         source = self.source_id
         options = source._rating_options()
         reader = mediation.Reader(data, options)
@@ -582,6 +588,27 @@ class TelecomMediationBatch(models.Model):
             "amount": str(self.amount_total),
             "error": self.error or None,
         }
+
+
+@contextmanager
+def quiet_garbage_collector():
+    """Keep Python's cyclic garbage collector off the whole Odoo registry.
+
+    An import allocates millions of objects; every chunk then triggered a full
+    collection that traversed everything alive in the process, Odoo's registry
+    included (measured: 20 full collections, about a quarter of a 1M-record
+    import's time). The objects that exist when the import starts are frozen
+    (``gc.freeze``: collections skip them) and young objects are collected less
+    often; both are restored afterwards. The records themselves hold no cycles.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(1_000_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def by_subscription(rec):
