@@ -25,8 +25,8 @@ What it does, all in one run on this machine:
 
 import argparse
 import csv
-import gc
 import datetime as dt
+import gc
 import json
 import os
 import platform
