@@ -804,7 +804,7 @@ class TelecomBillRunLine(models.Model):
         self.invalidate_recordset()
 
     def action_retry(self):
-        """Bill these accounts again (errors, or a cancelled invoice): alone, now."""
+        """Bill these accounts again (errors, or a cancelled invoice), alone."""
         runs = self.run_id
         for line in self:
             if line.state not in ("error", "cancelled"):
@@ -817,10 +817,8 @@ class TelecomBillRunLine(models.Model):
                 )
         self.write({"state": "pending", "error": False, "move_id": False})
         for run in runs:
-            if run.state in ("done", "cancelled") and not run.dry_run or run.state == "done":
+            if run.state == "done" or (run.state == "cancelled" and not run.dry_run):
                 run.state = "running"
-            lines = self.filtered(lambda line, r=run: line.run_id == r)
-            run._process_chunk(lines)
-            run._update_counters()
-            run._telecom_finish()
+            # the run's jobs take only pending lines: these accounts, alone
+            run._telecom_dispatch()
         return True
