@@ -454,6 +454,8 @@ class TelecomBillRun(models.Model):
 
     def _claim(self, size):
         """Pending lines of this run no other transaction holds (a chunk)."""
+        # the query reads the table: pending ORM writes (a retry's reset) go first
+        self.env.flush_all()
         rows = self._locked(
             SQL(
                 """SELECT id FROM telecom_bill_run_line

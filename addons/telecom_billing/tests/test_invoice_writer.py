@@ -230,3 +230,26 @@ class TestInvoiceWriter(BillingFixtures, TransactionCase):
             self.assertEqual(set(move.line_ids.mapped("move_name")), {move.name})
             self.assertTrue(move.payment_reference)
             self.assertEqual(move.invoice_date, fields.Date.to_date("2025-06-01"))
+
+    def test_early_discount_terms_take_the_standard_way(self):
+        epd = self.env["account.payment.term"].create(
+            {
+                "name": "2% within 10 days (telecom tests)",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})
+                ],
+            }
+        )
+        acc = self._account("Writer Early Discount", payment_term_id=epd.id)
+        self._sub(acc, self.mobile_m, date(2025, 5, 3), "+32470000306")
+        self.company.telecom_billrun_fast = True
+        run = self.bill(date(2025, 6, 1), acc | self.accounts[1])
+        self.assertEqual(run.error_count, 0, run.line_ids.mapped("error"))
+        move = self.invoice(run, acc)
+        self.assertEqual((move.state, move.invoice_payment_term_id), ("posted", epd))
+        # 29/31 of 19.99 + June: 18.70 + 19.99; VAT 3.93 + 4.20
+        self.assertEqual((move.amount_untaxed, move.amount_total), (38.69, 46.82))
+        self.assertTrue(self.invoice(run, self.accounts[1]).state == "posted")
