@@ -1,5 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 import gzip
 import os
 import shutil
@@ -285,6 +286,26 @@ class TestMediation(RatingCommon):
             fh.write("nothing,useful\n")
         Source._cron_import_folders()
         self.assertEqual(os.listdir(os.path.join(folder, "error")), ["broken.csv"])
+
+    def test_import_wizard(self):
+        data = ("\n".join([HEADER, GOOD.format(n=1), GOOD.format(n=2)]) + "\n").encode()
+        wizard = (
+            self.env["telecom.usage.import.wizard"]
+            .with_user(self.billing_user)
+            .create(
+                {"source_id": self.source.id, "file": base64.b64encode(data), "file_name": "w.csv"}
+            )
+        )
+        self.assertIn("record_id", wizard.help_columns)
+        action = wizard.action_import()
+        batch = self.env["telecom.mediation.batch"].browse(action["res_id"])
+        self.assertEqual((batch.origin, batch.lines_read, batch.rated_count), ("upload", 2, 2))
+        self.assertEqual(batch.attachment_id.raw, data)
+        again = self.env["telecom.usage.import.wizard"].create(
+            {"source_id": self.source.id, "file": base64.b64encode(data), "file_name": "w.csv"}
+        )
+        with self.assertRaisesRegex(UserError, "already imported"):
+            again.action_import()
 
     def test_guards(self):
         batch = self.import_csv([GOOD.format(n=1)])

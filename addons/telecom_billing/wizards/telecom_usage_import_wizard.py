@@ -1,6 +1,7 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import hashlib
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
@@ -41,7 +42,7 @@ class TelecomUsageImportWizard(models.TransientModel):
                 ("source_id", "=", self.source_id.id),
                 ("origin", "=", "upload"),
                 ("state", "=", "done"),
-                ("file_sha256", "=", __import__("hashlib").sha256(data).hexdigest()),
+                ("file_sha256", "=", hashlib.sha256(data).hexdigest()),
             ],
             limit=1,
         )
