@@ -10,7 +10,13 @@
     "website": "https://github.com/telecom-suite/telecom-suite",
     "maintainers": ["telecom-suite"],
     "development_status": "Alpha",
-    "depends": ["telecom_helpdesk", "portal", "account_payment", "payment_demo"],
+    "depends": [
+        "telecom_billing",
+        "telecom_helpdesk",
+        "portal",
+        "account_payment",
+        "payment_demo",
+    ],
     "data": [
         "security/telecom_portal_security.xml",
         "security/telecom_portal_rules.xml",
