@@ -25,6 +25,7 @@ from datetime import timedelta
 
 import pytz
 from markupsafe import Markup
+from stdnum import iban as stdnum_iban
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
@@ -58,6 +59,10 @@ REQUEST_MESSAGES = {
     "sim": _lt("Your SIM replacement request is registered (%(ref)s)."),
     "port_in": _lt("Your port-in request is registered (%(ref)s)."),
     "preferences": _lt("Your invoice preferences are saved."),
+    "mandate": _lt(
+        "Your direct-debit mandate %(ref)s is signed: we check it and tell you when it is in force."
+    ),
+    "mandate_revoked": _lt("Your direct-debit mandate %(ref)s is revoked."),
     "customer": _lt("The customer is registered (%(ref)s)."),
     "order": _lt("The order is placed (%(ref)s)."),
 }
@@ -663,7 +668,7 @@ class TelecomPortal(CustomerPortal):
             mimetype = "text/csv;charset=utf-8"
         else:
             content = usage_export.to_xlsx(header, rows, request.env._("Usage"))
-            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            mimetype = usage_export.XLSX_MIMETYPE
         return request.make_response(
             content,
             headers=[
@@ -1132,6 +1137,8 @@ class TelecomPortal(CustomerPortal):
             ).sorted("name"),
             "error": error,
             "telecom_message": self._telecom_message(kw),
+            "invoices": self._telecom_account_invoices(account_sudo, is_owner),
+            **self._telecom_mandate_values(account_sudo, is_owner),
         }
         values = self._get_page_view_values(
             account_sudo, access_token, values, "my_billing_accounts_history", False, **kw
@@ -1171,6 +1178,234 @@ class TelecomPortal(CustomerPortal):
         except (UserError, ValidationError) as exc:
             return self.portal_my_billing_account(account_id, error=exc.args[0])
         return request.redirect(f"/my/billing_accounts/{account_sudo.id}?message=preferences")
+
+    def _telecom_account_invoices(self, account_sudo, is_owner, limit=6):
+        """The account's latest posted invoices, for its own users (they read them)."""
+        if not is_owner:
+            return request.env["account.move"]
+        return request.env["account.move"].search(
+            expression.AND(
+                [
+                    self._get_invoices_domain("out"),
+                    [("telecom_billing_account_id", "=", account_sudo.id)],
+                ]
+            ),
+            order="invoice_date desc, id desc",
+            limit=limit,
+        )
+
+    # -- direct debit ------------------------------------------------------------
+    def _telecom_mandate_values(self, account_sudo, is_owner):
+        """What the account page shows of direct debit, and what the reader may do.
+
+        Only a logged-in user of the account's customer who is also its payer may
+        sign or revoke a mandate (a mandate is the payer's: OCA's model and the
+        billing account's constraint).
+        """
+        can_manage = (
+            is_owner
+            and account_sudo.payer_id.commercial_partner_id == self._telecom_customer()
+            and account_sudo.state != "closed"
+        )
+        mandate = account_sudo.mandate_id
+        pending = (
+            request.env["account.banking.mandate"]
+            .sudo()
+            .search(
+                [("telecom_billing_account_id", "=", account_sudo.id), ("state", "=", "draft")],
+                order="id desc",
+                limit=1,
+            )
+        )
+        return {
+            "mandate": mandate,
+            "mandate_pending": pending,
+            "mandate_iban": self._telecom_masked_iban(mandate.partner_bank_id.acc_number),
+            "pending_iban": self._telecom_masked_iban(pending.partner_bank_id.acc_number),
+            "can_manage_mandate": can_manage,
+        }
+
+    def _telecom_masked_iban(self, number):
+        number = (number or "").replace(" ", "")
+        if len(number) < 8:
+            return number
+        return f"{number[:4]} **** {number[-4:]}"
+
+    def _telecom_mandate_account(self, account_id):
+        account_sudo = self._telecom_own_account(account_id)
+        if account_sudo.payer_id.commercial_partner_id != self._telecom_customer():
+            raise AccessError(request.env._("This account is paid by someone else."))
+        return account_sudo
+
+    @http.route(
+        ["/my/billing_accounts/<int:account_id>/mandate"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_billing_account_mandate(self, account_id, **kw):
+        """Sign a SEPA direct-debit mandate for the account (draft until checked)."""
+        try:
+            account_sudo = self._telecom_mandate_account(account_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        env = request.env
+        iban = stdnum_iban.compact(kw.get("iban") or "")
+        holder = (kw.get("holder") or "").strip()
+        try:
+            if account_sudo.state == "closed":
+                raise UserError(env._("This billing account is closed."))
+            if not kw.get("consent"):
+                raise UserError(env._("Tick the box to authorise the direct debit."))
+            if not stdnum_iban.is_valid(iban):
+                raise UserError(env._("%(iban)s is not a valid IBAN.", iban=iban or "-"))
+            Mandate = env["account.banking.mandate"].sudo()
+            if Mandate.search_count(
+                [("telecom_billing_account_id", "=", account_sudo.id), ("state", "=", "draft")]
+            ):
+                raise UserError(env._("A mandate for this account is already being checked."))
+            payer = account_sudo.payer_id.commercial_partner_id
+            company = account_sudo.company_id
+            with env.cr.savepoint():
+                Bank = env["res.partner.bank"].sudo().with_company(company)
+                bank = Bank.search(
+                    [
+                        ("sanitized_acc_number", "=", iban),
+                        ("partner_id", "child_of", payer.id),
+                    ],
+                    limit=1,
+                )
+                if not bank:
+                    bank = Bank.create(
+                        {
+                            "acc_number": iban,
+                            "partner_id": payer.id,
+                            "acc_holder_name": holder or False,
+                            "allow_out_payment": False,
+                        }
+                    )
+                mandate = Mandate.with_company(company).create(
+                    {
+                        "partner_bank_id": bank.id,
+                        "company_id": company.id,
+                        "signature_date": fields.Date.context_today(account_sudo),
+                        "format": "sepa",
+                        "type": "recurrent",
+                        "recurrent_sequence_type": "first",
+                        "scheme": "B2B" if payer.is_company else "CORE",
+                        "telecom_billing_account_id": account_sudo.id,
+                    }
+                )
+                mandate.message_post(
+                    body=env._("Signed in the portal by %(user)s.", user=env.user.name)
+                )
+                account_sudo.message_post(
+                    body=env._(
+                        "Direct-debit mandate %(ref)s signed in the portal by %(user)s: "
+                        "to be checked and validated.",
+                        ref=mandate.unique_mandate_reference,
+                        user=env.user.name,
+                    )
+                )
+        except (UserError, ValidationError) as exc:
+            return self.portal_my_billing_account(account_id, error=exc.args[0])
+        return request.redirect(
+            f"/my/billing_accounts/{account_sudo.id}?message=mandate"
+            f"&ref={mandate.unique_mandate_reference}"
+        )
+
+    @http.route(
+        ["/my/billing_accounts/<int:account_id>/mandate/revoke"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_billing_account_mandate_revoke(self, account_id, **kw):
+        """Revoke (cancel) the account's mandate: its next invoices are paid otherwise."""
+        try:
+            account_sudo = self._telecom_mandate_account(account_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        mandate = account_sudo.mandate_id
+        env = request.env
+        try:
+            if not mandate or mandate.state != "valid":
+                raise UserError(env._("This account has no mandate in force."))
+            with env.cr.savepoint():
+                mandate.cancel()
+                mandate.message_post(
+                    body=env._("Revoked in the portal by %(user)s.", user=env.user.name)
+                )
+                account_sudo.message_post(
+                    body=env._(
+                        "Direct-debit mandate %(ref)s revoked in the portal by %(user)s.",
+                        ref=mandate.unique_mandate_reference,
+                        user=env.user.name,
+                    )
+                )
+        except (UserError, ValidationError) as exc:
+            return self.portal_my_billing_account(account_id, error=exc.args[0])
+        return request.redirect(
+            f"/my/billing_accounts/{account_sudo.id}?message=mandate_revoked"
+            f"&ref={mandate.unique_mandate_reference}"
+        )
+
+    # ------------------------------------------------------------------------
+    # invoices: the usage detail of a bill-run invoice
+    # ------------------------------------------------------------------------
+    @http.route(
+        ["/my/invoices/<int:invoice_id>/usage.<string:fmt>"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_my_invoice_usage(self, invoice_id, fmt, access_token=None, **kw):
+        """The itemised usage of a bill-run invoice, as PDF or XLSX.
+
+        Same check as the invoice itself (``/my/invoices/<id>``): the reader's record
+        rules or the invoice's own access token.
+        """
+        try:
+            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if (
+            fmt not in ("pdf", "xlsx")
+            or invoice_sudo.telecom_kind != "bill"
+            or invoice_sudo.state != "posted"
+        ):
+            return request.redirect("/my")
+        name = (invoice_sudo.name or "invoice").replace("/", "_")
+        if fmt == "pdf":
+            report = request.env["ir.actions.report"].sudo().with_company(invoice_sudo.company_id)
+            content = report._render_qweb_pdf(
+                "telecom_billing.action_report_telecom_usage_detail", invoice_sudo.ids
+            )[0]
+            mimetype, filename = "application/pdf", f"{name}-usage.pdf"
+        else:
+            content = invoice_sudo._telecom_usage_xlsx()
+            mimetype, filename = usage_export.XLSX_MIMETYPE, f"{name}-usage.xlsx"
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetype),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        usage_links = {}
+        if invoice.telecom_kind == "bill" and invoice.state == "posted":
+            usage_links = {
+                fmt: invoice.get_portal_url(suffix=f"/usage.{fmt}") for fmt in ("pdf", "xlsx")
+            }
+        values["telecom_usage_links"] = usage_links
+        return values
 
     # ------------------------------------------------------------------------
     # agents of resellers

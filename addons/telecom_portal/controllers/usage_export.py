@@ -9,6 +9,8 @@ import tempfile
 
 from odoo.tools.misc import xlsxwriter
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def to_csv(header, rows):
     buffer = io.StringIO()

@@ -5,3 +5,4 @@ from . import test_portal_agents
 from . import test_portal_tours
 from . import test_demo
 from . import test_portal_usage
+from . import test_portal_billing

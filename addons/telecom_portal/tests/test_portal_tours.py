@@ -32,18 +32,6 @@ class TestPortalTours(TelecomPortalFixtures, HttpCase):
         self.assertEqual(ticket.name, "No data since this morning")
         self.assertEqual(ticket.category_id, self.category_fault)
 
-    def test_pay_invoice_with_demo_provider(self):
-        self._setup_invoicing()
-        provider = self.env.ref("payment.payment_provider_demo")
-        provider.write({"state": "test", "is_published": True})
-        invoice = self._invoice(self.business, 42.0)
-        self.start_tour("/my", "telecom_portal_pay_invoice_tour", login="tp_alice")
-        self.env.invalidate_all()
-        tx = invoice.transaction_ids
-        self.assertEqual(tx.provider_id, provider)
-        self.assertEqual(tx.state, "done")
-        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-
     def test_agent_orders_for_a_customer(self):
         self.start_tour("/my", "telecom_portal_agent_order_tour", login="tp_agent")
         order = self.env["sale.order"].search([("telecom_agent_id", "=", self.reseller.id)])

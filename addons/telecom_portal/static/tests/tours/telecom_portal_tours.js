@@ -160,6 +160,10 @@ tours.add("telecom_portal_pay_invoice_tour", {
             run: "click",
         },
         {
+            content: "The bill's usage detail can be downloaded",
+            trigger: ".o_telecom_invoice_usage a.o_telecom_usage_xlsx",
+        },
+        {
             content: "Pay now",
             trigger: "a[data-bs-target='#pay_with']:visible",
             run: "click",
