@@ -2,9 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Home, services and self-service requests, as portal users over HTTP."""
 
+import re
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import html
 
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
@@ -232,6 +234,16 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         self.assertIn("Mobile S", res.text)
         self.assertIn("Mobile M", res.text)
         self.assertRegex(res.text, r"\+[^0-9]*10[.,]00")
+        # the prorated amount of this period, as telecom_billing's proration computes it
+        when = {key: day for key, _label, day in self.alice_sub._telecom_portal_change_dates()}
+        expected = self.alice_sub._telecom_change_preview(self.plan_m, when["now"])
+        self.assertIsNotNone(expected["amount"])
+        shown = html.fromstring(res.text).xpath(
+            "//span[contains(concat(' ', @class, ' '), ' o_telecom_prorated_amount ')]"
+        )
+        self.assertEqual(len(shown), 1)
+        digits = re.sub(r"[^0-9.,-]", "", shown[0].text_content()).replace(",", ".")
+        self.assertAlmostEqual(float(digits.strip(".")), expected["amount"], places=2)
         self.env.invalidate_all()
         self.assertFalse(
             self.env["sale.order"].search([("telecom_customer_id", "=", self.business.id)])

@@ -80,6 +80,10 @@ tours.add("telecom_portal_change_plan_tour", {
             trigger: ".o_telecom_preview .o_telecom_difference:contains(10.00)",
         },
         {
+            content: "and what this period costs, prorated",
+            trigger: ".o_telecom_preview .o_telecom_proration .o_telecom_prorated_amount",
+        },
+        {
             content: "Confirm",
             trigger: "button.o_telecom_confirm_plan",
             run: "click",
