@@ -6,3 +6,4 @@ from . import test_portal_tours
 from . import test_demo
 from . import test_portal_usage
 from . import test_portal_billing
+from . import test_portal_isolation
