@@ -67,6 +67,15 @@ SHOTS = [
         ],
     ),
     (
+        "portal-invoice.png",
+        "portal",
+        "portal",
+        "/my/invoices",
+        DESKTOP,
+        ".o_portal_my_doc_table",
+        [(".o_portal_my_doc_table tbody tr a", ".o_portal_invoice_sidebar")],
+    ),
+    (
         "portal-agent-customers.png",
         "agent",
         "agent",
