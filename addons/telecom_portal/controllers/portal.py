@@ -1268,7 +1268,12 @@ class TelecomPortal(CustomerPortal):
             payer = account_sudo.payer_id.commercial_partner_id
             company = account_sudo.company_id
             with env.cr.savepoint():
-                Bank = env["res.partner.bank"].sudo().with_company(company)
+                Bank = (
+                    env["res.partner.bank"]
+                    .sudo()
+                    .with_company(company)
+                    .with_context(active_test=False)
+                )
                 bank = Bank.search(
                     [
                         ("sanitized_acc_number", "=", iban),
@@ -1276,6 +1281,8 @@ class TelecomPortal(CustomerPortal):
                     ],
                     limit=1,
                 )
+                if bank and not bank.active:
+                    bank.active = True
                 if not bank:
                     bank = Bank.create(
                         {

@@ -263,6 +263,28 @@ class TestPortalBilling(BillingFixtures, HttpCase):
         res = self._post(f"{url}/revoke", allow_redirects=True)
         self.assertIn("o_telecom_error", res.text)
 
+    def test_mandate_reuses_the_payers_bank_account(self):
+        """An IBAN the payer already has (even archived) is reused, not duplicated."""
+        payer = self.mia_account.payer_id
+        bank = self.env["res.partner.bank"].create(
+            {"acc_number": IBAN, "partner_id": payer.id, "active": False}
+        )
+        self.authenticate("tp_mia", "tp_mia")
+        url = f"/my/billing_accounts/{self.mia_account.id}/mandate"
+        res = self._post(url, {"iban": "BE71 0961 2345 6769", "consent": "1"})
+        self.assertIn("message=mandate", res.headers["Location"])
+        mandate = self.env["account.banking.mandate"].search(
+            [("telecom_billing_account_id", "=", self.mia_account.id)]
+        )
+        self.assertEqual(mandate.partner_bank_id, bank)
+        self.assertTrue(bank.active)
+        self.assertEqual(
+            self.env["res.partner.bank"]
+            .with_context(active_test=False)
+            .search_count([("partner_id", "=", payer.id)]),
+            1,
+        )
+
     def test_mandate_only_by_the_payer(self):
         """An account paid by another company: its customer sees, but signs nothing."""
         payer = self.env["res.partner"].create({"name": "Group Treasury", "is_company": True})
