@@ -3,6 +3,16 @@ import { registry } from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 
+// The last step of a tour that ends on a page with a chatter: the tour must not end
+// (and the browser close) while the chatter still loads its messages.
+const chatterLoaded = () => ({
+    content: "The page's chatter is loaded",
+    trigger: "#chatterRoot:shadow .o-mail-Chatter",
+    run: async () => {
+        await odoo.portalChatterReady;
+    },
+});
+
 // A customer logs in and finds her services on the portal home.
 tours.add("telecom_portal_login_tour", {
     url: "/web/login",
@@ -146,6 +156,7 @@ tours.add("telecom_portal_ticket_tour", {
             content: "with the subject",
             trigger: "body:contains(No data since this morning)",
         },
+        chatterLoaded(),
     ],
 });
 
@@ -192,6 +203,7 @@ tours.add("telecom_portal_pay_invoice_tour", {
             trigger: ".badge.text-bg-success:contains(Paid)",
             timeout: 30000,
         },
+        chatterLoaded(),
     ],
 });
 
