@@ -332,7 +332,10 @@ class HelpdeskTicket(models.Model):
             if not rule:
                 continue
             # the team's stages follow (OCA recomputes the stage from the team)
-            vals = {"team_id": rule.team_id.id, "user_id": rule._telecom_pick_user().id}
+            vals = {"team_id": rule.team_id.id}
+            user = rule._telecom_pick_user()
+            if user:
+                vals["user_id"] = user.id
             ticket.with_context(tracking_disable=True).write(vals)
             ticket.set_sla()
 

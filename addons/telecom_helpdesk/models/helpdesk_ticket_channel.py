@@ -26,11 +26,16 @@ class HelpdeskTicketChannel(models.Model):
 
     @api.model
     def _telecom_channel(self, code):
-        """The channel of a code, shared channels and the current company's."""
-        return self.search(
-            [
-                ("telecom_code", "=", code),
-                ("company_id", "in", [False, self.env.company.id]),
-            ],
-            limit=1,
+        """The channel of a code, shared channels and the current company's (a
+        configuration lookup: portal users and integrators may not read channels)."""
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("telecom_code", "=", code),
+                    ("company_id", "in", [False, self.env.company.id]),
+                ],
+                limit=1,
+            )
+            .with_env(self.env)
         )

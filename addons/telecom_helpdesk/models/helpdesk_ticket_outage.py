@@ -146,6 +146,13 @@ class HelpdeskTicket(models.Model):
             ticket.telecom_affected_count = count
             ticket.telecom_sla_credit_total = amount
 
+    @api.depends(
+        "telecom_is_outage",
+        "telecom_parent_id",
+        "commercial_partner_id",
+        "telecom_sla_credit_ids",
+        "telecom_parent_id.telecom_sla_credit_ids",
+    )
     def _compute_telecom_affected_subscription_ids(self):
         for ticket in self:
             if ticket.telecom_is_outage:
@@ -356,6 +363,8 @@ class HelpdeskTicket(models.Model):
         e-mailed when the customer accepts e-mail, always shown in the portal."""
         if not self:
             return
+        # new tickets hold an empty value in cache: compute it now
+        self.invalidate_recordset(["telecom_affected_subscription_ids"])
         bodies = template._render_field("body_html", self.ids, compute_lang=True)
         subjects = template._render_field("subject", self.ids, compute_lang=True)
         for ticket in self:
@@ -459,8 +468,9 @@ class HelpdeskTicket(models.Model):
         customers = master.telecom_child_ids.filtered(lambda t: not t.closed).commercial_partner_id
         master._telecom_enqueue_notices(customers, "end")
         # children without a customer follow at once
+        # (an outage below this one follows its own alarm)
         master.telecom_child_ids.filtered(
-            lambda t: not t.closed and not t.commercial_partner_id
+            lambda t: not t.closed and not t.commercial_partner_id and not t.telecom_is_outage
         )._telecom_close_with_outage(master)
         to_credit = master.telecom_sla_credit_ids.filtered(lambda c: c.state == "to_credit")
         if to_credit and master.company_id.telecom_sla_credit_auto:

@@ -153,5 +153,5 @@ class TelecomDemoGenerator(models.AbstractModel):
         Alarm._telecom_receive(
             [dict(event, severity="cleared", time=(now - timedelta(hours=1)).isoformat() + "Z")]
         )
-        ticket = Alarm.browse(raised[0]["alarm_id"]).ticket_ids[:1]
+        ticket = Alarm.browse(raised[0]["alarm_id"]).ticket_ids.filtered("telecom_is_outage")
         return ticket.telecom_affected_count

@@ -25,6 +25,30 @@ class TelecomHelpdeskReport(models.Model):
     _auto = False
     _order = "reported_date desc"
     _rec_name = "number"
+    _depends = {
+        "helpdesk.ticket": [
+            "number",
+            "company_id",
+            "team_id",
+            "user_id",
+            "type_id",
+            "telecom_kind",
+            "category_id",
+            "channel_id",
+            "stage_id",
+            "priority",
+            "telecom_segment_id",
+            "commercial_partner_id",
+            "telecom_is_outage",
+            "telecom_reported_date",
+            "closed_date",
+            "telecom_sla_status",
+            "telecom_resolution_hours",
+            "active",
+        ],
+        "helpdesk.ticket.stage": ["closed"],
+        "helpdesk.ticket.sla": ["ticket_id", "telecom_sla_kind", "state", "telecom_escalated"],
+    }
 
     ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
     number = fields.Char(readonly=True)
