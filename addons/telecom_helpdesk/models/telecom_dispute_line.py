@@ -37,7 +37,6 @@ class TelecomDisputeLine(models.Model):
     invoice_id = fields.Many2one(related="invoice_line_id.move_id", string="Invoice")
     subscription_id = fields.Many2one(
         "telecom.subscription",
-        string="Subscription",
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id)]",
     )

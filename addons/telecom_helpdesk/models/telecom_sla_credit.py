@@ -69,7 +69,7 @@ class TelecomSlaCredit(models.Model):
     outage_start = fields.Datetime(related="ticket_id.telecom_outage_start", store=True)
     outage_end = fields.Datetime(related="ticket_id.telecom_outage_end", store=True)
     state = fields.Selection(STATES, required=True, default="pending", index=True)
-    plan_id = fields.Many2one("product.product", string="Plan", readonly=True)
+    plan_id = fields.Many2one("product.product", readonly=True)
     monthly_fee = fields.Monetary(readonly=True)
     availability_target = fields.Float(string="Availability target (%)", readonly=True)
     credit_percent = fields.Float(string="Credit per hour (%)", readonly=True)
@@ -81,7 +81,7 @@ class TelecomSlaCredit(models.Model):
         digits=(16, 2),
         help="What was left of the month's allowed downtime when the outage started.",
     )
-    credited_hours = fields.Integer(string="Credited hours", readonly=True)
+    credited_hours = fields.Integer(readonly=True)
     amount = fields.Monetary(readonly=True)
     note = fields.Char(readonly=True, help="How the credit was computed, or why there is none.")
     credit_note_id = fields.Many2one(

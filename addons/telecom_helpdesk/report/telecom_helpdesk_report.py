@@ -3,6 +3,8 @@
 """Ticket analysis (SQL view): tickets by category and team, SLA compliance,
 time to resolve (MTTR) and backlog ageing."""
 
+from typing import ClassVar
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -25,7 +27,7 @@ class TelecomHelpdeskReport(models.Model):
     _auto = False
     _order = "reported_date desc"
     _rec_name = "number"
-    _depends = {
+    _depends: ClassVar[dict] = {
         "helpdesk.ticket": [
             "number",
             "company_id",
