@@ -47,4 +47,9 @@
         "wizards/telecom_helpdesk_xlsx_wizard_views.xml",
         "views/telecom_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "telecom_helpdesk/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -63,7 +63,7 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         check_company=True,
         tracking=True,
-        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        domain="commercial_partner_id and [('partner_id', 'child_of', commercial_partner_id)] or []",
     )
     telecom_billing_account_id = fields.Many2one(
         "telecom.billing.account",
@@ -74,7 +74,7 @@ class HelpdeskTicket(models.Model):
         precompute=True,
         index="btree_not_null",
         check_company=True,
-        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        domain="commercial_partner_id and [('partner_id', 'child_of', commercial_partner_id)] or []",
     )
     telecom_element_id = fields.Many2one(
         "telecom.network.element",
@@ -95,8 +95,9 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         check_company=True,
         tracking=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
-        " ('commercial_partner_id', '=', commercial_partner_id)]",
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]"
+        " + (commercial_partner_id and [('commercial_partner_id', '=', commercial_partner_id)]"
+        " or [])",
     )
     telecom_service_order_id = fields.Many2one(
         "telecom.service.order",
