@@ -18,6 +18,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
+# open while no customer is set, else the customer's records
+CUSTOMER_DOMAIN = (
+    "commercial_partner_id and [('partner_id', 'child_of', commercial_partner_id)] or []"
+)
 SLA_STATUSES = [
     ("none", "No SLA"),
     ("on_track", "On track"),
@@ -63,7 +67,7 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         check_company=True,
         tracking=True,
-        domain="commercial_partner_id and [('partner_id', 'child_of', commercial_partner_id)] or []",
+        domain=CUSTOMER_DOMAIN,
     )
     telecom_billing_account_id = fields.Many2one(
         "telecom.billing.account",
@@ -74,7 +78,7 @@ class HelpdeskTicket(models.Model):
         precompute=True,
         index="btree_not_null",
         check_company=True,
-        domain="commercial_partner_id and [('partner_id', 'child_of', commercial_partner_id)] or []",
+        domain=CUSTOMER_DOMAIN,
     )
     telecom_element_id = fields.Many2one(
         "telecom.network.element",

@@ -447,13 +447,11 @@ class HelpdeskTicket(models.Model):
         return res
 
     def _telecom_outage_close(self, end=None):
-        """The outage is over: credits computed, customers' tickets resolved (job)."""
+        """The outage is over: its end is set now, the rest is a job (credits,
+        customers' tickets, notices) so that an alarm clear stays fast."""
         for master in self.sudo():
             if not master.telecom_outage_end:
                 master.telecom_outage_end = end or fields.Datetime.now()
-            master.telecom_sla_credit_ids.filtered(
-                lambda c: c.state == "pending"
-            )._telecom_compute()
             master.with_delay(
                 channel=CHANNEL,
                 identity_key=identity_exact,
@@ -461,10 +459,12 @@ class HelpdeskTicket(models.Model):
             )._telecom_outage_finish()
 
     def _telecom_outage_finish(self):
-        """Job: notices and resolution of the customers' tickets; credit notes when
-        the company issues them automatically, else a to-do for the team leader."""
+        """Job: the SLA credits, the resolution of the customers' tickets with their
+        notices; credit notes when the company issues them automatically, else a
+        to-do for the team leader."""
         self.ensure_one()
         master = self.sudo()
+        master.telecom_sla_credit_ids.filtered(lambda c: c.state == "pending")._telecom_compute()
         customers = master.telecom_child_ids.filtered(lambda t: not t.closed).commercial_partner_id
         master._telecom_enqueue_notices(customers, "end")
         # children without a customer follow at once

@@ -120,12 +120,44 @@ class TelecomSlaCredit(models.Model):
         return line.product_id.product_tmpl_id
 
     def _telecom_compute(self):
-        """Compute the credit of each line (its outage has ended)."""
+        """Compute the credit of each line (its outage has ended). The downtime of
+        the subscriptions' earlier outages of the month is read in one query."""
+        earlier = self._telecom_earlier_downtime()
         for credit in self.sorted(lambda c: (c.outage_start, c.id)):
-            credit.write(credit._telecom_credit_values())
+            values = credit._telecom_credit_values(earlier)
+            credit.write(values)
+            if values["state"] in ("to_credit", "no_credit"):
+                # a later outage of the same month in this batch uses what is left
+                earlier.setdefault(credit.subscription_id.id, []).append(
+                    (credit.outage_start, values["downtime_hours"])
+                )
         return True
 
-    def _telecom_credit_values(self):
+    def _telecom_earlier_downtime(self):
+        """{subscription id: [(outage start, hours down)]}: the computed credits of
+        the months these lines' outages started in (other lines than these)."""
+        starts = [c.outage_start for c in self if c.outage_start]
+        if not starts:
+            return {}
+        first = min(starts).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        lines = self.search_fetch(
+            [
+                ("subscription_id", "in", self.subscription_id.ids),
+                ("id", "not in", self.ids),
+                ("state", "in", ("to_credit", "no_credit", "credited")),
+                ("outage_start", ">=", first),
+                ("outage_start", "<", max(starts)),
+            ],
+            ["subscription_id", "outage_start", "downtime_hours"],
+        )
+        result = {}
+        for line in lines:
+            result.setdefault(line.subscription_id.id, []).append(
+                (line.outage_start, line.downtime_hours)
+            )
+        return result
+
+    def _telecom_credit_values(self, earlier=None):
         self.ensure_one()
         start, end = self.outage_start, self.outage_end
         down = max((end - start).total_seconds(), 0.0) / 3600.0 if start and end else 0.0
@@ -151,7 +183,7 @@ class TelecomSlaCredit(models.Model):
                 amount=0.0,
                 note=self.env._("The plan has no SLA credit."),
             )
-        allowed = self._telecom_allowance(terms.telecom_sla_availability)
+        allowed = self._telecom_allowance(terms.telecom_sla_availability, earlier)
         excess = max(down - allowed, 0.0)
         hours = math.ceil(round(excess, 6)) if excess > 0 else 0
         amount = monthly * Decimal(str(terms.telecom_sla_credit_percent)) / 100 * hours
@@ -180,25 +212,23 @@ class TelecomSlaCredit(models.Model):
             )
         return values
 
-    def _telecom_allowance(self, target):
-        """Hours of downtime the availability target still allows this month."""
+    def _telecom_allowance(self, target, earlier=None):
+        """Hours of downtime the availability target still allows this month.
+        ``earlier``: see ``_telecom_earlier_downtime`` (read here when not given)."""
         self.ensure_one()
         if not target or target >= 100:
             return 0.0
+        if earlier is None:
+            earlier = self._telecom_earlier_downtime()
         start = self.outage_start
         month_hours = calendar.monthrange(start.year, start.month)[1] * 24
         allowed = month_hours * (100.0 - target) / 100.0
-        first = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        earlier = self.search(
-            [
-                ("subscription_id", "=", self.subscription_id.id),
-                ("id", "!=", self.id),
-                ("state", "in", ("to_credit", "no_credit", "credited")),
-                ("outage_start", ">=", first),
-                ("outage_start", "<", start),
-            ]
+        used = sum(
+            hours
+            for when, hours in earlier.get(self.subscription_id.id, [])
+            if (when.year, when.month) == (start.year, start.month) and when < start
         )
-        return max(allowed - sum(earlier.mapped("downtime_hours")), 0.0)
+        return max(allowed - used, 0.0)
 
     def _telecom_credit_note_line(self):
         """The line billing's ``_telecom_create_credit_note`` takes."""
