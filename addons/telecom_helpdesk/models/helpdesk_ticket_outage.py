@@ -367,7 +367,8 @@ class HelpdeskTicket(models.Model):
         self.invalidate_recordset(["telecom_affected_subscription_ids"])
         bodies = template._render_field("body_html", self.ids, compute_lang=True)
         subjects = template._render_field("subject", self.ids, compute_lang=True)
-        for ticket in self:
+        # thousands of notices: the mail queue sends them, not this transaction
+        for ticket in self.with_context(mail_notify_force_send=False):
             customer = ticket.partner_id
             recipients = (
                 customer.ids if customer.email and customer.telecom_contact_by_email else []
