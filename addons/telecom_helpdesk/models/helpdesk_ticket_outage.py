@@ -171,7 +171,9 @@ class HelpdeskTicket(models.Model):
     def _telecom_open_for_alarm(self, alarm):
         """The master ticket of the outage ``alarm`` causes (created at once; the
         affected customers are handled by a job)."""
-        existing = self.sudo().search([("telecom_alarm_id", "=", alarm.id)], limit=1)
+        existing = self.sudo().search(
+            [("telecom_alarm_id", "=", alarm.id), ("telecom_is_outage", "=", True)], limit=1
+        )
         if existing:
             return existing
         company = alarm.company_id
