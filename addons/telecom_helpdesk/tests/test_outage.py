@@ -3,7 +3,7 @@
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import HelpdeskCase, utc
@@ -197,6 +197,17 @@ class TestOutage(HelpdeskCase):
         third._telecom_compute()
         self.assertAlmostEqual(third.monthly_fee, 13.33)
         self.assertEqual(third.amount, 6.67)
+
+    def test_sla_terms_are_percentages(self):
+        tmpl = self.plan_fiber.product_tmpl_id
+        for field in (
+            "telecom_sla_availability",
+            "telecom_sla_credit_percent",
+            "telecom_sla_credit_cap",
+        ):
+            for bad in (-1.0, 100.5):
+                with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                    tmpl.write({field: bad})
 
     def test_correlated_alarms_open_no_second_outage(self):
         with self.jobs() as trap:

@@ -216,6 +216,17 @@ class TestSlaEscalation(HelpdeskCase):
         report = self.env["telecom.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
         self.assertEqual(report.response_compliance, 100.0)
 
+    def test_cron_works_in_bounded_batches(self):
+        with freeze_time("2025-01-20 08:00:00"):
+            first = self._ticket(user_id=self.agent.id)
+            second = self._ticket(user_id=self.agent.id)
+        with freeze_time("2025-01-21 08:00:00"):
+            self.assertEqual(self.Sla._cron_telecom_sla(limit=1), 1)
+            self.assertEqual(len((first | second).ticket_sla_ids.filtered("telecom_escalated")), 1)
+            self.assertEqual(self.Sla._cron_telecom_sla(limit=1), 1)
+            self.assertEqual(self.Sla._cron_telecom_sla(limit=1), 0)
+        self.assertTrue(all((first | second).ticket_sla_ids.mapped("telecom_escalated")))
+
     def test_escalation_to_a_user_and_an_explicit_manager(self):
         self.response.write(
             {
