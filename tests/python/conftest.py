@@ -6,6 +6,10 @@ import sys
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# the rating core of telecom_billing is plain Python: importable as ``rating``
+BILLING = os.path.join(REPO, "addons", "telecom_billing")
+if BILLING not in sys.path:
+    sys.path.insert(0, BILLING)
 
 
 @pytest.fixture(scope="session")

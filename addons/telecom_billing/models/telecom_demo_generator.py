@@ -1,0 +1,271 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Demo data of telecom_billing: the tariffs the demo plans name, and their usage.
+
+``_demo_tariffs`` creates the tariffs MOBILE-STD, MOBILE-BIZ and SIP-STD (the
+codes of the demo catalogue), a Belgian holiday calendar and a demo switch.
+``_demo_usage`` imports, through the real mediation pipeline, a month and a half
+of usage for every demo subscription with a number (about 60 records per mobile
+line, 25 per SIP trunk, a few bad lines for the reject queue). Record ids are
+deterministic, so a second run only imports what is missing.
+"""
+
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+
+from ..rating import mediation
+
+DEMO_SOURCE = "DEMO-SWITCH"
+MB = 1024 * 1024
+EU_CODES = ("31", "33", "34", "351", "352", "353", "36", "39", "40", "43", "45", "46", "48",
+            "49", "420", "30", "358")  # fmt: skip
+WORLD_CODES = ("1", "7", "41", "44", "47", "55", "61", "81", "86", "90", "91", "212", "971")
+BELGIAN_HOLIDAYS = ((1, 1, "New Year"), (5, 1, "Labour Day"), (7, 21, "National Day"),
+                    (8, 15, "Assumption"), (11, 1, "All Saints"), (11, 11, "Armistice"),
+                    (12, 25, "Christmas"))  # fmt: skip
+
+
+class TelecomDemoGenerator(models.AbstractModel):
+    _inherit = "telecom.demo.generator"
+
+    @api.model
+    def _demo_steps(self):
+        return [*super()._demo_steps(), "_demo_tariffs", "_demo_usage"]
+
+    # -- tariffs -------------------------------------------------------------------
+    @api.model
+    def _demo_zone_rows(self):
+        """(code, name, zone class, kind, billable, prefixes) of every demo tariff."""
+        return [
+            ("BE-FIX", "Belgium fixed", "national", "destination", True, ["+32"]),
+            ("BE-MOB", "Belgium mobile", "national", "destination", True,
+             ["+3246", "+3247", "+3248", "+3249"]),
+            ("BE-PREM", "Belgium premium", "premium", "destination", True, ["+3290"]),
+            ("BE-EMERG", "Emergency", "national", "destination", False, ["+32112", "+32100"]),
+            ("EU", "European Union", "international_eu", "destination", True,
+             [f"+{c}" for c in EU_CODES]),
+            ("WORLD", "Rest of the world", "international_world", "destination", True,
+             [f"+{c}" for c in WORLD_CODES]),
+            ("HOME", "Home data", "national", "destination", True, []),
+            ("R-EU", "Roaming EU", "roaming_eu", "roaming", True, [f"+{c}" for c in EU_CODES]),
+            ("R-WORLD", "Roaming world", "roaming_world", "roaming", True,
+             [f"+{c}" for c in WORLD_CODES]),
+        ]  # fmt: skip
+
+    @api.model
+    def _demo_price_rows(self, code):
+        """(usage type, zone, band, price, per, increment, fee, minimum, tiers, incoming)."""
+        if code == "SIP-STD":
+            return [
+                ("voip", "BE-FIX", False, 0.02, "minute", "1_1", 0, 0, (), False),
+                ("voip", "BE-MOB", False, 0.06, "minute", "1_1", 0, 0, (), False),
+                ("voip", "BE-EMERG", False, 0, "minute", "1_1", 0, 0, (), False),
+                ("voip", "EU", False, 0.05, "minute", "1_1", 0, 0, (), False),
+                ("voip", "WORLD", False, 0.25, "minute", "1_1", 0, 0.05, (), False),
+                ("voip", "BE-PREM", False, 1.00, "minute", "1_1", 0.15, 0, (), False),
+            ]
+        biz = code == "MOBILE-BIZ"
+        factor = 0.8 if biz else 1.0
+        return [
+            ("voice", "BE-FIX", "peak", 0.10 * factor, "minute", "60_60", 0.05, 0, (), False),
+            ("voice", "BE-FIX", "offpeak", 0.05 * factor, "minute", "60_60", 0.05, 0, (), False),
+            ("voice", "BE-FIX", "weekend", 0.04 * factor, "minute", "60_60", 0, 0, (), False),
+            ("voice", "BE-MOB", False, 0.12 * factor, "minute", "30_1", 0, 0.10, (), False),
+            ("voice", "BE-PREM", False, 1.50, "minute", "1_1", 0.25, 0, (), False),
+            ("voice", "BE-EMERG", False, 0, "minute", "1_1", 0, 0, (), False),
+            ("voice", "EU", False, 0.25 * factor, "minute", "60_60", 0.10, 0, ((10, 0.15),),
+             False),
+            ("voice", "WORLD", False, 1.00, "minute", "1_1", 0, 0.50, (), False),
+            ("voice_roaming", "R-EU", False, 0.10 * factor, "minute", "60_60", 0, 0, (), False),
+            ("voice_roaming", "R-WORLD", False, 2.00, "minute", "60_60", 0, 0, (), True),
+            ("sms", False, False, 0.10, "message", "1_1", 0, 0, (), False),
+            ("sms", "EU", False, 0.15, "message", "1_1", 0, 0, (), False),
+            ("sms_roaming", False, False, 0.10, "message", "1_1", 0, 0, (), False),
+            ("mms", False, False, 0.30, "message", "1_1", 0, 0, (), False),
+            ("data", False, False, 0.02, "mb", "kb", 0, 0, ((1024, 0.01),), False),
+            ("data_roaming", "R-EU", False, 0.02, "mb", "kb", 0, 0, (), False),
+            ("data_roaming", "R-WORLD", False, 5.00, "mb", "10kb", 0, 0, (), False),
+        ]  # fmt: skip
+
+    @api.model
+    def _demo_tariffs(self, rng, params):
+        """The tariffs the demo plans name, a holiday calendar, the demo switch."""
+        anchor = self._demo_anchor()
+        Tariff = self.env["telecom.tariff"]
+        classes = {c.code: c for c in self.env["telecom.zone.class"].search([])}
+        types = {t.code: t for t in self.env["telecom.usage.type"].search([])}
+        calendar = self.env["telecom.holiday.calendar"].search(
+            [("name", "=", "Belgium (demo)")], limit=1
+        )
+        if not calendar:
+            calendar = self.env["telecom.holiday.calendar"].create(
+                {
+                    "name": "Belgium (demo)",
+                    "holiday_ids": [
+                        Command.create({"date": date(year, month, day), "name": name})
+                        for year in range(anchor.year - 2, anchor.year + 2)
+                        for month, day, name in BELGIAN_HOLIDAYS
+                    ],
+                }
+            )
+        created = 0
+        specs = (("MOBILE-STD", "Mobile standard", "start"), ("MOBILE-BIZ", "Mobile business",
+                 "split"), ("SIP-STD", "SIP trunk", "start"))  # fmt: skip
+        for code, name, policy in specs:
+            if Tariff.search([("code", "=", code)], limit=1):
+                continue
+            tariff = Tariff.create({"code": code, "name": name, "timezone": "Europe/Brussels"})
+            version = self.env["telecom.tariff.version"].create(
+                {
+                    "tariff_id": tariff.id,
+                    "date_from": anchor - relativedelta(years=3),
+                    "band_policy": policy,
+                    "default_band": "offpeak",
+                    "holiday_calendar_id": calendar.id,
+                    "holiday_band": "weekend",
+                    "band_ids": [
+                        Command.create({"band": "peak", "hour_from": 8, "hour_to": 19}),
+                        Command.create({"band": "weekend", "mon": False, "tue": False,
+                                        "wed": False, "thu": False, "fri": False, "sat": True,
+                                        "sun": True, "hour_from": 0, "hour_to": 24}),
+                    ],
+                }
+            )  # fmt: skip
+            zones = {}
+            for zcode, zname, zclass, kind, billable, prefixes in self._demo_zone_rows():
+                zones[zcode] = self.env["telecom.tariff.zone"].create(
+                    {
+                        "version_id": version.id,
+                        "code": zcode,
+                        "name": zname,
+                        "zone_class_id": classes[zclass].id,
+                        "kind": kind,
+                        "billable": billable,
+                        "prefix_ids": [Command.create({"prefix": p}) for p in prefixes],
+                    }
+                )
+            version.default_zone_id = zones["HOME"]
+            self.env["telecom.tariff.price"].create(
+                [
+                    {
+                        "version_id": version.id,
+                        "usage_type_id": types[utype].id,
+                        "zone_id": zones[zone].id if zone else False,
+                        "band": band,
+                        "price": price,
+                        "price_per": per,
+                        "increment": increment,
+                        "connection_fee": fee,
+                        "minimum_charge": minimum,
+                        "charge_incoming": incoming,
+                        "tier_ids": [Command.create({"from_quantity": q, "price": p})
+                                     for q, p in tiers],
+                    }
+                    for utype, zone, band, price, per, increment, fee, minimum, tiers, incoming
+                    in self._demo_price_rows(code)
+                ]
+            )  # fmt: skip
+            created += 1
+        if not self.env["telecom.mediation.source"].search([("code", "=", DEMO_SOURCE)]):
+            self.env["telecom.mediation.source"].create(
+                {"name": "Demo mobile core", "code": DEMO_SOURCE, "timezone": "UTC"}
+            )
+        return created
+
+    # -- usage ----------------------------------------------------------------------
+    @api.model
+    def _demo_usage_rows(self, rng, sub, start, end):
+        """The demo records of one subscription between two datetimes (UTC, naive)."""
+        voip = sub.technology == "voip"
+        per_month = 25 if voip else 60
+        span = (end - start).total_seconds()
+        count = max(1, int(per_month * span / (30 * 86400)))
+        destinations = ["+3247", "+3248", "+322", "+329", "+3233", "+3349", "+4915", "+4420",
+                        "+1212", "+3290"]  # fmt: skip
+        rows = []
+        for n in range(count):
+            moment = start + timedelta(seconds=rng.randint(0, int(span) - 1))
+            stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            draw = rng.random()
+            called = rng.choice(destinations) + str(rng.randint(1000000, 9999999))
+            direction = "out"
+            location = ""
+            if voip:
+                utype, quantity = "voip", int(rng.expovariate(1 / 180)) + 1
+            elif draw < 0.45:
+                utype, quantity = "voice", int(rng.expovariate(1 / 120)) + (rng.random() > 0.05)
+                direction = "in" if rng.random() < 0.15 else "out"
+            elif draw < 0.70:
+                utype, quantity = "sms", 1
+            elif draw < 0.72:
+                utype, quantity = "mms", 1
+            elif draw < 0.95:
+                utype, quantity, called = "data", int(rng.expovariate(1 / (40 * MB))) + 1, ""
+            elif draw < 0.98:
+                utype, quantity = "voice_roaming", int(rng.expovariate(1 / 90)) + 1
+                location = rng.choice(["+33", "+34", "+39", "+1", "+44"])
+            else:
+                utype, quantity, called = "data_roaming", int(rng.expovariate(1 / (5 * MB))) + 1, ""
+                location = rng.choice(["+33", "+34", "+1"])
+            record_id = f"{sub.ref or sub.name}-{moment:%Y%m}-{n:04d}"
+            bad = rng.random()
+            if bad < 0.01 and called:
+                called = called[:5] + "O" + called[6:]  # a letter O for a zero: rejected
+            elif bad < 0.015:
+                quantity = -quantity
+            rows.append(
+                {
+                    "record_id": record_id,
+                    "subscriber": sub.phone_number,
+                    "usage_type": utype,
+                    "start_time": stamp,
+                    "quantity": quantity,
+                    "direction": direction,
+                    "called_number": called,
+                    "location": location,
+                }
+            )
+        return rows
+
+    @api.model
+    def _demo_usage(self, rng, params):
+        """Last month's and this month's usage of every demo line with a number."""
+        source = self.env["telecom.mediation.source"].search([("code", "=", DEMO_SOURCE)], limit=1)
+        if not source:
+            return 0
+        anchor = self._demo_anchor()
+        start = datetime.combine(anchor - relativedelta(months=1), datetime.min.time())
+        end = min(fields.Datetime.now(), datetime.combine(anchor, datetime.min.time())
+                  + relativedelta(months=1)) - timedelta(hours=1)  # fmt: skip
+        subs = self.env["telecom.subscription"].search(
+            [("ref", "=like", "DEMO-%"), ("phone_number", "!=", False),
+             ("state", "in", ("active", "suspended"))], order="ref",
+        )  # fmt: skip
+        rows = []
+        for sub in subs:
+            # one generator per subscription: adding customers never changes the usage
+            # of the existing ones
+            sub_rng = self._demo_rng(params["seed"], f"usage:{sub.ref}")
+            activated = fields.Datetime.to_datetime(sub.activation_date) or start
+            sub_start = max(start, activated)
+            if end - sub_start > timedelta(hours=1):
+                rows += self._demo_usage_rows(sub_rng, sub, sub_start, end)
+        if not rows:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT source_record_id FROM telecom_usage_record WHERE source_id = %s",
+            (source.id,),
+        )
+        known = {row[0] for row in self.env.cr.fetchall()}
+        missing = [row for row in rows if row["record_id"] not in known]
+        if not missing:
+            return 0
+        data = mediation.records_to_csv(missing).encode()
+        batch = self.env["telecom.mediation.batch"]._import_data(
+            source, data, f"demo-usage-{anchor:%Y%m}.csv", origin="rpc"
+        )
+        return batch.lines_read

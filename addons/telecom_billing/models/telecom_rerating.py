@@ -1,0 +1,336 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Re-rating: price not-yet-invoiced usage again after a tariff fix, keeping the old result.
+
+A run selects rated records (by billing period, subscriptions and/or tariff), saves
+their current result in ``telecom.usage.rerating.line`` (the audit trail), gives
+back the allowance units they took, and rates them again in chronological order
+with the tariffs as they are now. It runs in one transaction: all or nothing.
+
+Invoiced (``billed``) records are never changed here: they are handed to
+:meth:`TelecomRerating._telecom_rerate_billed`, the hook the bill-run work
+overrides to produce adjustments (credit or debit notes).
+"""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..rating import UsageRecord
+from ..rating.engine import chronological
+from .fields_bigint import BigInteger
+from .rating_session import RATING_LOCK, RatingSession, group_by_period, to_epoch
+
+CHUNK = 20_000
+RATING_REJECTS = ("no_tariff", "unknown_zone", "no_price")
+
+
+class TelecomRerating(models.Model):
+    _name = "telecom.rerating"
+    _description = "Usage re-rating run"
+    _inherit = ("mail.thread",)
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, default="/", copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_from = fields.Date(help="Billing periods starting on or after this date.")
+    period_to = fields.Date(help="Billing periods starting on or before this date.")
+    subscription_ids = fields.Many2many("telecom.subscription", string="Subscriptions")
+    tariff_id = fields.Many2one("telecom.tariff", check_company=True)
+    reason = fields.Char(required=True, help="Why (e.g. the tariff fix), for the audit trail.")
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done")], default="draft", required=True, readonly=True,
+        tracking=True,
+    )  # fmt: skip
+    selected_count = fields.Integer(string="Re-rated", readonly=True)
+    changed_count = fields.Integer(string="Amount Changed", readonly=True)
+    billed_count = fields.Integer(
+        string="Invoiced (hook)", readonly=True,
+        help="Invoiced records matching the selection: handed to the adjustment hook.",
+    )  # fmt: skip
+    amount_before = fields.Monetary(readonly=True)
+    amount_after = fields.Monetary(readonly=True)
+    line_ids = fields.One2many("telecom.usage.rerating.line", "rerating_id", string="Audit")
+    date_done = fields.Datetime(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("telecom.rerating")
+        return super().create(vals_list)
+
+    def _selection_sql(self, billed=False):
+        """WHERE clause (on alias ``u``) of the records this run re-rates.
+
+        Not invoiced: rated and unbillable records, and the records rating itself
+        rejected (no tariff, zone or price: what a tariff fix repairs). Invoiced:
+        the billed ones.
+        """
+        self.ensure_one()
+        if billed:
+            state = SQL("u.state = 'billed'")
+        else:
+            state = SQL(
+                "(u.state IN ('rated', 'unbillable') OR (u.state = 'rejected' AND u.reason_code"
+                " IN %s AND u.subscription_id IS NOT NULL))",
+                RATING_REJECTS,
+            )
+        clauses = [SQL("u.company_id = %s", self.company_id.id), state]
+        if self.period_from:
+            clauses.append(SQL("u.period_start >= %s", self.period_from))
+        if self.period_to:
+            clauses.append(SQL("u.period_start <= %s", self.period_to))
+        if self.subscription_ids:
+            clauses.append(SQL("u.subscription_id = ANY(%s)", self.subscription_ids.ids))
+        if self.tariff_id:
+            clauses.append(
+                SQL(
+                    "u.tariff_version_id IN (SELECT id FROM telecom_tariff_version"
+                    " WHERE tariff_id = %s)",
+                    self.tariff_id.id,
+                )
+            )
+        return SQL(" AND ").join(clauses)
+
+    def action_run(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(_("This re-rating already ran."))
+        if not (self.period_from or self.period_to or self.subscription_ids or self.tariff_id):
+            raise UserError(_("Select records to re-rate: a period, subscriptions or a tariff."))
+        self.env["telecom.usage.record"].flush_model()
+        self.env["telecom.allowance.balance"].flush_model()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.company_id.id))
+        # invoiced records: never changed here, handed to the adjustment hook
+        cr.execute(SQL("SELECT u.id FROM telecom_usage_record u WHERE %s",
+                       self._selection_sql(billed=True)))  # fmt: skip
+        billed_ids = [r[0] for r in cr.fetchall()]
+        if billed_ids:
+            self._telecom_rerate_billed(billed_ids)
+        where = self._selection_sql()
+        # 1. the audit trail: every selected record's current result
+        cr.execute(
+            SQL(
+                """INSERT INTO telecom_usage_rerating_line
+                       (rerating_id, usage_id, batch_id, old_state, company_id, currency_id,
+                        old_amount, old_rated_quantity, old_allowance_quantity,
+                        old_allowance_detail, old_zone_id, old_time_band, old_tariff_version_id,
+                        create_uid, create_date, write_uid, write_date)
+                   SELECT %s, u.id, u.batch_id, u.state, u.company_id, u.currency_id,
+                          u.amount, u.rated_quantity,
+                          u.allowance_quantity, u.allowance_detail, u.zone_id, u.time_band,
+                          u.tariff_version_id, %s, now() at time zone 'UTC', %s,
+                          now() at time zone 'UTC'
+                     FROM telecom_usage_record u WHERE %s""",
+                self.id,
+                self.env.uid,
+                self.env.uid,
+                where,
+            )
+        )
+        selected = cr.rowcount
+        # 2. give the allowance units back (one statement for the whole selection)
+        cr.execute(
+            SQL(
+                """UPDATE telecom_allowance_balance b
+                      SET used = b.used - x.units, remaining = b.remaining + x.units
+                     FROM (SELECT split_part(d, ':', 1)::int AS id,
+                                  SUM(split_part(d, ':', 2)::int8) AS units
+                             FROM telecom_usage_rerating_line l
+                             CROSS JOIN LATERAL unnest(string_to_array(l.old_allowance_detail,
+                                                                       ',')) AS d
+                            WHERE l.rerating_id = %s AND l.old_allowance_detail IS NOT NULL
+                            GROUP BY 1) x
+                    WHERE b.id = x.id""",
+                self.id,
+            )
+        )
+        # 3. rate again, chronologically, chunk by chunk
+        session = RatingSession(self.env, self.company_id)
+        session.sync()
+        last = (None, 0)
+        while True:
+            rows = self._fetch_chunk(last)
+            if not rows:
+                break
+            last = (rows[-1][3], rows[-1][0])
+            self._rerate_chunk(session, rows)
+        session.bump()
+        # 4. the new results on the audit lines, and the totals
+        cr.execute(
+            SQL(
+                """UPDATE telecom_usage_rerating_line l
+                      SET new_amount = u.amount, new_state = u.state
+                     FROM telecom_usage_record u
+                    WHERE l.rerating_id = %s AND u.id = l.usage_id""",
+                self.id,
+            )
+        )
+        # records that changed state move between the counters of their import batch
+        cr.execute(
+            SQL(
+                """SELECT batch_id, old_state, new_state, COUNT(*)
+                     FROM telecom_usage_rerating_line
+                    WHERE rerating_id = %s AND batch_id IS NOT NULL
+                    GROUP BY 1, 2, 3""",
+                self.id,
+            )
+        )
+        for batch_id, old_state, new_state, count in cr.fetchall():
+            if old_state == new_state:
+                continue
+            cr.execute(
+                SQL(
+                    "UPDATE telecom_mediation_batch SET %s = COALESCE(%s, 0) - %s,"
+                    " %s = COALESCE(%s, 0) + %s WHERE id = %s",
+                    SQL.identifier(f"{old_state}_count"),
+                    SQL.identifier(f"{old_state}_count"),
+                    count,
+                    SQL.identifier(f"{new_state}_count"),
+                    SQL.identifier(f"{new_state}_count"),
+                    count,
+                    batch_id,
+                )
+            )
+        cr.execute(
+            SQL(
+                """UPDATE telecom_mediation_batch b SET amount_total = x.total
+                     FROM (SELECT u.batch_id, SUM(u.amount) AS total FROM telecom_usage_record u
+                            WHERE u.batch_id IN (SELECT DISTINCT batch_id
+                                                   FROM telecom_usage_rerating_line
+                                                  WHERE rerating_id = %s)
+                              AND u.state IN ('rated', 'billed')
+                            GROUP BY u.batch_id) x
+                    WHERE b.id = x.batch_id""",
+                self.id,
+            )
+        )
+        self.env["telecom.mediation.batch"].invalidate_model()
+        cr.execute(
+            SQL(
+                """SELECT COALESCE(SUM(old_amount), 0), COALESCE(SUM(new_amount), 0),
+                          COUNT(*) FILTER (WHERE old_amount IS DISTINCT FROM new_amount)
+                     FROM telecom_usage_rerating_line WHERE rerating_id = %s""",
+                self.id,
+            )
+        )
+        before, after, changed = cr.fetchone()
+        self.env["telecom.usage.record"].invalidate_model()
+        self.env["telecom.allowance.balance"].invalidate_model()
+        self.env["telecom.usage.rerating.line"].invalidate_model()
+        self.write(
+            {
+                "state": "done",
+                "selected_count": selected,
+                "changed_count": changed,
+                "billed_count": len(billed_ids),
+                "amount_before": before,
+                "amount_after": after,
+                "date_done": fields.Datetime.now(),
+            }
+        )
+        self.message_post(
+            body=_(
+                "Re-rated %(count)s records (%(changed)s changed): %(before)s -> %(after)s. "
+                "%(billed)s invoiced records handed to the adjustment hook. Reason: %(reason)s",
+                count=selected,
+                changed=changed,
+                before=before,
+                after=after,
+                billed=len(billed_ids),
+                reason=self.reason,
+            )
+        )
+        return True
+
+    def _fetch_chunk(self, last):
+        start, last_id = last
+        cr = self.env.cr
+        after = (
+            SQL("(u.start_time, u.id) > (%s, %s)", start, last_id) if start is not None else SQL()
+        )
+        cr.execute(
+            SQL(
+                """SELECT u.id, u.source_record_id, u.subscription_id, u.start_time,
+                          t.code, u.quantity, u.direction, u.called_number, u.location,
+                          u.line_no, u.subscriber
+                     FROM telecom_usage_rerating_line l
+                     JOIN telecom_usage_record u ON u.id = l.usage_id
+                     JOIN telecom_usage_type t ON t.id = u.usage_type_id
+                    WHERE l.rerating_id = %s %s
+                    ORDER BY u.start_time, u.id LIMIT %s""",
+                self.id,
+                SQL("AND %s", after) if start is not None else SQL(),
+                CHUNK,
+            )
+        )
+        return cr.fetchall()
+
+    def _rerate_chunk(self, session, rows):
+        subscriptions = self.env["telecom.subscription"].browse({r[2] for r in rows})
+        subs = {s.id: session.subscriber(s) for s in subscriptions}
+        records = []
+        for (uid, rid, sid, start, code, qty, direction, called, location, line_no,
+             subscriber) in rows:  # fmt: skip
+            rec = UsageRecord(
+                record_id=rid,
+                subscriber_key=subscriber,
+                usage_type=code,
+                start=to_epoch(start),
+                quantity=qty,
+                direction=direction or "out",
+                called_number=called,
+                location=location,
+                line_no=line_no,
+                sub=subs[sid],
+            )
+            rec.db_id = uid
+            records.append(rec)
+        for rec in records:
+            session.engine.locate(rec)
+        session.store.prepare(group_by_period(records))
+        records.sort(key=chronological)
+        for rec in records:
+            session.engine.rate(rec)
+        session.update_records(records, rerating=True)
+        session.store.flush()
+
+    def _telecom_rerate_billed(self, usage_ids):
+        """Extension point: invoiced usage matching a re-rating selection.
+
+        The bill-run work (issue 5) overrides this to price ``usage_ids`` again
+        and issue adjustments; here they are only counted and left unchanged.
+        """
+        return False
+
+
+class TelecomUsageReratingLine(models.Model):
+    """The result a record had before a re-rating (audit trail)."""
+
+    _name = "telecom.usage.rerating.line"
+    _description = "Usage re-rating audit line"
+    _order = "rerating_id desc, id"
+
+    rerating_id = fields.Many2one("telecom.rerating", required=True, ondelete="cascade",
+                                  index=True)  # fmt: skip
+    usage_id = fields.Many2one("telecom.usage.record", required=True, index=True,
+                               ondelete="cascade")  # fmt: skip
+    batch_id = fields.Many2one("telecom.mediation.batch", string="Import")
+    old_state = fields.Char()
+    company_id = fields.Many2one("res.company", required=True)
+    currency_id = fields.Many2one("res.currency")
+    old_amount = fields.Monetary()
+    new_amount = fields.Monetary()
+    new_state = fields.Char()
+    old_rated_quantity = BigInteger()
+    old_allowance_quantity = BigInteger()
+    old_allowance_detail = fields.Char()
+    old_zone_id = fields.Many2one("telecom.tariff.zone")
+    old_time_band = fields.Char()
+    old_tariff_version_id = fields.Many2one("telecom.tariff.version")

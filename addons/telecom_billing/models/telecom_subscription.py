@@ -1,0 +1,119 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .rating_preview import rate_preview
+from .rating_session import RATING_LOCK, RatingSession
+
+
+class TelecomSubscription(models.Model):
+    _inherit = "telecom.subscription"
+
+    usage_record_count = fields.Integer(
+        string="Usage",
+        compute="_compute_usage_record_count",
+        groups="telecom_crm.group_telecom_user",
+    )
+
+    def _compute_usage_record_count(self):
+        # bounded count: a smart button must stay instant on a subscription with
+        # millions of records ((subscription, start_time) index)
+        Usage = self.env["telecom.usage.record"]
+        for sub in self:
+            sub.usage_record_count = Usage.search_count(
+                [("subscription_id", "=", sub.id)], limit=10_000
+            ) if sub.id else 0  # fmt: skip
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_usage(self):
+        if (
+            self.env["telecom.usage.record"]
+            .sudo()
+            .search_count([("subscription_id", "in", self.ids)], limit=1)
+        ):
+            raise UserError(_("A subscription with usage records cannot be deleted."))
+
+    def action_view_usage(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "telecom_billing.telecom_usage_record_action"
+        )
+        action["domain"] = [("subscription_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_view_allowances(self):
+        """The subscription's own and pooled balances of the current period."""
+        self.ensure_one()
+        self._telecom_ensure_balances()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "telecom_billing.telecom_allowance_balance_action"
+        )
+        action["domain"] = [
+            "|",
+            ("subscription_id", "=", self.id),
+            "&",
+            ("scope", "=", "pool"),
+            ("billing_account_id", "=", self.billing_account_id.id),
+        ]
+        action["context"] = {"search_default_current": 1}
+        return action
+
+    def action_open_rating_preview(self):
+        self.ensure_one()
+        usage_type = self.env["telecom.usage.type"].search([], limit=1)
+        preview = self.env["telecom.rating.preview"].create(
+            {"subscription_id": self.id, "usage_type_id": usage_type.id}
+        )
+        return preview._action_open()
+
+    def _telecom_ensure_balances(self, day=None):
+        """Create the current period's balances (own and pool) if rating has not yet."""
+        by_company = self.grouped("company_id")
+        for company, subs in by_company.items():
+            session = RatingSession(self.env, company)
+            pairs = set()
+            for sub in subs:
+                subscriber = session.subscriber(sub)
+                moment = fields.Datetime.to_datetime(day) if day else fields.Datetime.now()
+                epoch = int((moment - fields.Datetime.to_datetime("1970-01-01")).total_seconds())
+                local = epoch + subscriber.tz.offset(epoch)
+                pairs.add(
+                    (
+                        subscriber,
+                        session.periods.start(
+                            local // 86400, subscriber.billing_day, subscriber.period_months
+                        ),
+                    )
+                )
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (RATING_LOCK, company.id))
+            session.sync()
+            session.store.prepare(pairs)
+            session.store.flush()
+            session.bump()
+        self.env["telecom.allowance.balance"].invalidate_model()
+
+    @api.model
+    def _telecom_rate_preview(self, subscription, usage_type, start_time, quantity,
+                              called_number=None, direction="out", location=None,
+                              allowance_quantity=None):  # fmt: skip
+        """Price a hypothetical record for ``subscription`` (see telecom.api.rate_preview)."""
+        return rate_preview(
+            self.env, subscription, usage_type, start_time, quantity,
+            called_number=called_number, direction=direction, location=location,
+            allowance_quantity=allowance_quantity,
+        )  # fmt: skip
+
+
+class TelecomBillingAccount(models.Model):
+    _inherit = "telecom.billing.account"
+
+    def _telecom_usage_locked_until(self):
+        """Extension point: ``{account id: date}`` up to which usage is closed.
+
+        Mediation rejects usage that started on or before this date (reason
+        ``closed_period``), on top of the company's usage lock date. Bill runs
+        override it with the end of the last invoiced period.
+        """
+        return {}
