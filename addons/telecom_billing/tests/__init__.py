@@ -4,4 +4,14 @@ from . import test_mediation
 from . import test_tariff_rerating
 from . import test_api_xmlrpc
 from . import test_usage_tour
+from . import test_bill_run
+from . import test_invoice_writer
+from . import test_dunning
+from . import test_ebpp
+from . import test_direct_debit
+from . import test_adjustments
+from . import test_billing_demo
+from . import test_billing_security
 from . import test_demo_usage
+from . import test_billing_api_xmlrpc
+from . import test_bill_run_tour

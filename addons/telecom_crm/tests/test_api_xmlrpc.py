@@ -251,7 +251,10 @@ class TestApiXmlRpc(TelecomFixtures, HttpCase):
         self.assertEqual(changed["service_order"]["state"], "done")
         self.assertEqual(changed["preview"]["price_difference"], 10.0)
         self.assertEqual(changed["preview"]["effective_date"], change_date)
-        self.assertIs(changed["preview"]["amount"], False)
+        if "telecom.bill.run" in self.env:  # telecom_billing fills the prorated amount
+            self.assertIsInstance(changed["preview"]["amount"], float)
+        else:
+            self.assertIs(changed["preview"]["amount"], False)
         self.assertEqual(
             self.call("change_plan", number, "T-MOB-M", change_date, request_id="chg-1"), changed
         )

@@ -108,7 +108,10 @@ class TestTelecomOrders(TelecomCommon):
         self.assertIn("Mobile M", preview)
         self.assertIn("+10.00", preview)
         self.assertIn("2025-07-01", preview)
-        self.assertIn("computed by billing", preview)
+        if "telecom.bill.run" in self.env:  # telecom_billing fills the prorated amount
+            self.assertIn(f"10.00 {self.currency.name}", preview)
+        else:
+            self.assertIn("computed by billing", preview)
         order = form.save()
         order.action_confirm()
         self.assertEqual(self.sub.plan_id, self.plan_m)

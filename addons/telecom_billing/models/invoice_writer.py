@@ -1,0 +1,817 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Write and post bill-run invoices: the standard way, or in bulk.
+
+Odoo's own invoice creation costs ~40 ms per invoice and its posting ~15 ms
+more, one move at a time (dynamic lines are re-synchronised on every write,
+each number takes its own locked query): about 18 invoices/s, far from a bill
+run's needs. The **fast** writer produces the same journal items in bulk:
+
+* taxes, tax lines and payment terms are computed with Odoo's own tax engine
+  (``account.tax._prepare_base_line_for_taxes_computation`` ... and
+  ``account.payment.term._compute_terms``), the same helpers the accounting
+  forms use;
+* moves and lines are inserted with one statement each per chunk, with the
+  values Odoo would store; every other stored computed field (of this module,
+  of Odoo, of any installed add-on) is then computed by the ORM in batch, so
+  add-ons that extend invoices keep working;
+* posting numbers a whole batch in one statement, after taking the journal's
+  sequence lock the way Odoo does for the first invoice of the batch.
+
+``tests/test_invoice_writer.py`` creates the same invoices both ways and
+compares every stored field of the moves and their lines. The standard way
+stays available (company setting "Fast Invoice Writer") for localisations
+that hook into invoice creation or posting.
+"""
+
+import json
+import logging
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+}
+
+
+def as_float(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+class TelecomInvoiceWriter(models.AbstractModel):
+    _name = "telecom.invoice.writer"
+    _description = "Telecom bill-run invoice writer"
+
+    # -- creation ---------------------------------------------------------------------
+    @api.model
+    def _telecom_write(self, specs, fast=True):
+        """Create the invoices of ``specs``; returns ``[(move id, [line ids])]``.
+
+        Line ids follow ``spec.lines`` (sections included).
+        """
+        if not specs:
+            return []
+        if not fast:
+            return self._telecom_write_standard(specs)
+        # early payment discounts add lines the bulk writer does not make: those few
+        # invoices take the standard way
+        Term = self.env["account.payment.term"]
+        standard = [
+            spec
+            for spec in specs
+            if Term.browse(spec.header.get("invoice_payment_term_id")).early_discount
+        ]
+        if not standard:
+            return self._telecom_write_fast(specs)
+        fast_specs = [spec for spec in specs if spec not in standard]
+        written = dict(
+            zip(map(id, fast_specs), self._telecom_write_fast(fast_specs), strict=True)
+        ) if fast_specs else {}  # fmt: skip
+        written.update(zip(map(id, standard), self._telecom_write_standard(standard), strict=True))
+        return [written[id(spec)] for spec in specs]
+
+    @api.model
+    def _line_vals(self, line):
+        vals = {}
+        for key, value in line.items():
+            if key.startswith("_"):
+                continue
+            if key == "tax_ids":
+                vals[key] = [Command.set(value.ids)]
+            else:
+                vals[key] = as_float(value)
+        return vals
+
+    @api.model
+    def _telecom_write_standard(self, specs):
+        Move = self.env["account.move"].with_context(**QUIET)
+        vals_list = [
+            {
+                **spec.header,
+                "invoice_line_ids": [Command.create(self._line_vals(line)) for line in spec.lines],
+            }
+            for spec in specs
+        ]
+        moves = Move.create(vals_list)
+        out = []
+        for move, spec in zip(moves, specs, strict=True):
+            by_sequence = {line.sequence: line.id for line in move.invoice_line_ids}
+            out.append((move.id, [by_sequence[line["sequence"]] for line in spec.lines]))
+        return out
+
+    # -- fast creation ------------------------------------------------------------------
+    @api.model
+    def _telecom_write_fast(self, specs):
+        builder = FastInvoiceBuilder(self.env)
+        return builder.write(specs)
+
+    # -- posting --------------------------------------------------------------------------
+    @api.model
+    def _telecom_post(self, moves, fast=True):
+        """Post bill-run invoices (drafts); returns the posted moves."""
+        moves = moves.filtered(lambda m: m.state == "draft")
+        if not moves:
+            return moves
+        if not fast or any(j.restrict_mode_hash_table for j in moves.journal_id):
+            moves.with_context(**QUIET)._post(soft=False)
+            return moves
+        poster = FastPoster(self.env)
+        return poster.post(moves)
+
+
+class FastInvoiceBuilder:
+    """Bulk insert of customer invoices with Odoo's values (see the module docstring)."""
+
+    # account.move columns written here; the other stored fields get their default or
+    # are computed by the ORM afterwards
+    MOVE_FIELDS = (
+        "move_type",
+        "state",
+        "name",
+        "journal_id",
+        "company_id",
+        "currency_id",
+        "partner_id",
+        "commercial_partner_id",
+        "fiscal_position_id",
+        "invoice_payment_term_id",
+        "invoice_date",
+        "date",
+        "invoice_date_due",
+        "invoice_origin",
+        "ref",
+        "auto_post",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "amount_residual",
+        "amount_untaxed_signed",
+        "amount_untaxed_in_currency_signed",
+        "amount_tax_signed",
+        "amount_total_signed",
+        "amount_total_in_currency_signed",
+        "amount_residual_signed",
+        "payment_state",
+        "invoice_currency_rate",
+    )
+    LINE_FIELDS = (
+        "move_id",
+        "journal_id",
+        "company_id",
+        "company_currency_id",
+        "currency_id",
+        "account_id",
+        "partner_id",
+        "display_type",
+        "sequence",
+        "name",
+        "product_id",
+        "product_uom_id",
+        "quantity",
+        "price_unit",
+        "discount",
+        "price_subtotal",
+        "price_total",
+        "balance",
+        "debit",
+        "credit",
+        "amount_currency",
+        "amount_residual",
+        "amount_residual_currency",
+        "reconciled",
+        "tax_line_id",
+        "tax_group_id",
+        "tax_repartition_line_id",
+        "tax_base_amount",
+        "tax_tag_invert",
+        "date",
+        "invoice_date",
+        "date_maturity",
+        "parent_state",
+        "move_name",
+        "ref",
+        "discount_date",
+        "discount_amount_currency",
+        "discount_balance",
+        "tax_ids",
+        "tax_tag_ids",
+    )
+
+    def __init__(self, env):
+        self.env = env(context=dict(env.context, **QUIET))
+        self.Move = self.env["account.move"]
+        self.Line = self.env["account.move.line"]
+        self.Tax = self.env["account.tax"]
+        self._currency = {}
+        self._partner = {}
+        self._receivable = {}
+        self._analytic = {}
+
+    # -- values ------------------------------------------------------------------------------
+    def currency(self, currency_id):
+        found = self._currency.get(currency_id)
+        if found is None:
+            found = self._currency[currency_id] = self.env["res.currency"].browse(currency_id)
+        return found
+
+    def partner(self, partner_id):
+        found = self._partner.get(partner_id)
+        if found is None:
+            found = self._partner[partner_id] = self.env["res.partner"].browse(partner_id)
+        return found
+
+    def receivable(self, partner, company, fpos):
+        key = (partner.id, fpos.id)
+        found = self._receivable.get(key)
+        if found is None:
+            account = partner.with_company(company).property_account_receivable_id
+            if fpos:
+                account = fpos.map_account(account)
+            if not account:
+                raise UserError(
+                    _("%(partner)s has no receivable account.", partner=partner.display_name)
+                )
+            found = self._receivable[key] = account
+        return found
+
+    def compute(self, spec):
+        """(move values, [line values], extra lines) of one spec, as Odoo would store them."""
+        header = spec.header
+        company = self.env["res.company"].browse(header["company_id"])
+        currency = self.currency(header["currency_id"])
+        partner = self.partner(header["partner_id"])
+        commercial = partner.commercial_partner_id
+        fpos = self.env["account.fiscal.position"].browse(header.get("fiscal_position_id"))
+        is_refund = spec.move_type == "out_refund"
+        direction = 1 if is_refund else -1  # out_invoice: revenue on the credit side
+        inbound = not is_refund  # account.move.is_inbound(): tags inverted on invoices
+        date = header["invoice_date"]
+        rate = 1.0
+        if currency != company.currency_id:
+            rate = self.env["res.currency"]._get_conversion_rate(
+                company.currency_id, currency, company, date
+            )
+        base_lines = []
+        for index, line in enumerate(spec.lines):
+            if line.get("display_type") == "line_section":
+                continue
+            base_lines.append(
+                self.Tax._prepare_base_line_for_taxes_computation(
+                    None,
+                    id=index,
+                    product_id=self.env["product.product"].browse(line["product_id"]),
+                    tax_ids=line["tax_ids"],
+                    price_unit=float(line["price_unit"]),
+                    quantity=float(line.get("quantity", 1.0)),
+                    currency_id=currency,
+                    rate=rate,
+                    sign=direction,
+                    is_refund=is_refund,
+                    tax_tag_invert=inbound,
+                    partner_id=commercial,
+                    account_id=self.env["account.account"].browse(line["account_id"]),
+                )
+            )
+        self.Tax._add_tax_details_in_base_lines(base_lines, company)
+        self.Tax._round_base_lines_tax_details(base_lines, company)
+        self.Tax._add_accounting_data_in_base_lines_tax_details(
+            base_lines, company, include_caba_tags=False
+        )
+        results = self.Tax._prepare_tax_lines(base_lines, company)
+        return company, currency, partner, commercial, fpos, direction, rate, base_lines, results
+
+    def write(self, specs):  # pylint: disable=method-required-super
+        env = self.env
+        cr = env.cr
+        uid = env.uid
+        # partners and their company-dependent accounts, read in one go
+        for company_id in {spec.header["company_id"] for spec in specs}:
+            partners = (
+                env["res.partner"]
+                .with_company(company_id)
+                .browse(
+                    {
+                        spec.header["partner_id"]
+                        for spec in specs
+                        if spec.header["company_id"] == company_id
+                    }
+                )
+            )
+            partners.fetch(["commercial_partner_id"])
+            commercials = partners.commercial_partner_id
+            commercials.fetch(["property_account_receivable_id"])
+            for partner in partners | commercials:
+                self._partner.setdefault(partner.id, partner)
+        moves_values, lines_values = [], []
+        for spec in specs:
+            move_vals, line_vals = self._spec_values(spec)
+            moves_values.append(move_vals)
+            lines_values.append(line_vals)
+        # defaults of the other stored, non-computed fields (as create() would apply)
+        move_defaults = self._defaults(self.Move, self.MOVE_FIELDS, specs[0].header)
+        line_defaults = self._defaults(self.Line, self.LINE_FIELDS, {})
+        move_ids = self._insert(self.Move, [{**move_defaults, **m} for m in moves_values], uid)
+        flat = []
+        for move_id, line_vals in zip(move_ids, lines_values, strict=True):
+            for vals in line_vals:
+                vals["move_id"] = move_id
+                flat.append({**line_defaults, **vals})
+        line_ids = self._insert(self.Line, flat, uid)
+        self._insert_m2m(flat, line_ids)
+        moves = self.Move.browse(move_ids)
+        lines = self.Line.browse(line_ids)
+        self._compute_remaining(moves, moves_values, lines, flat)
+        env.flush_all()
+        out = []
+        position = 0
+        for move_id, spec, line_vals in zip(move_ids, specs, lines_values, strict=True):
+            ids = line_ids[position : position + len(line_vals)]
+            position += len(line_vals)
+            # the spec's lines come first (in order), then tax and payment term lines
+            out.append((move_id, ids[: len(spec.lines)]))
+        cr.execute(SQL("SELECT 1"))  # keep the cursor warm for the caller's next query
+        return out
+
+    def _has_analytic_models(self, company):
+        key = company.id
+        if key not in self._analytic:
+            self._analytic[key] = bool(
+                self.env["account.analytic.distribution.model"]
+                .sudo()
+                .search_count([("company_id", "in", (False, company.id))], limit=1)
+            )
+        return self._analytic[key]
+
+    def _spec_values(self, spec):
+        (company, currency, partner, commercial, fpos, direction, rate, base_lines, results) = (
+            self.compute(spec)
+        )
+        header = spec.header
+        date = header["invoice_date"]
+        common = {
+            "journal_id": header["journal_id"],
+            "company_id": company.id,
+            "company_currency_id": company.currency_id.id,
+            "currency_id": currency.id,
+            "partner_id": commercial.id,
+            "date": date,
+            "invoice_date": date,
+            "parent_state": "draft",
+            "move_name": "/",
+            "ref": header.get("ref") or False,
+            "reconciled": False,
+            "discount": 0.0,
+            "tax_tag_invert": False,
+            # a bill-run invoice comes from no bank statement nor payment
+            "statement_line_id": False,
+            "statement_id": False,
+            "payment_id": False,
+        }
+        if not self._has_analytic_models(company):
+            # no analytic distribution model at all: what the compute would find
+            common["analytic_distribution"] = False
+        updates = {base["id"]: upd for base, upd in results["base_lines_to_update"]}
+        lines = []
+        untaxed_cur = untaxed = 0.0
+        for index, line in enumerate(spec.lines):
+            vals = {**common, **{k: v for k, v in line.items() if not k.startswith("_")}}
+            vals["sequence"] = line["sequence"]
+            if line.get("display_type") == "line_section":
+                vals.update(
+                    account_id=False,
+                    quantity=0.0,
+                    price_unit=0.0,
+                    balance=0.0,
+                    debit=0.0,
+                    credit=0.0,
+                    amount_currency=0.0,
+                    amount_residual=0.0,
+                    amount_residual_currency=0.0,
+                    price_subtotal=0.0,
+                    price_total=0.0,
+                    tax_ids=[],
+                    tax_tag_ids=[],
+                    product_id=False,
+                )
+                lines.append(vals)
+                continue
+            upd = updates[index]
+            base = next(b for b in base_lines if b["id"] == index)
+            details = base["tax_details"]
+            subtotal = details["total_excluded_currency"] + details["delta_total_excluded_currency"]
+            total = subtotal + sum(t["tax_amount_currency"] for t in details["taxes_data"])
+            balance = upd["balance"]
+            product = base["product_id"]
+            vals.update(
+                price_unit=float(line["price_unit"]),
+                quantity=float(line.get("quantity", 1.0)),
+                product_uom_id=product.uom_id.id or False,
+                balance=balance,
+                debit=balance if balance > 0 else 0.0,
+                credit=-balance if balance < 0 else 0.0,
+                amount_currency=upd["amount_currency"],
+                amount_residual=0.0,
+                amount_residual_currency=0.0,
+                price_subtotal=currency.round(subtotal),
+                price_total=currency.round(total),
+                tax_ids=line["tax_ids"].ids,
+                tax_tag_ids=upd["tax_tag_ids"][0][2] if upd["tax_tag_ids"] else [],
+                tax_base_amount=0.0,
+                tax_line_id=False,
+                tax_group_id=False,
+                tax_repartition_line_id=False,
+                display_type="product",
+                # account.move.line._compute_tax_tag_invert for invoices
+                tax_tag_invert=spec.move_type != "out_refund"
+                and bool(line["tax_ids"] or upd["tax_tag_ids"][0][2]),
+            )
+            untaxed_cur += upd["amount_currency"]
+            untaxed += balance
+            lines.append(vals)
+        tax_cur = tax = 0.0
+        for tax_vals in results["tax_lines_to_add"]:
+            repartition = self.env["account.tax.repartition.line"].browse(
+                tax_vals["tax_repartition_line_id"]
+            )
+            tax_record = (
+                self.env["account.tax"].browse(tax_vals["tax_line_id"])
+                if tax_vals.get("tax_line_id")
+                else repartition.tax_id
+            )
+            balance = tax_vals["balance"]
+            lines.append(
+                {
+                    **common,
+                    "display_type": "tax",
+                    "sequence": 10000,  # account.move.line._compute_sequence
+                    "name": tax_vals.get("name") or tax_record.name,
+                    "account_id": tax_vals["account_id"],
+                    "partner_id": commercial.id,
+                    "currency_id": tax_vals.get("currency_id") or currency.id,
+                    "product_id": False,
+                    "product_uom_id": False,
+                    "quantity": 0.0,
+                    "price_unit": 0.0,
+                    "price_subtotal": 0.0,
+                    "price_total": 0.0,
+                    "balance": balance,
+                    "debit": balance if balance > 0 else 0.0,
+                    "credit": -balance if balance < 0 else 0.0,
+                    "amount_currency": tax_vals["amount_currency"],
+                    "amount_residual": 0.0,
+                    "amount_residual_currency": 0.0,
+                    "tax_base_amount": tax_vals["tax_base_amount"],
+                    "tax_line_id": tax_record.id,
+                    "tax_group_id": tax_record.tax_group_id.id,
+                    "tax_repartition_line_id": repartition.id,
+                    "tax_ids": tax_vals["tax_ids"][0][2] if tax_vals.get("tax_ids") else [],
+                    "tax_tag_ids": tax_vals["tax_tag_ids"][0][2]
+                    if tax_vals.get("tax_tag_ids")
+                    else [],
+                    "tax_tag_invert": spec.move_type != "out_refund",
+                }
+            )
+            tax_cur += tax_vals["amount_currency"]
+            tax += balance
+        terms = self._terms(spec, company, currency, untaxed_cur, untaxed, tax_cur, tax)
+        receivable = self.receivable(commercial, company, fpos)
+        due = max(t[0] for t in terms) if terms else date
+        for day, term_cur, term_bal in terms:
+            lines.append(
+                {
+                    **common,
+                    "display_type": "payment_term",
+                    "sequence": 12000,
+                    "name": "",
+                    "account_id": receivable.id,
+                    "product_id": False,
+                    "product_uom_id": False,
+                    "quantity": 0.0,
+                    "price_unit": 0.0,
+                    "price_subtotal": 0.0,
+                    "price_total": 0.0,
+                    "balance": term_bal,
+                    "debit": term_bal if term_bal > 0 else 0.0,
+                    "credit": -term_bal if term_bal < 0 else 0.0,
+                    "amount_currency": term_cur,
+                    "amount_residual": term_bal,
+                    "amount_residual_currency": term_cur,
+                    "date_maturity": day,
+                    "tax_ids": [],
+                    "tax_tag_ids": [],
+                    "tax_base_amount": 0.0,
+                    "tax_line_id": False,
+                    "tax_group_id": False,
+                    "tax_repartition_line_id": False,
+                }
+            )
+        # the formulas of account.move._compute_amount (direction: -1 for invoices)
+        sign = direction
+        residual_cur = sum(t[1] for t in terms)
+        residual = sum(t[2] for t in terms)
+        company_currency = company.currency_id
+        move_vals = {
+            "move_type": spec.move_type,
+            "state": "draft",
+            "name": "/",
+            "journal_id": header["journal_id"],
+            "company_id": company.id,
+            "currency_id": currency.id,
+            "partner_id": partner.id,
+            "commercial_partner_id": commercial.id,
+            "fiscal_position_id": fpos.id or False,
+            "invoice_payment_term_id": header.get("invoice_payment_term_id") or False,
+            "invoice_date": date,
+            "date": header.get("date") or date,
+            "invoice_date_due": due,
+            "invoice_origin": header.get("invoice_origin") or False,
+            "ref": header.get("ref") or False,
+            "auto_post": "no",
+            "amount_untaxed": currency.round(sign * untaxed_cur),
+            "amount_tax": currency.round(sign * tax_cur),
+            "amount_total": currency.round(sign * (untaxed_cur + tax_cur)),
+            "amount_residual": currency.round(-sign * residual_cur),
+            "amount_untaxed_signed": company_currency.round(-untaxed),
+            "amount_untaxed_in_currency_signed": currency.round(-untaxed_cur),
+            "amount_tax_signed": company_currency.round(-tax),
+            "amount_total_signed": company_currency.round(-(untaxed + tax)),
+            "amount_total_in_currency_signed": currency.round(-(untaxed_cur + tax_cur)),
+            "amount_residual_signed": company_currency.round(residual),
+            "payment_state": "not_paid",
+            "invoice_currency_rate": rate,
+        }
+        for key, value in header.items():
+            if key not in move_vals:
+                move_vals[key] = value
+        return move_vals, lines
+
+    def _terms(self, spec, company, currency, untaxed_cur, untaxed, tax_cur, tax):
+        """[(date_maturity, amount_currency, balance)] of the receivable lines."""
+        header = spec.header
+        date = header["invoice_date"]
+        term = self.env["account.payment.term"].browse(header.get("invoice_payment_term_id"))
+        # amounts on the receivable side: the opposite of revenue and taxes
+        if not term:
+            due = header.get("invoice_date_due") or date
+            return [(due, -(untaxed_cur + tax_cur), -(untaxed + tax))]
+        sign = 1 if spec.move_type == "out_invoice" else -1
+        computed = term._compute_terms(
+            date_ref=date,
+            currency=currency,
+            company=company,
+            tax_amount=-tax * sign,
+            tax_amount_currency=-tax_cur * sign,
+            sign=sign,
+            untaxed_amount=-untaxed * sign,
+            untaxed_amount_currency=-untaxed_cur * sign,
+        )
+        if computed.get("discount_date"):  # routed to the standard writer beforehand
+            raise UserError(_("Early payment discounts take the standard invoice creation."))
+        merged = defaultdict(lambda: [0.0, 0.0])
+        for line in computed["line_ids"]:
+            day = fields.Date.to_date(line["date"])
+            merged[day][0] += line["foreign_amount"]
+            merged[day][1] += line["company_amount"]
+        return [(day, cur, bal) for day, (cur, bal) in sorted(merged.items())]
+
+    # -- SQL ------------------------------------------------------------------------------------
+    def _defaults(self, model, explicit, context_vals):
+        names = [
+            name
+            for name, field in model._fields.items()
+            if field.store
+            and field.column_type
+            and not field.compute
+            and name not in explicit
+            and name not in ("id", "create_uid", "create_date", "write_uid", "write_date")
+        ]
+        defaults = model.default_get(names)
+        out = {}
+        for name, value in defaults.items():
+            if name in context_vals:
+                continue
+            field = model._fields[name]
+            if field.type == "many2many" or field.type == "one2many":
+                continue
+            out[name] = value
+        return out
+
+    @staticmethod
+    def _cell(field, value):
+        """A stored value as PostgreSQL receives it (the builder's values are plain)."""
+        if field.type == "boolean":
+            return bool(value)
+        if value is False or value is None:
+            return None
+        if field.type == "many2one":
+            return value.id if hasattr(value, "id") else value
+        if field.column_type[0] == "jsonb":
+            return json.dumps(value)
+        if isinstance(value, Decimal):
+            return float(value)
+        return value
+
+    def _insert(self, model, rows, uid):
+        """Insert ``rows`` (dicts of stored column values); returns the new ids in order.
+
+        One statement per 1000 rows: every column travels as one array parameter
+        (``unnest``), the cheapest way to hand PostgreSQL many rows without COPY's
+        text encoding.
+        """
+        columns = sorted(
+            {
+                name
+                for row in rows
+                for name in row
+                if name != "id" and model._fields[name].column_type
+            }
+        )
+        fields_ = [model._fields[name] for name in columns]
+        # ids taken from the table's sequence first: the row <-> id mapping is exact
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"{model._table}_id_seq",
+                len(rows),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        for start in range(0, len(rows), 1000):
+            block = rows[start : start + 1000]
+            arrays = [ids[start : start + 1000]]
+            for name, field in zip(columns, fields_, strict=True):
+                default = self._column_default(model, field)
+                arrays.append(
+                    [self._cell(field, row[name]) if name in row else default for row in block]
+                )
+            casts = [SQL("%s::int4[]", arrays[0])] + [
+                SQL("%s::%s[]", values, SQL(field.column_type[1]))
+                for values, field in zip(arrays[1:], fields_, strict=True)
+            ]
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO %s (id, %s, create_uid, create_date, write_uid, write_date)
+                       SELECT *, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+                         FROM unnest(%s)""",
+                    SQL.identifier(model._table),
+                    SQL(", ").join(SQL.identifier(c) for c in columns),
+                    uid,
+                    uid,
+                    SQL(", ").join(casts),
+                )
+            )
+        return ids
+
+    def _column_default(self, model, field):
+        return False if field.type == "boolean" else None
+
+    def _insert_m2m(self, rows, ids):
+        for fname in ("tax_ids", "tax_tag_ids"):
+            field = self.Line._fields[fname]
+            pairs = [
+                (line_id, other)
+                for line_id, row in zip(ids, rows, strict=True)
+                for other in row.get(fname) or ()
+            ]
+            if not pairs:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int[], %s::int[])",
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    [p[0] for p in pairs],
+                    [p[1] for p in pairs],
+                )
+            )
+
+    def _compute_remaining(self, moves, moves_values, lines, lines_values):
+        """Let the ORM compute every stored computed field this builder did not write."""
+        written_moves = set().union(*(m.keys() for m in moves_values))
+        written_lines = set().union(*(v.keys() for v in lines_values))
+        env = self.env
+        for model, records, written in (
+            (self.Move, moves, written_moves),
+            (self.Line, lines, written_lines),
+        ):
+            for name, field in model._fields.items():
+                if not (field.store and field.compute) or name in written:
+                    continue
+                env.add_to_compute(field, records)
+        env.flush_all()
+
+
+class FastPoster:
+    """Post draft bill-run invoices of one journal and date in bulk."""
+
+    def __init__(self, env):
+        self.env = env(context=dict(env.context, **QUIET))
+
+    def post(self, moves):
+        posted = self.env["account.move"]
+        groups = defaultdict(lambda: self.env["account.move"])
+        # the order account.move._compute_name numbers a batch in
+        for move in moves.sorted(lambda m: (m.date, m.ref or "", m.id)):
+            groups[(move.journal_id.id, move.date, move.move_type)] |= move
+        for group in groups.values():
+            posted |= self._post_group(group)
+        return posted
+
+    def _post_group(self, moves):
+        first = moves[0]
+        # Odoo's own checks and sequence lock through the standard posting of one move
+        first._post(soft=False)
+        rest = moves - first
+        if not rest:
+            return moves
+        if rest[0]._get_violated_lock_dates(rest[0].date, rest[0]._affect_tax_report()):
+            rest._post(soft=False)
+            return moves
+        format_string, format_values = first._get_sequence_format_param(first.name)
+        seq = format_values.pop("seq")
+        names = [
+            format_string.format(**format_values, seq=seq + i) for i in range(1, len(rest) + 1)
+        ]
+        cr = self.env.cr
+        checked = first.journal_id.autocheck_on_post
+        cr.execute(
+            SQL(
+                """UPDATE account_move m
+                      SET state = 'posted', posted_before = TRUE, name = d.name,
+                          checked = %s, write_uid = %s, write_date = now() at time zone 'UTC'
+                     FROM unnest(%s::int[], %s::varchar[]) AS d(id, name)
+                    WHERE m.id = d.id AND m.state = 'draft'""",
+                checked,
+                self.env.uid,
+                rest.ids,
+                names,
+            )
+        )
+        if cr.rowcount != len(rest):
+            raise UserError(_("Some invoices changed while they were posted; retry."))
+        cr.execute(
+            SQL(
+                """UPDATE account_move_line l SET parent_state = 'posted', move_name = m.name
+                     FROM account_move m WHERE m.id = l.move_id AND m.id = ANY(%s)""",
+                rest.ids,
+            )
+        )
+        rest.invalidate_recordset()
+        rest.line_ids.invalidate_recordset()
+        env = self.env
+        Move = env["account.move"]
+        # the fields Odoo derives from the number and the posted state
+        for name in (
+            "sequence_prefix",
+            "sequence_number",
+            "payment_reference",
+            "made_sequence_gap",
+        ):
+            field = Move._fields.get(name)
+            if field is not None and field.store and field.compute:
+                env.add_to_compute(field, rest)
+        for field in Move._fields.values():
+            if field.store and field.compute and "state" in (field.get_depends(Move)[0] or ()):
+                env.add_to_compute(field, rest)
+        env.flush_all()
+        partners = rest.partner_id
+        cr.execute(
+            SQL(
+                "UPDATE res_partner SET customer_rank = customer_rank + 1 WHERE id = ANY(%s)",
+                (partners | partners.commercial_partner_id).ids,
+            )
+        )
+        # the customer follows its invoice, with the default subtypes (as _post does)
+        default, _internal, external = env["mail.message.subtype"].default_subtypes("account.move")
+        cr.execute(
+            SQL(
+                """WITH followers AS (
+                       INSERT INTO mail_followers (res_model, res_id, partner_id)
+                       SELECT 'account.move', m.id, m.partner_id FROM account_move m
+                        WHERE m.id = ANY(%s) AND m.partner_id IS NOT NULL
+                       ON CONFLICT DO NOTHING RETURNING id, partner_id)
+                   INSERT INTO mail_followers_mail_message_subtype_rel
+                          (mail_followers_id, mail_message_subtype_id)
+                   SELECT f.id, s.id FROM followers f
+                     JOIN res_partner p ON p.id = f.partner_id
+                    CROSS JOIN LATERAL unnest(
+                          CASE WHEN p.partner_share THEN %s::int[] ELSE %s::int[] END) AS s(id)""",
+                rest.ids,
+                external.ids,
+                default.ids,
+            )
+        )
+        env["mail.followers"].invalidate_model()
+        rest.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
+        rest.filtered(lambda m: m.currency_id.is_zero(m.amount_total))._invoice_paid_hook()
+        return moves

@@ -1,0 +1,370 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Billing's side of the billing account: invoices, direct debit, credit notes.
+
+Extension point ``_telecom_create_credit_note(lines, reason, origin)``: the one
+way credits (disputes, goodwill, SLA credits) reach the customer; helpdesk
+calls it for tickets. Dunning (levels, history, ``_telecom_dunning_excluded``)
+is in ``telecom_dunning.py``.
+"""
+
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..billrun import add_months, period_start
+
+
+class TelecomBillingAccount(models.Model):
+    _inherit = "telecom.billing.account"
+
+    mandate_id = fields.Many2one(
+        "account.banking.mandate",
+        string="Direct Debit Mandate",
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        domain="[('partner_id', 'child_of', payer_id), ('state', '=', 'valid')]",
+        help="A valid SEPA mandate of the payer: the invoices of this account are then "
+        "collected by direct debit.",
+    )
+    direct_debit = fields.Boolean(compute="_compute_direct_debit")
+    next_bill_date = fields.Date(
+        compute="_compute_next_bill_date",
+        help="First day of the account's next billing period: the date of the bill run "
+        "that invoices it next.",
+    )
+    invoice_ids = fields.One2many(
+        "account.move", "telecom_billing_account_id", string="Invoices", readonly=True
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_stats")
+    open_amount = fields.Monetary(
+        compute="_compute_invoice_stats",
+        help="What the account owes: residual of its posted invoices minus open credit notes.",
+    )
+    overdue_amount = fields.Monetary(compute="_compute_invoice_stats")
+
+    @api.depends("mandate_id.state")
+    def _compute_direct_debit(self):
+        for account in self:
+            account.direct_debit = account.mandate_id.state == "valid"
+
+    @api.depends("billing_day", "billing_period_months")
+    @api.depends_context("date")
+    def _compute_next_bill_date(self):
+        today = fields.Date.to_date(self.env.context.get("date")) or fields.Date.context_today(self)
+        for account in self:
+            months = account.billing_period_months or 1
+            start = period_start(today, min(max(account.billing_day or 1, 1), 28), months)
+            account.next_bill_date = add_months(start, months)
+
+    def _compute_invoice_stats(self):
+        stats = self._telecom_balances()
+        for account in self:
+            count, open_amount, overdue, _oldest = stats.get(account.id, (0, 0.0, 0.0, None))
+            account.invoice_count = count
+            account.open_amount = open_amount
+            account.overdue_amount = overdue
+
+    def _telecom_balances(self, today=None):
+        """{account id: (invoice count, open amount, overdue amount, oldest due date)}.
+
+        Amounts in the account's currency (posted telecom invoices and credit notes;
+        invoices on a direct debit order being collected are not overdue).
+        """
+        ids = [i for i in self.ids if i]
+        if not ids:
+            return {}
+        today = today or fields.Date.context_today(self)
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT m.telecom_billing_account_id, COUNT(*),
+                          COALESCE(SUM(m.amount_residual * CASE WHEN m.move_type = 'out_refund'
+                                       THEN -1 ELSE 1 END)
+                                   FILTER (WHERE m.state = 'posted'), 0),
+                          COALESCE(SUM(m.amount_residual) FILTER (
+                              WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                                AND m.payment_state IN ('not_paid', 'partial')
+                                AND m.invoice_date_due < %s AND NOT x.collecting), 0)
+                          - COALESCE(SUM(m.amount_residual) FILTER (
+                              WHERE m.state = 'posted' AND m.move_type = 'out_refund'
+                                AND m.payment_state IN ('not_paid', 'partial')), 0),
+                          MIN(m.invoice_date_due) FILTER (
+                              WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                                AND m.payment_state IN ('not_paid', 'partial')
+                                AND m.invoice_date_due < %s AND NOT x.collecting)
+                     FROM account_move m
+                     -- on a direct debit order being collected: not overdue
+                     CROSS JOIN LATERAL (
+                          SELECT EXISTS (
+                              SELECT 1 FROM account_payment_line pl
+                                JOIN account_move_line l ON l.id = pl.move_line_id
+                                JOIN account_payment_order o ON o.id = pl.order_id
+                               WHERE l.move_id = m.id
+                                 AND o.state IN ('draft', 'open', 'generated')) AS collecting) x
+                    WHERE m.telecom_billing_account_id = ANY(%s)
+                      AND m.move_type IN ('out_invoice', 'out_refund') AND m.state <> 'cancel'
+                    GROUP BY m.telecom_billing_account_id""",
+                today,
+                today,
+                ids,
+            )
+        )
+        return {
+            aid: (count, float(open_amount), max(float(overdue), 0.0), oldest)
+            for aid, count, open_amount, overdue, oldest in self.env.cr.fetchall()
+        }
+
+    @api.constrains("mandate_id", "payer_id")
+    def _check_mandate(self):
+        for account in self:
+            mandate = account.mandate_id
+            if mandate and mandate.partner_id.commercial_partner_id != (
+                account.payer_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _(
+                        "%(account)s: the mandate %(mandate)s is not the payer's.",
+                        account=account.name,
+                        mandate=mandate.display_name,
+                    )
+                )
+
+    # -- actions ----------------------------------------------------------------------
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("telecom_billing_account_id", "=", self.id)]
+        action["context"] = {"create": False, "default_move_type": "out_invoice"}
+        return action
+
+    def action_open_credit_note_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit Note"),
+            "res_model": "telecom.credit.note.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_billing_account_id": self.id},
+        }
+
+    # -- extension point: credit notes ----------------------------------------------------
+    @api.model
+    def _telecom_origin_reference(self, origin):
+        """('model,id' or free text, display name) of a credit's origin."""
+        if not origin:
+            return False, False
+        if isinstance(origin, models.BaseModel):
+            origin.ensure_one()
+            return f"{origin._name},{origin.id}", origin.display_name
+        text = str(origin)
+        if "," in text:
+            model, _sep, rec_id = text.partition(",")
+            if model in self.env and rec_id.isdigit():
+                record = self.env[model].browse(int(rec_id)).exists()
+                if record:
+                    return text, record.sudo().display_name
+        return text[:256], text[:256]
+
+    def _telecom_create_credit_note(self, lines, reason, origin=None, invoice=None, post=True):
+        """Credit the customer: a posted credit note (``account.move`` out_refund).
+
+        :param lines: list of dicts: ``description`` (required), ``amount`` (the
+            credit, positive, tax excluded), optional ``product_id`` (its taxes
+            apply; default "Credit"), ``quantity`` (1), ``subscription_id``,
+            ``usage_record_ids`` (the usage a dispute is about).
+        :param reason: a ``telecom.reason.code`` of kind credit or dispute (record,
+            id or code).
+        :param origin: what the credit answers: a record (helpdesk ticket, usage
+            record...), a ``'model,id'`` string or a free reference.
+        :param invoice: the invoice credited (optional): the credit note is its
+            reversal and is reconciled with it while it is open.
+        :return: the credit note.
+        """
+        self.ensure_one()
+        if not self.env["account.move"].has_access("create"):
+            raise UserError(_("Creating credit notes needs the invoicing rights."))
+        reason = self._telecom_credit_reason(reason)
+        if not lines or not isinstance(lines, list | tuple):
+            raise ValidationError(_("A credit note needs at least one line."))
+        origin_ref, origin_name = self._telecom_origin_reference(origin)
+        invoice = self._telecom_credited_invoice(invoice)
+        fpos = self.fiscal_position_id or self.env["account.fiscal.position"].with_company(
+            self.company_id
+        )._get_fiscal_position(self.invoice_partner_id or self.payer_id)
+        line_vals = [self._telecom_credit_line(vals, fpos) for vals in lines]
+        move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": (self.invoice_partner_id or self.payer_id).id,
+                    "currency_id": self.currency_id.id,
+                    "company_id": self.company_id.id,
+                    "journal_id": self.company_id._telecom_bill_journal().id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "fiscal_position_id": fpos.id or False,
+                    "invoice_payment_term_id": self.payment_term_id.id or False,
+                    "ref": _(
+                        "%(reason)s: %(origin)s",
+                        reason=reason.name,
+                        origin=origin_name or self.name,
+                    ),
+                    "invoice_origin": origin_name or False,
+                    "reversed_entry_id": invoice.id or False,
+                    "telecom_billing_account_id": self.id,
+                    "telecom_kind": "credit",
+                    "telecom_reason_code_id": reason.id,
+                    "telecom_origin": origin_ref,
+                    "telecom_origin_name": origin_name,
+                    "invoice_line_ids": [Command.create(vals) for vals in line_vals],
+                }
+            )
+        )
+        if post:
+            move.action_post()
+            if (
+                invoice
+                and invoice.state == "posted"
+                and invoice.payment_state in ("not_paid", "partial")
+            ):
+                (invoice.line_ids | move.line_ids).filtered(
+                    lambda line: (
+                        line.account_id.account_type == "asset_receivable" and not line.reconciled
+                    )
+                ).reconcile()
+        self.message_post(
+            body=Markup("%s")
+            % _(
+                "Credit note %(move)s (%(reason)s): %(amount)s %(currency)s.",
+                move=move.name or "",
+                reason=reason.name,
+                amount=move.amount_total,
+                currency=move.currency_id.name,
+            )
+        )
+        return move
+
+    @api.model
+    def _telecom_credit_reason(self, reason):
+        Reason = self.env["telecom.reason.code"]
+        if isinstance(reason, models.BaseModel):
+            found = reason
+        elif isinstance(reason, int) and not isinstance(reason, bool):
+            found = Reason.browse(reason).exists()
+        elif isinstance(reason, str) and reason:
+            found = Reason.search([("code", "=", reason)], limit=1)
+        else:
+            found = Reason
+        if len(found) != 1 or found.kind not in ("credit", "dispute"):
+            raise ValidationError(
+                _("%(reason)s is not a credit or dispute reason code.", reason=reason)
+            )
+        return found
+
+    def _telecom_credited_invoice(self, invoice):
+        if not invoice:
+            return self.env["account.move"]
+        if not isinstance(invoice, models.BaseModel):
+            invoice = self.env["account.move"].browse(int(invoice)).exists()
+        if (
+            len(invoice) != 1
+            or invoice.move_type != "out_invoice"
+            or invoice.telecom_billing_account_id != self
+        ):
+            raise ValidationError(
+                _("The credited invoice must be an invoice of %(account)s.", account=self.name)
+            )
+        return invoice
+
+    def _telecom_credit_line(self, vals, fpos):
+        if not isinstance(vals, dict):
+            raise ValidationError(_("Each credit line is a dict."))
+        unknown = set(vals) - {
+            "description",
+            "amount",
+            "product_id",
+            "quantity",
+            "subscription_id",
+            "usage_record_ids",
+        }
+        if unknown:
+            raise ValidationError(
+                _("Unknown credit line keys: %(keys)s.", keys=", ".join(sorted(unknown)))
+            )
+        description = (vals.get("description") or "").strip()
+        if not description:
+            raise ValidationError(_("Each credit line needs a description."))
+        try:
+            amount = float(vals.get("amount"))
+            quantity = float(vals.get("quantity") or 1.0)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                _("%(line)s: the amount must be a number.", line=description)
+            ) from exc
+        if amount <= 0 or quantity <= 0:
+            raise ValidationError(_("%(line)s: a credit is a positive amount.", line=description))
+        product = self.env["product.product"]
+        if vals.get("product_id"):
+            product = product.browse(int(vals["product_id"])).exists()
+            if not product:
+                raise ValidationError(_("%(line)s: unknown product.", line=description))
+        product = product or self.env.ref("telecom_billing.product_telecom_credit")
+        taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
+        if fpos:
+            taxes = fpos.map_tax(taxes)
+        subscription = self.env["telecom.subscription"]
+        if vals.get("subscription_id"):
+            subscription = subscription.browse(int(vals["subscription_id"])).exists()
+            if subscription.billing_account_id != self:
+                raise ValidationError(
+                    _(
+                        "%(line)s: the subscription is not on %(account)s.",
+                        line=description,
+                        account=self.name,
+                    )
+                )
+        usage = self.env["telecom.usage.record"]
+        if vals.get("usage_record_ids"):
+            usage = usage.browse([int(i) for i in vals["usage_record_ids"]]).exists()
+            if usage.filtered(lambda u: u.billing_account_id != self):
+                raise ValidationError(
+                    _("%(line)s: usage records of another account.", line=description)
+                )
+        return {
+            "name": description,
+            "product_id": product.id,
+            "quantity": quantity,
+            "price_unit": amount,
+            "tax_ids": [Command.set(taxes.ids)],
+            "telecom_section": "adjustment",
+            "telecom_subscription_id": subscription.id or False,
+            "telecom_usage_record_ids": [Command.set(usage.ids)],
+        }
+
+    # -- direct debit -----------------------------------------------------------------------
+    @api.model
+    def _telecom_add_to_debit_order(self, moves):
+        """Add posted invoices with a direct debit payment mode to a draft payment order.
+
+        Returns the (first) payment order. Invoices already on an order are skipped.
+        """
+        moves = moves.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.payment_mode_id.payment_order_ok
+                and not m.line_ids.payment_line_ids
+            )
+        )
+        if not moves:
+            return self.env["account.payment.order"]
+        moves.with_context(tracking_disable=True).create_account_payment_line()
+        return moves.line_ids.payment_line_ids.order_id[:1]

@@ -1,0 +1,103 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""telecom.api.account_balance and create_credit_note over real XML-RPC."""
+
+import xmlrpc.client
+from datetime import date
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import Transport
+from odoo.tools import config, mute_logger
+
+from .billing_common import BillingFixtures
+
+
+@tagged("post_install", "-at_install")
+class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_billing()
+        cls.acc = cls._account("Rpc Customer")
+        cls.sub = cls._sub(cls.acc, cls.mobile_m, date(2025, 5, 1), "+32470990001")
+        cls.bill_run = cls.bill(cls, date(2025, 6, 1), cls.acc)
+        cls.invoice = cls.bill_run.line_ids.move_id
+        new_test_user(
+            cls.env, login="tb_rpc_billing", password="tb_rpc_billing_pw",
+            groups="telecom_crm.group_telecom_billing",
+        )  # fmt: skip
+        new_test_user(
+            cls.env, login="tb_rpc_user", password="tb_rpc_user_pw",
+            groups="telecom_crm.group_telecom_user",
+        )  # fmt: skip
+
+    def _proxy(self, login):
+        url = f"http://127.0.0.1:{config['http_port']}/xmlrpc/2/"
+        common = xmlrpc.client.ServerProxy(url + "common", transport=Transport(self.cr))
+        models = xmlrpc.client.ServerProxy(url + "object", transport=Transport(self.cr))
+        uid = common.authenticate(self.env.cr.dbname, login, f"{login}_pw", {})
+        self.assertTrue(uid)
+
+        def call(method, *args, **kwargs):
+            return models.execute_kw(
+                self.env.cr.dbname, uid, f"{login}_pw", "telecom.api", method, list(args),
+                kwargs,
+            )  # fmt: skip
+
+        return call
+
+    def assertFault(self, text, call, method, *args, **kwargs):
+        with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
+            call(method, *args, **kwargs)
+        self.assertIn(text, caught.exception.faultString)
+
+    def test_account_balance(self):
+        call = self._proxy("tb_rpc_user")
+        balance = call("account_balance", self.acc.name)
+        self.assertEqual(balance["billing_account_id"], self.acc.id)
+        self.assertEqual(balance["open_amount"], self.invoice.amount_total)
+        self.assertEqual(balance["overdue_amount"], self.invoice.amount_total)
+        self.assertEqual(balance["oldest_due_date"], "2025-06-01")
+        self.assertIs(balance["dunning_level"], False)
+        [inv] = balance["invoices"]
+        self.assertEqual(
+            (inv["number"], inv["kind"], inv["period_start"], inv["period_end"]),
+            (self.invoice.name, "invoice", "2025-06-01", "2025-06-30"),
+        )
+        self.assertEqual(call("account_balance", self.acc.id)["invoice_count"], 1)
+        self.assertFault("No billing account", call, "account_balance", "BA-NOPE")
+        self.assertFault("No billing account", call, "account_balance", False)
+
+    def test_create_credit_note_idempotent(self):
+        call = self._proxy("tb_rpc_billing")
+        lines = [{"description": "Outage 3 June", "amount": 4.0, "subscription": self.sub.name}]
+        kwargs = {"origin": "TICKET-42", "invoice": self.invoice.name, "request_id": "sla-42"}
+        credit = call("create_credit_note", self.acc.name, lines, "credit_outage", **kwargs)
+        self.assertEqual((credit["kind"], credit["amount_total"]), ("credit_note", 4.84))
+        self.assertEqual((credit["reason"], credit["origin"]), ("credit_outage", "TICKET-42"))
+        again = call("create_credit_note", self.acc.name, lines, "credit_outage", **kwargs)
+        self.assertEqual(again, credit)
+        self.assertEqual(
+            self.env["account.move"].search_count([("telecom_kind", "=", "credit")]), 1
+        )
+        # bad input: a clear fault, nothing written
+        self.assertFault("not a credit or dispute reason", call, "create_credit_note",
+                         self.acc.name, lines, "term_competitor")  # fmt: skip
+        bad = [{"description": "x", "amount": 1, "colour": "red"}]
+        self.assertFault("unknown key", call, "create_credit_note", self.acc.name, bad,
+                         "credit_goodwill")  # fmt: skip
+        self.assertFault("positive", call, "create_credit_note", self.acc.name,
+                         [{"description": "x", "amount": -1}], "credit_goodwill")  # fmt: skip
+        self.assertFault("non-empty list", call, "create_credit_note", self.acc.name, [],
+                         "credit_goodwill")  # fmt: skip
+        self.assertFault("No invoice", call, "create_credit_note", self.acc.name, lines,
+                         "credit_goodwill", invoice="INV/1999/99999")  # fmt: skip
+        self.assertFault("already used", call, "create_credit_note", self.acc.name,
+                         [{"description": "other", "amount": 1.0}], "credit_outage",
+                         request_id="sla-42")  # fmt: skip
+        # a telecom user without invoicing rights cannot credit
+        self.assertFault("invoicing rights", self._proxy("tb_rpc_user"), "create_credit_note",
+                         self.acc.name, lines, "credit_goodwill")  # fmt: skip
+        self.assertEqual(
+            self.env["account.move"].search_count([("telecom_kind", "=", "credit")]), 1
+        )
