@@ -12,6 +12,7 @@
     "development_status": "Alpha",
     "depends": [
         "telecom_oss",
+        "telecom_billing",
         "helpdesk_mgmt",
         "helpdesk_mgmt_sla",
         "helpdesk_type",

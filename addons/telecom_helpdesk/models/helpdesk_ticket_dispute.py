@@ -23,6 +23,7 @@ DISPUTE_STATES = [
     ("credit_requested", "Credit requested"),
     ("rejected", "Rejected"),
     ("credited", "Credited"),
+    ("rerated", "Re-rated"),
     ("cancelled", "Cancelled"),
 ]
 OPEN_DISPUTE = ("open", "credit_requested")
@@ -66,6 +67,14 @@ class HelpdeskTicket(models.Model):
         string="Credit notes",
         readonly=True,
         copy=False,
+    )
+    telecom_rerating_id = fields.Many2one(
+        "telecom.rerating",
+        string="Re-rating",
+        readonly=True,
+        copy=False,
+        help="Billing's re-rating of the disputed invoiced usage: the difference is an "
+        "adjustment on the account's next invoice.",
     )
     telecom_credit_note_count = fields.Integer(
         compute="_compute_telecom_credit_note_count", compute_sudo=True
@@ -229,7 +238,10 @@ class HelpdeskTicket(models.Model):
         return True
 
     def _telecom_dispute_issue_credit_note(self):
-        """Billing creates the credit note; the ticket keeps it and is resolved."""
+        """Billing creates the credit note; the ticket keeps it and is resolved. Each
+        credited dispute line is linked to its credit note line (which carries the
+        disputed usage records); the disputed invoice, when there is one, is credited
+        (reversed and reconciled)."""
         self.ensure_one()
         lines = self.telecom_dispute_line_ids.filtered(lambda line: line.credit_amount > 0)
         account = self.telecom_billing_account_id
@@ -240,12 +252,16 @@ class HelpdeskTicket(models.Model):
         )
         invoices = lines.invoice_line_id.move_id
         invoice = invoices if len(invoices) == 1 else self.telecom_invoice_id
+        if invoice.telecom_billing_account_id != account:
+            invoice = self.env["account.move"]
         move = account._telecom_create_credit_note(
             [line._telecom_credit_note_line() for line in lines],
             reason,
             origin=self,
             invoice=invoice or None,
         )
+        for line, credit_line in zip(lines, move.invoice_line_ids.sorted("id"), strict=True):
+            line.credit_line_id = credit_line
         self.write(
             {
                 "telecom_dispute_state": "credited",
@@ -262,6 +278,70 @@ class HelpdeskTicket(models.Model):
             )
         )
         return move
+
+    def _telecom_dispute_rerate(self, note):
+        """Price the disputed invoiced usage again with the tariffs as they are now
+        (billing's re-rating): the difference becomes an adjustment charge of the
+        account, on its next invoice. Needs invoicing rights."""
+        self._telecom_dispute_check_open()
+        if not self._telecom_may_credit():
+            raise AccessError(self.env._("Only billing users re-rate usage."))
+        for ticket in self:
+            usage = ticket.telecom_dispute_line_ids._telecom_usage().filtered(
+                lambda u: u.state == "billed"
+            )
+            if not usage:
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s: no invoiced usage record is disputed.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            rerating = self.env["telecom.rerating"].create(
+                {
+                    "reason": self.env._(
+                        "Dispute %(ticket)s: %(note)s", ticket=ticket.number, note=note
+                    ),
+                    "subscription_ids": [fields.Command.set(usage.subscription_id.ids)],
+                    "company_id": ticket.company_id.id,
+                }
+            )
+            rerating._telecom_rerate_billed(usage.ids)
+            charges = rerating.adjustment_charge_ids
+            if not charges:
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s: the current tariffs price the disputed usage the same; "
+                        "reject the dispute or credit it.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            rerating.write(
+                {
+                    "state": "done",
+                    "billed_count": len(usage),
+                    "date_done": fields.Datetime.now(),
+                }
+            )
+            amount = sum(charges.mapped("amount"))
+            ticket.write(
+                {
+                    "telecom_dispute_state": "rerated",
+                    "telecom_dispute_note": note,
+                    "telecom_rerating_id": rerating.id,
+                }
+            )
+            ticket.with_context(telecom_dispute_resolving=True)._telecom_move_to("resolved")
+            ticket._telecom_tell_customer(
+                self.env._(
+                    "We re-rated the disputed usage: %(amount)s %(currency)s on your next "
+                    "invoice. %(note)s",
+                    amount=amount,
+                    currency=ticket.telecom_dispute_currency_id.name,
+                    note=note,
+                )
+            )
+        return True
 
     def _telecom_tell_customer(self, text):
         """A message the customer receives by e-mail and reads in the portal."""

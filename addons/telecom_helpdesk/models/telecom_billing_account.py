@@ -28,6 +28,11 @@ class TelecomBillingAccount(models.Model):
         for account in self:
             account.telecom_open_dispute_count = counts.get(account, 0)
 
+    def _telecom_dunning_excluded(self):
+        """Billing's extension point: an account with an open dispute (or one whose
+        credit waits for billing's approval) is left out of dunning."""
+        return super()._telecom_dunning_excluded() | self._telecom_open_dispute_accounts()
+
     def _telecom_open_dispute_accounts(self):
         """The accounts of ``self`` with an open billing dispute."""
         if not self:

@@ -140,6 +140,28 @@ class HelpdeskFixtures(TelecomFixtures):
         cls.company.telecom_outage_team_id = cls.team_noc
 
     @classmethod
+    def _setup_credit_notes(cls):
+        """Billing's credit notes in this company: a sales journal and a 21 % VAT on
+        billing's "Credit" product (the totals below are computed by hand)."""
+        env, company = cls.env, cls.company
+        if not env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        ):
+            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        base_tax = company.account_sale_tax_id or env["account.tax"].search(
+            [("type_tax_use", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        )
+        cls.tax21 = base_tax.copy(
+            {
+                "name": "VAT 21% (helpdesk tests)",
+                "amount": 21.0,
+                "amount_type": "percent",
+                "price_include_override": "tax_excluded",
+            }
+        )
+        env.ref("telecom_billing.product_telecom_credit").taxes_id = [Command.set(cls.tax21.ids)]
+
+    @classmethod
     def _sla(cls, name, kind, hours=0, days=0, **vals):
         target = cls.stage_progress if kind == "response" else cls.stage_resolved
         values = {

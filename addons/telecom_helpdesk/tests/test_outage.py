@@ -50,6 +50,7 @@ class TestOutage(HelpdeskCase):
         cls.sub_dave = cls._fibre(cls.olt_other, cls.dave, cls.dave_account)
         cls.sub_mobile = cls._subscription()
         cls.Alarm = cls.env["telecom.alarm"].with_user(cls.engineer)
+        cls._setup_credit_notes()
 
     def _raise(self, severity="major", when="2025-03-03T08:00:00Z", element="hd-olt"):
         return self.Alarm._telecom_receive(
@@ -72,7 +73,7 @@ class TestOutage(HelpdeskCase):
 
     def test_outage_from_alarm_to_credits_for_exactly_the_affected_subscriptions(self):
         """Done when: an outage goes from the alarm to SLA credit notes for exactly the
-        affected subscriptions (credit notes: see test_dispute / billing)."""
+        affected subscriptions: billing's credit notes, amounts computed by hand."""
         with self.jobs() as trap:
             alarm, master = self._outage()
             self.assertEqual(len(master), 1)
@@ -164,6 +165,72 @@ class TestOutage(HelpdeskCase):
         self.assertEqual(master.telecom_sla_credit_total, 12.0)
         # a to-do for the team leader to issue them
         self.assertTrue(master.activity_ids.filtered(lambda a: a.user_id == self.noc_user))
+        self.assertFalse(self._credit_notes(master), "nothing issued before billing acts")
+        # billing issues them: one credit note per billing account, a line per subscription
+        master.with_user(self.billing).action_issue_sla_credits()
+        notes = self._credit_notes(master)
+        self.assertEqual(notes.telecom_billing_account_id, self.resident_account | self.bob_account)
+        for account in (self.carla_account, self.dave_account, self.business_account):
+            self.assertFalse(
+                self.env["account.move"].search(
+                    [
+                        ("telecom_billing_account_id", "=", account.id),
+                        ("move_type", "=", "out_refund"),
+                    ]
+                ),
+                account.name,
+            )
+        ada_note = notes.filtered(lambda m: m.telecom_billing_account_id == self.resident_account)
+        bob_note = notes - ada_note
+        self.assertEqual(
+            ada_note.invoice_line_ids.telecom_subscription_id, self.sub_ada | self.sub_ada2
+        )
+        self.assertEqual(bob_note.invoice_line_ids.telecom_subscription_id, self.sub_bob)
+        # 2 x 4.00 + 21 % = 9.68; 4.00 + 21 % = 4.84
+        self.assertEqual(ada_note.invoice_line_ids.mapped("price_subtotal"), [4.0, 4.0])
+        self.assertEqual((ada_note.amount_untaxed, ada_note.amount_total), (8.0, 9.68))
+        self.assertEqual((bob_note.amount_untaxed, bob_note.amount_total), (4.0, 4.84))
+        for note in notes:
+            self.assertEqual((note.move_type, note.state), ("out_refund", "posted"))
+            self.assertEqual(note.telecom_reason_code_id.code, "credit_outage")
+            self.assertEqual(note.partner_id, note.telecom_billing_account_id.partner_id)
+        self.assertEqual(bob_note.partner_id, self.bob)
+        self.assertEqual(credits[self.sub_bob].credit_note_id, bob_note)
+        self.assertEqual(credits[self.sub_ada].credit_note_id, ada_note)
+        self.assertEqual(credits[self.sub_carla].state, "no_credit")
+        self.assertFalse(credits[self.sub_carla].credit_note_id)
+        self.assertEqual(master.telecom_outage_status, "credited")
+        # issuing again issues nothing more
+        master.with_user(self.billing).action_issue_sla_credits()
+        self.assertEqual(self._credit_notes(master), notes)
+
+    def test_company_issues_the_credit_notes_automatically(self):
+        """With the company's policy on, the alarm's clear ends in credit notes
+        without anyone acting: exactly the affected subscriptions, by hand."""
+        self.company.telecom_sla_credit_auto = True
+        with self.jobs() as trap:
+            _alarm, master = self._outage()
+            self.run_jobs(trap)
+        # cleared 8 h 30 later: 8.5 - 3.72 allowed = 4.78 h, 5 started hours x 5 % x 40.00
+        with self.jobs() as trap, freeze_time("2025-03-03 16:35:00"):
+            self._raise(severity="cleared", when="2025-03-03T16:30:00Z")
+            self.run_jobs(trap)
+        notes = self._credit_notes(master)
+        self.assertEqual(len(notes), 2)
+        lines = notes.invoice_line_ids
+        self.assertEqual(lines.telecom_subscription_id, self.sub_ada | self.sub_ada2 | self.sub_bob)
+        self.assertEqual(set(lines.mapped("price_subtotal")), {10.0})
+        self.assertEqual(sorted(notes.mapped("amount_total")), [12.1, 24.2])
+        self.assertEqual(master.telecom_outage_status, "credited")
+        self.assertFalse(
+            master.activity_ids.filtered(lambda a: "SLA credits" in (a.summary or "")),
+            "nobody is asked to issue them",
+        )
+
+    def _credit_notes(self, outage):
+        return self.env["account.move"].search(
+            [("telecom_origin", "=", f"helpdesk.ticket,{outage.id}")]
+        )
 
     def test_credit_cap_and_the_months_allowance(self):
         """The credit stops at the cap; the month's allowance is used up by the

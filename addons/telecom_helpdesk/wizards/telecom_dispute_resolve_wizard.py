@@ -9,7 +9,11 @@ class TelecomDisputeResolveWizard(models.TransientModel):
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
     outcome = fields.Selection(
-        [("credit", "Credit the customer"), ("reject", "Reject the dispute")],
+        [
+            ("credit", "Credit the customer"),
+            ("rerate", "Re-rate the disputed usage"),
+            ("reject", "Reject the dispute"),
+        ],
         required=True,
         default="credit",
     )
@@ -28,6 +32,8 @@ class TelecomDisputeResolveWizard(models.TransientModel):
         self.ensure_one()
         if self.outcome == "reject":
             self.ticket_id._telecom_dispute_reject(self.note)
+        elif self.outcome == "rerate":
+            self.ticket_id._telecom_dispute_rerate(self.note)
         else:
             self.ticket_id._telecom_dispute_credit(self.note)
         return {"type": "ir.actions.act_window_close"}
