@@ -23,7 +23,7 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.queue_job.job import identity_exact
@@ -539,6 +539,7 @@ class HelpdeskTicket(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         if moves:
+            self.telecom_credit_note_ids = [Command.link(move.id) for move in moves]
             self.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(

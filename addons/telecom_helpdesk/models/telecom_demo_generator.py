@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
 
 DEMO_TICKET_PREFIX = "DEMO-T-"
 DEMO_OUTAGE_CAUSE = "demoFibreCut"
@@ -112,11 +113,50 @@ class TelecomDemoGenerator(models.AbstractModel):
     @api.model
     def _demo_helpdesk_outcome(self, ticket, outcome):
         if outcome == "open_dispute":
+            self._demo_helpdesk_disputed_usage(ticket)
             return
         if outcome == "rejected_dispute":
             ticket._telecom_dispute_reject(self.env._("The router was charged once."))
             return
         ticket._telecom_move_to(outcome)
+
+    @api.model
+    def _demo_helpdesk_disputed_usage(self, ticket):
+        """The open demo dispute contests the subscription's latest billed usage record,
+        else its latest bill-run invoice line (when billing's demo step invoiced it);
+        half of it to credit."""
+        sub = ticket.telecom_subscription_id
+        account = ticket.telecom_billing_account_id
+        usage = self.env["telecom.usage.record"].search(
+            [("subscription_id", "=", sub.id), ("state", "=", "billed")],
+            order="start_time desc, id desc",
+            limit=1,
+        )
+        if usage and usage.billing_account_id == account:
+            values = {"usage_record_ids": [Command.set(usage.ids)]}
+        else:
+            item = self.env["account.move.line"].search(
+                [
+                    ("move_id.telecom_billing_account_id", "=", account.id),
+                    ("move_id.move_type", "=", "out_invoice"),
+                    ("move_id.state", "=", "posted"),
+                    ("display_type", "=", "product"),
+                    ("telecom_subscription_id", "=", sub.id),
+                    ("price_subtotal", ">", 0),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            if not item:
+                return False
+            values = {"invoice_line_id": item.id}
+        try:
+            with self.env.cr.savepoint():
+                line = self.env["telecom.dispute.line"].create({"ticket_id": ticket.id, **values})
+                line.credit_amount = line.currency_id.round(line.disputed_amount / 2)
+        except ValidationError:
+            return False  # already disputed by another demo ticket
+        return True
 
     @api.model
     def _demo_helpdesk_outage(self, rng, params):

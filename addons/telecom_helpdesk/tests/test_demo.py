@@ -25,6 +25,19 @@ class TestHelpdeskDemo(TransactionCase):
             {"open", "rejected"},
         )
         self.assertGreater(len(set(tickets.channel_id.mapped("telecom_code"))), 3)
+        # open disputes contest billed usage or lines of billing's demo invoices
+        disputes = tickets.filtered(lambda t: t.telecom_dispute_state == "open")
+        lines = disputes.telecom_dispute_line_ids
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertTrue(line.usage_record_ids or line.invoice_line_id)
+            self.assertEqual(set(line.usage_record_ids.mapped("state")) - {"billed"}, set())
+            self.assertEqual(
+                line.invoice_line_id.move_id.telecom_billing_account_id
+                | line.usage_record_ids.billing_account_id,
+                line.billing_account_id,
+            )
+            self.assertEqual(line.credit_amount, line.currency_id.round(line.disputed_amount / 2))
         # the outage: raised, notified, restored, credits computed
         alarm = self.env["telecom.alarm"].search([("probable_cause", "=", DEMO_OUTAGE_CAUSE)])
         self.assertEqual(len(alarm), 1)

@@ -200,6 +200,7 @@ class TestOutage(HelpdeskCase):
         self.assertEqual(credits[self.sub_carla].state, "no_credit")
         self.assertFalse(credits[self.sub_carla].credit_note_id)
         self.assertEqual(master.telecom_outage_status, "credited")
+        self.assertEqual(master.telecom_credit_note_ids, notes)
         # issuing again issues nothing more
         master.with_user(self.billing).action_issue_sla_credits()
         self.assertEqual(self._credit_notes(master), notes)
