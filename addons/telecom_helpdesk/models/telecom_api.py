@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -28,6 +28,7 @@ TICKET_KEYS = {
     "reported_at",
     "invoice",
     "invoice_lines",
+    "usage_records",
     "element",
     "service_order",
     "contact_name",
@@ -115,16 +116,32 @@ class TelecomApi(models.AbstractModel):
             )
         channel = self.env["helpdesk.ticket.channel"]._telecom_channel(channel_code)
         vals["channel_id"] = channel.id
-        invoice_lines = vals.pop("_invoice_lines", None)
+        invoice_lines = vals.pop("_invoice_lines", None) or self.env["account.move.line"]
+        usage = vals.pop("_usage_records", None) or self.env["telecom.usage.record"]
         ticket = (
             self.env["helpdesk.ticket"]
             .with_context(telecom_channel=channel_code, mail_create_nosubscribe=True)
             .create(vals)
         )
-        if invoice_lines:
-            self.env["telecom.dispute.line"].create(
-                [{"ticket_id": ticket.id, "invoice_line_id": line.id} for line in invoice_lines]
-            )
+        if invoice_lines or usage:
+            # one disputed item per invoice line, with the selected usage billed on it
+            items = invoice_lines | usage.invoice_line_id
+            lines = [
+                {
+                    "ticket_id": ticket.id,
+                    "invoice_line_id": item.id,
+                    "usage_record_ids": [
+                        Command.set(usage.filtered(lambda u, i=item: u.invoice_line_id == i).ids)
+                    ],
+                }
+                for item in items
+            ]
+            unbilled = usage.filtered(lambda u: not u.invoice_line_id)
+            if unbilled:
+                lines.append(
+                    {"ticket_id": ticket.id, "usage_record_ids": [Command.set(unbilled.ids)]}
+                )
+            self.env["telecom.dispute.line"].create(lines)
         return self._api_ticket_data(ticket)
 
     @api.model
@@ -218,6 +235,15 @@ class TelecomApi(models.AbstractModel):
             links["telecom_invoice_id"] = self._api_invoice(values["invoice"], customer).id
         if values.get("invoice_lines"):
             links["_invoice_lines"] = self._api_invoice_lines(values["invoice_lines"], customer)
+        if values.get("usage_records"):
+            usage = self._api_usage_records(values["usage_records"], customer)
+            links["_usage_records"] = usage
+            if (
+                len(usage.billing_account_id) == 1
+                and not vals.get("telecom_billing_account_id")
+                and not vals.get("telecom_subscription_id")
+            ):
+                links["telecom_billing_account_id"] = usage.billing_account_id.id
         if values.get("element") not in (None, False, ""):
             links["telecom_element_id"] = self._api_element(values["element"]).id
         if values.get("service_order") not in (None, False, ""):
@@ -288,6 +314,28 @@ class TelecomApi(models.AbstractModel):
                 self.env._("invoice_lines: only product lines of the customer's invoices.")
             )
         return lines
+
+    @api.model
+    def _api_usage_records(self, refs, customer):
+        if not isinstance(refs, list | tuple) or not all(
+            isinstance(r, int) and not isinstance(r, bool) for r in refs
+        ):
+            raise UserError(self.env._("usage_records must be a list of usage record ids."))
+        usage = self.env["telecom.usage.record"].browse(refs).exists()
+        if len(usage) != len(set(refs)) or usage.filtered(
+            lambda u: (
+                u.state not in ("rated", "billed")
+                or (
+                    customer
+                    and u.billing_account_id.partner_id.commercial_partner_id
+                    != customer.commercial_partner_id
+                )
+            )
+        ):
+            raise UserError(
+                self.env._("usage_records: only rated or billed usage of the customer's accounts.")
+            )
+        return usage
 
     @api.model
     def _api_element(self, ref):

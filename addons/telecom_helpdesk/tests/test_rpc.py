@@ -141,6 +141,65 @@ class TestTicketRpc(HelpdeskFixtures, HttpCase):
         self.assertEqual(ticket["dispute"]["disputed_amount"], 12.5)
         self.assertEqual(ticket["dispute"]["credit_notes"], [])
 
+    def _usage(self, account, sub, amount, record_id):
+        Source = self.env["telecom.mediation.source"].sudo()
+        source = Source.search([("code", "=", "HDRPC")]) or Source.create(
+            {"name": "RPC test switch", "code": "HDRPC"}
+        )
+        return (
+            self.env["telecom.usage.record"]
+            .sudo()
+            .create(
+                {
+                    "source_id": source.id,
+                    "source_record_id": record_id,
+                    "subscription_id": sub.id,
+                    "billing_account_id": account.id,
+                    "usage_type_id": self.env.ref("telecom_crm.telecom_usage_type_voice").id,
+                    "start_time": "2025-05-19 08:00:00",
+                    "quantity": 60,
+                    "state": "rated",
+                    "amount": amount,
+                    "currency_id": account.currency_id.id,
+                    "company_id": self.company.id,
+                }
+            )
+        )
+
+    def test_dispute_of_usage_records(self):
+        calls = self._usage(self.resident_account, self.sub, 1.25, "u1") | self._usage(
+            self.resident_account, self.sub, 0.5, "u2"
+        )
+        ticket = self.call(
+            "open_ticket",
+            {
+                "title": "Calls I never made",
+                "description": "My phone was off.",
+                "category": "dispute",
+                "customer": "C9990001",
+                "usage_records": calls.ids,
+            },
+        )
+        self.assertEqual(ticket["billing_account_id"], self.resident_account.id)
+        self.assertEqual(ticket["dispute"]["disputed_amount"], 1.75)
+        line = self.env["helpdesk.ticket"].browse(ticket["id"]).telecom_dispute_line_ids
+        self.assertEqual(line.usage_record_ids, calls)
+        # another customer's usage, unknown ids, not a list: refused, nothing written
+        other_sub = self._subscription(partner=self.business, account=self.business_account)
+        foreign = self._usage(self.business_account, other_sub, 2.0, "u3")
+        good = {
+            "title": "Bad usage",
+            "description": "x",
+            "category": "dispute",
+            "customer": "C9990001",
+        }
+        self.assertFault("usage_records", "open_ticket", dict(good, usage_records=foreign.ids))
+        self.assertFault("usage_records", "open_ticket", dict(good, usage_records=[10**9]))
+        self.assertFault("usage_records", "open_ticket", dict(good, usage_records="u1"))
+        # already disputed in the open dispute above
+        self.assertFault("already disputed", "open_ticket", dict(good, usage_records=calls.ids))
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Bad usage")]))
+
     def test_bad_input(self):
         good = {"title": "x", "description": "y", "category": "fault", "customer": "C9990001"}
         self.assertFault("category", "open_ticket", dict(good, category="outage"))
