@@ -11,7 +11,9 @@
    opened inside the alarm call), the start job (the affected subscriptions, one
    SLA credit line each), the notices (one ticket per customer and its notice, in
    chunks of 200), the alarm clearing, and the finish job (credits computed,
-   customers' tickets resolved with the "service restored" notice);
+   customers' tickets resolved with the "service restored" notice), and billing
+   issuing the credits (one posted credit note per billing account, through
+   ``telecom.billing.account._telecom_create_credit_note``);
 4. prints the figures and the machine, and writes them to bench/results/.
 """
 
@@ -96,6 +98,11 @@ def build(env, customers):
             "telecom_access_element_id": olt.id,
         }
     )
+    company = env.company
+    if not env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+    ):
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
     env.cr.commit()
     log(f"  {len(subs)} active lines behind {olt.name} in {time.perf_counter() - start:.1f} s")
     return olt
@@ -152,8 +159,12 @@ def bench_outage(env, olt):
     out["end_notices"]["chunks"] = chunks
     env.cr.commit()
     master.invalidate_recordset()
+    notes, out["issue"] = meter(master._telecom_issue_sla_credits)
+    out["issue"]["credit_notes"] = len(notes)
+    env.cr.commit()
     credits = master.telecom_sla_credit_ids
     out["credits"] = {
+        "credited": len(credits.filtered(lambda c: c.state == "credited")),
         "to_credit": len(credits.filtered(lambda c: c.state == "to_credit")),
         "total": round(sum(credits.mapped("amount")), 2),
         "closed_customer_tickets": len(master.telecom_child_ids.filtered("closed")),
@@ -188,8 +199,9 @@ def report(results):
         f"  alarm cleared, outage resolved            {fmt(o['alarm_clear'])}",
         f"  finish job: credits computed              {fmt(o['finish_job'])}",
         f"  restored notices, tickets resolved        {fmt(o['end_notices'])}",
+        (f"  billing: {o['issue']['credit_notes']} credit notes posted        {fmt(o['issue'])}"),
         (
-            f"  -> {o['credits']['to_credit']} credits to issue, total "
+            f"  -> {o['credits']['credited']} credits issued, total "
             f"{o['credits']['total']}; {o['credits']['closed_customer_tickets']} tickets "
             f"resolved; {o['credits']['queued_mails']} e-mails queued"
         ),
