@@ -228,6 +228,43 @@ class TestOutage(HelpdeskCase):
             "nobody is asked to issue them",
         )
 
+    def test_many_accounts_are_credited_in_jobs(self):
+        """Beyond a chunk of billing accounts, the credit notes are issued by jobs (by
+        the billing user's button, or by the company's policy)."""
+        self.env["ir.config_parameter"].sudo().set_param("telecom_helpdesk.sla_credit_chunk", 1)
+        with self.jobs() as trap:
+            _alarm, master = self._outage()
+            self.run_jobs(trap)
+        with self.jobs() as trap, freeze_time("2025-03-03 13:05:00"):
+            self._raise(severity="cleared", when="2025-03-03T13:00:00Z")
+            self.run_jobs(trap)
+        with self.jobs() as trap:
+            action = master.with_user(self.billing).action_issue_sla_credits()
+            self.assertIn("2 jobs", action["params"]["message"])
+            self.assertFalse(self._credit_notes(master), "nothing issued in the request")
+            self.assertEqual(len(trap.enqueued_jobs), 2)
+            self.run_jobs(trap)
+        notes = self._credit_notes(master)
+        self.assertEqual(notes.telecom_billing_account_id, self.resident_account | self.bob_account)
+        self.assertEqual(sorted(notes.mapped("amount_untaxed")), [4.0, 8.0])
+        self.assertEqual(master.telecom_outage_status, "credited")
+        # the company's policy: the finish job queues them, they run as the policy
+        self.company.telecom_sla_credit_auto = True
+        with self.jobs() as trap:
+            _alarm, second = self._outage_at("2025-03-10 08:00:00")
+            self.run_jobs(trap)
+        with self.jobs() as trap, freeze_time("2025-03-10 13:05:00"):
+            self._raise(severity="cleared", when="2025-03-10T13:00:00Z")
+            self.run_jobs(trap)
+        # the month's allowance is used up by the first outage: 5 started hours each
+        self.assertEqual(sorted(self._credit_notes(second).mapped("amount_untaxed")), [10.0, 20.0])
+
+    def _outage_at(self, when):
+        with freeze_time(when):
+            result = self._raise(when=when.replace(" ", "T") + "Z")
+        alarm = self.env["telecom.alarm"].browse(result["alarm_id"])
+        return alarm, alarm.ticket_ids
+
     def _credit_notes(self, outage):
         return self.env["account.move"].search(
             [("telecom_origin", "=", f"helpdesk.ticket,{outage.id}")]
