@@ -24,7 +24,6 @@ from collections import OrderedDict
 from datetime import timedelta
 
 import pytz
-from markupsafe import Markup
 from stdnum import iban as stdnum_iban
 from werkzeug.urls import url_encode
 
@@ -172,11 +171,7 @@ class TelecomPortal(CustomerPortal):
     def home(self, **kw):
         response = super().home(**kw)
         if hasattr(response, "qcontext"):
-            subs = request.env["telecom.subscription"]
-            if subs.has_access("read"):
-                subs = subs.search(
-                    expression.AND([self._telecom_service_domain(), [("state", "in", LIVE_STATES)]])
-                )
+            subs = self._telecom_live_subscriptions()
             response.qcontext.update(
                 {
                     "telecom_outages": self._telecom_outages(subs.sudo()),
@@ -186,28 +181,57 @@ class TelecomPortal(CustomerPortal):
         return response
 
     def _telecom_outages(self, subs_sudo):
-        """[{'alarm', 'subscriptions'}]: open network incidents hitting these services."""
-        if not subs_sudo:
+        """[{'start', 'subscriptions', 'ticket'}]: running outages hitting these services.
+
+        Read from telecom_helpdesk's SLA credit lines (one per subscription an
+        outage hits, taken when the customers are notified) **as the user**: the
+        portal rule shows a customer its own lines only. ``ticket`` is the
+        customer's ticket of the outage (where the notices are posted).
+        """
+        Credit = request.env["telecom.sla.credit"]
+        if not subs_sudo or not Credit.has_access("read"):
             return []
-        alarms = (
-            request.env["telecom.alarm"]
-            .sudo()
-            .search(
-                [
-                    ("state", "!=", "cleared"),
-                    ("max_severity", "in", ("major", "critical")),
-                    ("root_cause_id", "=", False),
-                ],
-                order="first_raised desc",
-                limit=20,
-            )
+        credits = Credit.search(
+            [
+                ("state", "=", "pending"),
+                ("subscription_id", "in", subs_sudo.ids),
+                ("partner_id", "child_of", self._telecom_customer().id),
+            ],
+            limit=200,
         )
+        customer = self._telecom_customer()
         outages = []
-        for alarm in alarms:
-            hit = alarm._telecom_impacted_subscriptions() & subs_sudo
-            if hit:
-                outages.append({"alarm": alarm, "subscriptions": hit})
+        for master in credits.sudo().ticket_id.sorted("telecom_outage_start", reverse=True):
+            if master.telecom_outage_end or not master.telecom_is_outage:
+                continue
+            hit = credits.filtered(lambda c, m=master: c.ticket_id == m).subscription_id
+            ticket = master.telecom_child_ids.filtered(
+                lambda t: t.commercial_partner_id == customer
+            )[:1]
+            outages.append(
+                {
+                    "start": master.telecom_outage_start,
+                    "subscriptions": hit.sudo(),
+                    "ticket": ticket,
+                }
+            )
         return outages
+
+    def _telecom_live_subscriptions(self):
+        Subscription = request.env["telecom.subscription"]
+        if not Subscription.has_access("read"):
+            return Subscription
+        return Subscription.search(
+            expression.AND([self._telecom_service_domain(), [("state", "in", LIVE_STATES)]])
+        )
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        # lazily, for the pages that show them (the tickets list of helpdesk_mgmt)
+        values["telecom_outage_notices"] = lambda: self._telecom_outages(
+            self._telecom_live_subscriptions().sudo()
+        )
+        return values
 
     # ------------------------------------------------------------------------
     # services
@@ -1018,6 +1042,29 @@ class TelecomPortal(CustomerPortal):
     # ------------------------------------------------------------------------
     # tickets: open one about a service
     # ------------------------------------------------------------------------
+    def _telecom_ticket_types(self):
+        """The telecom categories a customer may open a ticket in (helpdesk types)."""
+        return (
+            request.env["helpdesk.ticket.type"]
+            .sudo()
+            .search([("show_in_portal", "=", True), ("telecom_kind", "!=", False)])
+        )
+
+    def _telecom_ticket_invoices(self):
+        """The customer's posted invoices a ticket (a billing dispute) may be about."""
+        Move = request.env["account.move"]
+        if not Move.has_access("read"):
+            return Move
+        return Move.search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("commercial_partner_id", "=", self._telecom_customer().id),
+            ],
+            order="invoice_date desc, id desc",
+            limit=24,
+        )
+
     @http.route(["/my/tickets/new"], type="http", auth="user", website=True)
     def portal_new_ticket(self, **kw):
         customer = self._telecom_customer()
@@ -1030,7 +1077,9 @@ class TelecomPortal(CustomerPortal):
             if Subscription.has_access("read")
             else Subscription
         )
+        types = self._telecom_ticket_types()
         categories = request.env["helpdesk.ticket.category"].search([("show_in_portal", "=", True)])
+        invoices = self._telecom_ticket_invoices()
         error = None
         if request.httprequest.method == "POST":
             try:
@@ -1038,11 +1087,16 @@ class TelecomPortal(CustomerPortal):
                 description = (kw.get("description") or "").strip()
                 if not subject or not description:
                     raise UserError(request.env._("Give a subject and describe the problem."))
-                category = categories.filtered(
-                    lambda c: c.id == self._telecom_int(kw.get("category_id"))
-                )
-                if not category:
-                    raise UserError(request.env._("Choose a category."))
+                ticket_type = types.filtered(lambda t: t.id == self._telecom_int(kw.get("type_id")))
+                if not ticket_type:
+                    raise UserError(request.env._("Choose what the ticket is about."))
+                category = categories.browse()
+                if kw.get("category_id"):
+                    category = categories.filtered(
+                        lambda c: c.id == self._telecom_int(kw.get("category_id"))
+                    )
+                    if not category:
+                        raise UserError(request.env._("Choose one of the topics offered."))
                 sub = Subscription
                 if kw.get("subscription_id"):
                     sub = subs.filtered(
@@ -1050,17 +1104,15 @@ class TelecomPortal(CustomerPortal):
                     )
                     if not sub:
                         raise UserError(request.env._("Choose one of your services."))
-                body = plaintext2html(description)
-                if sub:
-                    body = (
-                        Markup("<p>%s</p>")
-                        % request.env._(
-                            "Service: %(service)s (%(plan)s)",
-                            service=sub.sudo().display_name,
-                            plan=sub.sudo().plan_id.name or "-",
-                        )
-                        + body
+                invoice = invoices.browse()
+                if kw.get("invoice_id"):
+                    invoice = invoices.filtered(
+                        lambda m: m.id == self._telecom_int(kw.get("invoice_id"))
                     )
+                    if not invoice:
+                        raise UserError(request.env._("Choose one of your invoices."))
+                if ticket_type.telecom_kind == "dispute" and not invoice:
+                    raise UserError(request.env._("Choose the invoice you dispute."))
                 with request.env.cr.savepoint():
                     ticket = (
                         request.env["helpdesk.ticket"]
@@ -1070,8 +1122,10 @@ class TelecomPortal(CustomerPortal):
                             customer,
                             category.sudo(),
                             subject,
-                            body,
+                            plaintext2html(description),
                             subscription=sub.sudo() or None,
+                            ticket_type=ticket_type,
+                            invoice=invoice.sudo() or None,
                         )
                     )
                 return request.redirect(f"/my/ticket/{ticket.id}")
@@ -1082,7 +1136,9 @@ class TelecomPortal(CustomerPortal):
             {
                 "page_name": "ticket",
                 "subscriptions": subs.sudo(),
+                "types": types,
                 "categories": categories.sudo(),
+                "invoices": invoices,
                 "outages": self._telecom_outages(
                     subs.filtered(lambda s: s.state in LIVE_STATES).sudo()
                 ),

@@ -7,11 +7,25 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     @api.model
-    def _telecom_portal_create(self, requester, customer, category, title, body, subscription=None):
+    def _telecom_portal_create(
+        self,
+        requester,
+        customer,
+        category,
+        title,
+        body,
+        subscription=None,
+        ticket_type=None,
+        invoice=None,
+    ):
         """A ticket opened in the portal by ``requester`` for ``customer``.
 
-        Called as the system after the portal checked that ``requester`` belongs
-        to ``customer`` (and that ``subscription``, if any, is the customer's).
+        ``ticket_type`` is the telecom category (a ``helpdesk.ticket.type`` with a
+        ``telecom_kind``), ``category`` OCA's topic (optional), ``subscription``
+        and ``invoice`` what it is about. Called as the system after the portal
+        checked that ``requester`` belongs to ``customer`` and that the service and
+        the invoice are the customer's. Without a team, telecom_helpdesk's routing
+        rules choose one; faults about a service hit by an outage join the outage.
         """
         partner = requester.partner_id
         if partner.commercial_partner_id != customer:
@@ -20,10 +34,7 @@ class HelpdeskTicket(models.Model):
             company = subscription.company_id
         else:
             company = customer.company_id or self.env.company
-        team = self.env.ref(
-            "telecom_helpdesk.helpdesk_ticket_team_telecom_support", raise_if_not_found=False
-        )
-        channel = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web", False)
+        channel = self.env["helpdesk.ticket.channel"]._telecom_channel("portal")
         values = {
             "name": title,
             "description": body,
@@ -31,9 +42,9 @@ class HelpdeskTicket(models.Model):
             "partner_name": partner.name,
             "partner_email": partner.email,
             "category_id": category.id if category else False,
-            "team_id": team.id
-            if team and team.company_id in (company, team.company_id.browse())
-            else False,
+            "type_id": ticket_type.id if ticket_type else False,
+            "telecom_subscription_id": subscription.id if subscription else False,
+            "telecom_invoice_id": invoice.id if invoice else False,
             "channel_id": channel.id if channel else False,
             "company_id": company.id,
         }

@@ -217,7 +217,13 @@ class TelecomSubscription(models.Model):
         """A ticket of ``category`` about this service, followed by the requester."""
         self.ensure_one()
         return self.env["helpdesk.ticket"]._telecom_portal_create(
-            requester, self.partner_id, category, title, body, subscription=self
+            requester,
+            self.partner_id,
+            category,
+            title,
+            body,
+            subscription=self,
+            ticket_type=self.env["helpdesk.ticket.type"]._telecom_type("service_request"),
         )
 
     def _telecom_portal_sim_replacement(self, requester, reason, note="", suspend=False):

@@ -87,6 +87,14 @@ class TelecomPortalFixtures(TelecomFixtures):
         Category = env["helpdesk.ticket.category"]
         cls.category_fault = Category.create({"name": "Tp Fault", "show_in_portal": True})
         cls.category_hidden = Category.create({"name": "Tp Internal", "show_in_portal": False})
+        # telecom categories (telecom_helpdesk's ticket types)
+        ref = env.ref
+        cls.type_fault = ref("telecom_helpdesk.helpdesk_ticket_type_fault")
+        cls.type_dispute = ref("telecom_helpdesk.helpdesk_ticket_type_dispute")
+        cls.type_request = ref("telecom_helpdesk.helpdesk_ticket_type_service_request")
+        cls.type_hidden = env["helpdesk.ticket.type"].create(
+            {"name": "Tp Internal type", "telecom_kind": "order", "show_in_portal": False}
+        )
 
     @classmethod
     def _setup_invoicing(cls):

@@ -134,27 +134,34 @@ class TestPortalAccount(TelecomPortalFixtures, HttpCase):
         self.assertEqual(res.status_code, 200)
         self.assertIn("Tp Fault", res.text)
         self.assertNotIn("Tp Internal", res.text)
+        self.assertIn(self.type_fault.name, res.text)
+        self.assertIn(self.type_dispute.name, res.text)
+        self.assertNotIn("Tp Internal type", res.text)
         self.assertIn("+32470000001", res.text)
         self.assertNotIn("+32470000002", res.text)
+        self.assertIn(self.alice_invoice.name, res.text)
+        self.assertNotIn(self.bob_invoice.name, res.text)
         Ticket = self.env["helpdesk.ticket"]
+        fault = {"type_id": self.type_fault.id, "subject": "x", "description": "y"}
         bad = [
-            {"category_id": self.category_fault.id, "subject": "No signal"},  # no description
-            {"category_id": self.category_hidden.id, "subject": "x", "description": "y"},
-            {
-                "category_id": self.category_fault.id,
-                "subscription_id": self.bob_sub.id,
-                "subject": "x",
-                "description": "y",
-            },
-            {"category_id": "abc", "subject": "x", "description": "y"},
+            {"type_id": self.type_fault.id, "subject": "No signal"},  # no description
+            {"subject": "x", "description": "y"},  # no category
+            {**fault, "type_id": self.type_hidden.id},
+            {**fault, "type_id": "abc"},
+            {**fault, "category_id": self.category_hidden.id},
+            {**fault, "subscription_id": self.bob_sub.id},
+            {**fault, "invoice_id": self.bob_invoice.id},
+            {**fault, "type_id": self.type_dispute.id},  # a dispute names its invoice
         ]
         for data in bad:
-            res = self._post("/my/tickets/new", data, allow_redirects=True)
-            self.assertIn("o_telecom_error", res.text, data)
+            with self.subTest(data=data):
+                res = self._post("/my/tickets/new", data, allow_redirects=True)
+                self.assertIn("o_telecom_error", res.text)
         self.assertFalse(Ticket.search([("partner_id", "=", self.alice.partner_id.id)]))
         res = self._post(
             "/my/tickets/new",
             {
+                "type_id": self.type_fault.id,
                 "category_id": self.category_fault.id,
                 "subscription_id": self.alice_sub.id,
                 "subject": "No signal at the office",
@@ -164,13 +171,25 @@ class TestPortalAccount(TelecomPortalFixtures, HttpCase):
         ticket = Ticket.search([("partner_id", "=", self.alice.partner_id.id)])
         self.assertEqual(len(ticket), 1)
         self.assertTrue(res.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+        self.assertEqual(ticket.type_id, self.type_fault)
+        self.assertEqual(ticket.telecom_kind, "fault")
         self.assertEqual(ticket.category_id, self.category_fault)
-        self.assertIn(self.alice_sub.display_name, ticket.description)
+        self.assertEqual(ticket.telecom_subscription_id, self.alice_sub)
+        self.assertEqual(ticket.telecom_billing_account_id, self.alice_sub.billing_account_id)
+        self.assertEqual(ticket.channel_id.telecom_code, "portal")
+        self.assertTrue(ticket.team_id, "routed by telecom_helpdesk's rules")
         self.assertIn("&lt;b&gt;nothing&lt;/b&gt;", ticket.description, "plain text, escaped")
         self.assertIn(self.alice.partner_id, ticket.message_partner_ids)
-        # follow it: list, page; reply in its chatter
-        self.assertIn(ticket.number, self.url_open("/my/tickets").text)
-        self.assertEqual(self.url_open(f"/my/ticket/{ticket.id}").status_code, 200)
+        # follow it: the list shows its category and service, the page too
+        res = self.url_open("/my/tickets")
+        self.assertIn(ticket.number, res.text)
+        self.assertIn("o_telecom_ticket_service", res.text)
+        self.assertIn(self.alice_sub.display_name, res.text)
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.type_fault.name, page.text)
+        self.assertIn("o_telecom_ticket_service", page.text)
+        # reply in its chatter
         self.make_jsonrpc_request(
             "/mail/message/post",
             {
@@ -184,12 +203,37 @@ class TestPortalAccount(TelecomPortalFixtures, HttpCase):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["telecom_ticket_count"]})
         self.assertEqual(counters["telecom_ticket_count"], 1)
 
+    def test_dispute_an_invoice(self):
+        self.authenticate("tp_alice", "tp_alice")
+        res = self._post(
+            "/my/tickets/new",
+            {
+                "type_id": self.type_dispute.id,
+                "invoice_id": self.alice_invoice.id,
+                "subject": "Charged twice",
+                "description": "The add-on is on the invoice twice.",
+            },
+        )
+        ticket = self.env["helpdesk.ticket"].search([("partner_id", "=", self.alice.partner_id.id)])
+        self.assertTrue(res.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+        self.assertEqual(ticket.telecom_kind, "dispute")
+        self.assertEqual(ticket.telecom_invoice_id, self.alice_invoice)
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertIn("o_telecom_ticket_invoice", page.text)
+        self.assertIn(self.alice_invoice.name, page.text)
+
     def test_ticket_isolation(self):
         bob_ticket = (
             self.env["helpdesk.ticket"]
             .sudo()
             ._telecom_portal_create(
-                self.bob, self.resident, self.category_fault, "Bob's problem", "<p>x</p>"
+                self.bob,
+                self.resident,
+                self.category_fault,
+                "Bob's problem",
+                "<p>x</p>",
+                subscription=self.bob_sub,
+                ticket_type=self.type_fault,
             )
         )
         self.authenticate("tp_alice", "tp_alice")

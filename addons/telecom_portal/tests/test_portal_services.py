@@ -11,6 +11,7 @@ from lxml import html
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.telecom_portal.controllers.portal import TelecomPortal
 
 from .common import TelecomPortalFixtures
@@ -81,26 +82,67 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         )
         self.assertEqual(counters, {"telecom_service_count": 0, "telecom_agent_customer_count": 1})
 
-    def test_outage_notice_on_home_and_service(self):
+    def test_outage_notice_on_home_service_and_tickets(self):
+        """An alarm on the OLT behind Alice's fibre: telecom_helpdesk opens the outage,
+        notifies the affected customers (a ticket each); Alice reads the notice on her
+        home page, the fibre's page and her tickets, Bob nothing."""
         element = self.env["telecom.network.element"].create(
             {"name": "tp-olt-1", "element_type": "olt"}
         )
         self.alice_fibre.with_context(telecom_lifecycle=True).telecom_access_element_id = element
-        self.env["telecom.alarm"]._telecom_receive(
-            [{"element": "tp-olt-1", "severity": "critical", "probable_cause": "lossOfSignal"}]
+        with trap_jobs() as trap:
+            self.env["telecom.alarm"]._telecom_receive(
+                [{"element": "tp-olt-1", "severity": "critical", "probable_cause": "lossOfSignal"}]
+            )
+            for _round in range(10):
+                if not trap.enqueued_jobs:
+                    break
+                trap.perform_enqueued_jobs()
+            self.assertFalse(trap.enqueued_jobs)
+        master = self.env["helpdesk.ticket"].search(
+            [("telecom_is_outage", "=", True), ("telecom_alarm_id.element_id", "=", element.id)]
         )
+        self.assertEqual(len(master), 1)
+        child = master.telecom_child_ids.filtered(
+            lambda t: t.commercial_partner_id == self.business
+        )
+        self.assertEqual(len(child), 1, "Alice's company has its outage ticket")
         self.authenticate("tp_alice", "tp_alice")
         res = self.url_open("/my")
         self.assertIn("o_telecom_outage", res.text)
         self.assertIn("CIRCUIT-ALICE", res.text)
+        self.assertIn(f"/my/ticket/{child.id}", res.text)
         self.assertNotIn("tp-olt-1", res.text, "the network's own names stay inside")
         res = self.url_open(f"/my/subscriptions/{self.alice_fibre.id}")
         self.assertIn("o_telecom_outage", res.text)
         res = self.url_open(f"/my/subscriptions/{self.alice_sub.id}")
         self.assertNotIn("o_telecom_outage", res.text)
-        # another customer is not told about it
+        res = self.url_open("/my/tickets")
+        self.assertIn("o_telecom_outage", res.text)
+        self.assertIn(child.number, res.text)
+        page = self.url_open(f"/my/ticket/{child.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_telecom_ticket_outage", page.text)
+        self.assertIn("our teams are on it", page.text)
+        # another customer is not told about it and cannot open Alice's ticket
         self.authenticate("tp_bob", "tp_bob")
         self.assertNotIn("o_telecom_outage", self.url_open("/my").text)
+        self.assertNotIn("o_telecom_outage", self.url_open("/my/tickets").text)
+        res = self.url_open(f"/my/ticket/{child.id}", allow_redirects=False)
+        self.assertIn(res.status_code, (302, 303))
+        # the alarm clears: the notice goes, the ticket says the service is back
+        with trap_jobs() as trap:
+            self.env["telecom.alarm"]._telecom_receive(
+                [{"element": "tp-olt-1", "severity": "cleared", "probable_cause": "lossOfSignal"}]
+            )
+            for _round in range(10):
+                if not trap.enqueued_jobs:
+                    break
+                trap.perform_enqueued_jobs()
+        self.authenticate("tp_alice", "tp_alice")
+        self.assertNotIn("o_telecom_outage", self.url_open("/my").text)
+        page = self.url_open(f"/my/ticket/{child.id}")
+        self.assertIn("service restored", page.text)
 
     # -- services --------------------------------------------------------------
     def test_services_list_shows_only_own_services(self):

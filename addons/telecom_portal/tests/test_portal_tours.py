@@ -30,7 +30,8 @@ class TestPortalTours(TelecomPortalFixtures, HttpCase):
         self.start_tour("/my", "telecom_portal_ticket_tour", login="tp_alice")
         ticket = self.env["helpdesk.ticket"].search([("partner_id", "=", self.alice.partner_id.id)])
         self.assertEqual(ticket.name, "No data since this morning")
-        self.assertEqual(ticket.category_id, self.category_fault)
+        self.assertEqual(ticket.type_id, self.type_fault)
+        self.assertEqual(ticket.telecom_subscription_id, self.alice_sub)
 
     def test_agent_orders_for_a_customer(self):
         self.start_tour("/my", "telecom_portal_agent_order_tour", login="tp_agent")

@@ -124,9 +124,9 @@ tours.add("telecom_portal_ticket_tour", {
             run: "click",
         },
         {
-            content: "Category",
-            trigger: "select[name=category_id]",
-            run: "selectByLabel Tp Fault",
+            content: "What it is about: a fault",
+            trigger: "select[name=type_id]",
+            run: "selectByLabel Fault",
         },
         {
             content: "Service",
