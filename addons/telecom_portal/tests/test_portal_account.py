@@ -221,6 +221,16 @@ class TestPortalAccount(TelecomPortalFixtures, HttpCase):
         page = self.url_open(f"/my/ticket/{ticket.id}")
         self.assertIn("o_telecom_ticket_invoice", page.text)
         self.assertIn(self.alice_invoice.name, page.text)
+        self.assertEqual(ticket.telecom_dispute_state, "open")
+        self.assertIn("o_telecom_ticket_dispute", page.text)
+        # the answer of the back office reaches the customer on the page
+        ticket.sudo().telecom_dispute_note = "We checked: the add-on is billed once per line."
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertIn("billed once per line", page.text)
+        # another customer cannot open it
+        self.authenticate("tp_bob", "tp_bob")
+        res = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertIn(res.status_code, (302, 303))
 
     def test_ticket_isolation(self):
         bob_ticket = (
