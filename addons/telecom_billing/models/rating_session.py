@@ -70,8 +70,8 @@ class RowStream(io.TextIOBase):
     """A file-like object whose ``read`` produces COPY lines on demand.
 
     ``psycopg2``'s ``copy_expert`` pulls blocks from it while PostgreSQL, in its
-    own process, is already storing the previous blocks: rating (done lazily in
-    the line generator) overlaps with the server's work on a second core.
+    own process, is already storing the previous blocks (re-rating, re-processing:
+    the lines are built while they are sent).
     """
 
     def __init__(self, lines):
@@ -129,7 +129,10 @@ class RatingSession:
 
     # -- concurrency -------------------------------------------------------------
     def sync(self):
-        """Call under the rating lock before a chunk: drop balances others changed."""
+        """Call under the rating lock before a chunk: drop balances others changed.
+
+        Returns whether the balances held were dropped.
+        """
         self.cr.execute(SQL("SELECT last_value, is_called FROM %s",
                             SQL.identifier(GENERATION_SEQUENCE)))  # fmt: skip
         last, called = self.cr.fetchone()
@@ -137,6 +140,8 @@ class RatingSession:
         if current != self.generation:
             self.store.invalidate()
             self.generation = current
+            return True
+        return False
 
     def bump(self):
         """Call after writing balances, before commit (still under the rating lock)."""
@@ -573,10 +578,14 @@ class RatingSession:
             )
         )
 
-    def copy_records(self, lines):
-        """COPY an iterable of lines into the usage table; returns nothing."""
+    def copy_text(self, text):
+        """COPY lines already formatted (one string) into the usage table.
+
+        Sent in blocks of 1 MB: psycopg2 holds the GIL only to take each block, so
+        another thread runs Python while PostgreSQL stores the rows.
+        """
         sql = "COPY telecom_usage_record ({}) FROM STDIN".format(", ".join(COPY_COLUMNS))
-        self.cr.copy_expert(sql, RowStream(iter(lines)), size=1 << 16)
+        self.cr.copy_expert(sql, io.StringIO(text), size=1 << 20)
 
 
 class DbBalanceStore:
@@ -628,6 +637,9 @@ class DbBalanceStore:
         if not pairs:
             return
         if len(self.loaded) > MAX_CACHED_BALANCES:
+            # what this transaction consumed so far goes to the table first: the
+            # balances are read again from it
+            self.flush()
             self.invalidate()
         owners = set()
         for sub, start in pairs:
@@ -927,25 +939,31 @@ class DbBalanceStore:
             self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
 
     # -- writing ------------------------------------------------------------------------
-    def snapshot(self):
-        return {bid: (b.used, b.carried) for bid, (b, *_rest) in self.loaded.items()}
-
-    def restore(self, snapshot):
-        for bid, (used, carried) in snapshot.items():
-            balance = self.loaded[bid][0]
-            balance.used, balance.carried = used, carried
-
     def flush(self):
         """Write the balances whose ``used``/``carried``/``quantity`` changed since loading."""
-        changed = [
-            (b.id, b.used, b.carried, b.quantity)
+        return self.write_changes(self.changes())
+
+    def changes(self):
+        """``{balance id: (used, carried, quantity)}`` changed since loading (or the last
+        call), taken now; the store counts them as written."""
+        changed = {
+            b.id: (b.used, b.carried, b.quantity)
             for bid, (b, used, carried, quantity) in self.loaded.items()
             if bid
             and bid > 0
             and (b.used != used or b.carried != carried or b.quantity != quantity)
-        ]
+        }
+        loaded = self.loaded
+        for bid, (used, carried, quantity) in changed.items():
+            loaded[bid] = (loaded[bid][0], used, carried, quantity)
+        return changed
+
+    def write_changes(self, changed):
+        """Write what :meth:`changes` returned, in one statement; no ORM (any thread)."""
         if not changed or not self.session.persist:
             return 0
+        ids = list(changed)
+        values = list(changed.values())
         self.cr.execute(
             SQL(
                 """UPDATE telecom_allowance_balance b
@@ -955,15 +973,12 @@ class DbBalanceStore:
                      FROM unnest(%s::int[], %s::int8[], %s::int8[], %s::int8[])
                           AS d(id, used, carried, quantity)
                     WHERE b.id = d.id""",
-                [c[0] for c in changed],
-                [c[1] for c in changed],
-                [c[2] for c in changed],
-                [c[3] for c in changed],
+                ids,
+                [v[0] for v in values],
+                [v[1] for v in values],
+                [v[2] for v in values],
             )
         )
-        for bid, used, carried, quantity in changed:
-            balance = self.loaded[bid][0]
-            self.loaded[bid] = (balance, used, carried, quantity)
         return len(changed)
 
 
