@@ -608,6 +608,10 @@ class DbBalanceStore:
         self._queried = set()
         self._ensured = set()
         self._new_id = 0
+        #: None: new balances are inserted at once; a list (import pipeline): their ids
+        #: are taken from the sequence at once and their rows wait here, to be inserted
+        #: by :meth:`write_inserts` with the chunk's COPY (off the rating's path)
+        self.deferred = None
 
     def balances(self, sub, period_start):
         found = self.lists.get((sub.id, period_start))
@@ -625,6 +629,8 @@ class DbBalanceStore:
         self.loaded = {}
         self._queried = set()
         self._ensured = set()
+        if self.deferred is not None:
+            self.deferred = []  # never inserted: the transaction is gone, or flush() did
 
     def prepare(self, pairs):
         """Load (and create) the balances of ``{(Subscriber, period_start)}``.
@@ -914,6 +920,21 @@ class DbBalanceStore:
             )
             for col, value in zip(cols, row, strict=True):
                 col.append(value)
+        if self.deferred is not None:
+            # ids now (one query), rows later (see ``deferred``)
+            self.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    "telecom_allowance_balance_id_seq",
+                    len(pending),
+                )
+            )
+            ids = [row[0] for row in self.cr.fetchall()]
+            for (balance, _sub, _months), bid in zip(pending, ids, strict=True):
+                balance.id = bid
+                self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
+            self.deferred.append((ids, cols))
+            return
         self.cr.execute(
             SQL(
                 """INSERT INTO telecom_allowance_balance
@@ -941,7 +962,39 @@ class DbBalanceStore:
     # -- writing ------------------------------------------------------------------------
     def flush(self):
         """Write the balances whose ``used``/``carried``/``quantity`` changed since loading."""
+        self.write_inserts(self.take_deferred())
         return self.write_changes(self.changes())
+
+    def take_deferred(self):
+        """The balance rows waiting to be inserted (see ``deferred``), handed over."""
+        if not self.deferred:
+            return []
+        deferred, self.deferred = self.deferred, []
+        return deferred
+
+    def write_inserts(self, deferred):
+        """Insert what :meth:`take_deferred` returned; no ORM (any thread)."""
+        session = self.session
+        for ids, cols in deferred:
+            self.cr.execute(
+                SQL(
+                    """INSERT INTO telecom_allowance_balance
+                           (id, scope, subscription_id, billing_account_id, allowance_id,
+                            usage_type_id, period_start, period_end, generation, quantity,
+                            used, carried, remaining, company_id, create_uid, create_date,
+                            write_uid, write_date)
+                       SELECT d.*, %s, %s, now() at time zone 'UTC', %s,
+                              now() at time zone 'UTC'
+                         FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::int[], %s::int[],
+                                     %s::int[], %s::date[], %s::date[], %s::int[], %s::int8[],
+                                     %s::int8[], %s::int8[], %s::int8[]) AS d""",
+                    session.company.id,
+                    session.env.uid,
+                    session.env.uid,
+                    ids,
+                    *cols,
+                )
+            )
 
     def changes(self):
         """``{balance id: (used, carried, quantity)}`` changed since loading (or the last

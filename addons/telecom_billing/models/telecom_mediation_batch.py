@@ -621,14 +621,15 @@ def by_subscription(rec):
 class StoredChunk:
     """A chunk between its preparation and its commit."""
 
-    __slots__ = ("accepted", "counters", "error", "others", "records", "seconds", "text",
-                 "thread", "writes")  # fmt: skip
+    __slots__ = ("accepted", "counters", "error", "inserts", "others", "records", "seconds",
+                 "text", "thread", "writes")  # fmt: skip
 
     def __init__(self, records, accepted, others):
         self.records = records
         self.accepted = accepted  # to rate, in chronological order
         self.others = others  # rejected by mediation, duplicates: stored as they are
         self.text = None  # the COPY text, once rated
+        self.inserts = None  # the new balance rows to insert with it
         self.writes = None  # the balance changes to write with it
         self.counters = None  # the batch counters statement
         self.thread = None
@@ -664,6 +665,8 @@ class ChunkPipeline:
         self.session = session
         self.cr = batch.env.cr
         self.testing = batch._testing()
+        # new balances get their ids at once, their rows go with the next COPY
+        session.store.deferred = []
         self.current = None  # rated and formatted, its balances written in this transaction
         self.storing = None  # its COPY running (helper thread)
         self.open = False
@@ -736,6 +739,7 @@ class ChunkPipeline:
         # the next chunk's balances) left them, before the next chunk is rated (a
         # preparation that reloads balances writes the held ones first: see
         # DbBalanceStore.prepare)
+        chunk.inserts = self.session.store.take_deferred()
         chunk.writes = self.session.store.changes()
         chunk.counters = self.batch._counters_sql(chunk.records)
         self.cr.execute("SAVEPOINT telecom_copy")
@@ -754,7 +758,9 @@ class ChunkPipeline:
         try:
             self.session.copy_text(chunk.text)
             self.cr.execute("RELEASE SAVEPOINT telecom_copy")
-            self.session.store.write_changes(chunk.writes)
+            store = self.session.store
+            store.write_inserts(chunk.inserts)
+            store.write_changes(chunk.writes)
             self.cr.execute(chunk.counters)
             self.session.bump()
         except Exception as exc:  # noqa: BLE001 (any error goes to the importing thread)
