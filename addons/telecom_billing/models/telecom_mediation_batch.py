@@ -6,8 +6,10 @@
 records, 50,000 by default). Each chunk is one transaction: its usage records
 (COPY), the allowance balances it consumed, and the batch's counters and
 ``progress_line`` (the last input line it covers) are committed together, under
-a PostgreSQL advisory lock that serialises rating. A crash loses at most the
-uncommitted chunk, and nothing of it; a rerun (the same file again, the Resume
+a PostgreSQL advisory lock that serialises rating (the same transaction also
+creates the balances, with their rollover, the next chunk draws from: see
+:class:`ChunkPipeline`). A crash loses at most the uncommitted chunk, and
+nothing of it; a rerun (the same file again, the Resume
 button, the cron finding the file still in its folder, an RPC retry with the
 same ``batch_ref``) skips the lines up to ``progress_line`` and carries on. The
 unique index on (source, source record id) makes a second charge impossible even
