@@ -898,7 +898,8 @@ def report(results):
         ),
         "phases       "
         + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(phases.items()))
-        + " (rate_copy runs in a helper thread, beside read_validate)",
+        + " (copy_store runs in a helper thread, beside the next chunk's rate_format and"
+        " read_validate)",
         f"rate+store   {store_time:.1f} s (wall time minus reading and validating the file)",
         (
             f"raw COPY     {copy['elapsed']:.1f} s for the same {copy['rows']} rows "

@@ -70,8 +70,8 @@ class RowStream(io.TextIOBase):
     """A file-like object whose ``read`` produces COPY lines on demand.
 
     ``psycopg2``'s ``copy_expert`` pulls blocks from it while PostgreSQL, in its
-    own process, is already storing the previous blocks: rating (done lazily in
-    the line generator) overlaps with the server's work on a second core.
+    own process, is already storing the previous blocks (re-rating, re-processing:
+    the lines are built while they are sent).
     """
 
     def __init__(self, lines):
@@ -129,7 +129,10 @@ class RatingSession:
 
     # -- concurrency -------------------------------------------------------------
     def sync(self):
-        """Call under the rating lock before a chunk: drop balances others changed."""
+        """Call under the rating lock before a chunk: drop balances others changed.
+
+        Returns whether the balances held were dropped.
+        """
         self.cr.execute(SQL("SELECT last_value, is_called FROM %s",
                             SQL.identifier(GENERATION_SEQUENCE)))  # fmt: skip
         last, called = self.cr.fetchone()
@@ -137,6 +140,8 @@ class RatingSession:
         if current != self.generation:
             self.store.invalidate()
             self.generation = current
+            return True
+        return False
 
     def bump(self):
         """Call after writing balances, before commit (still under the rating lock)."""
@@ -573,10 +578,14 @@ class RatingSession:
             )
         )
 
-    def copy_records(self, lines):
-        """COPY an iterable of lines into the usage table; returns nothing."""
+    def copy_text(self, text):
+        """COPY lines already formatted (one string) into the usage table.
+
+        Sent in blocks of 1 MB: psycopg2 holds the GIL only to take each block, so
+        another thread runs Python while PostgreSQL stores the rows.
+        """
         sql = "COPY telecom_usage_record ({}) FROM STDIN".format(", ".join(COPY_COLUMNS))
-        self.cr.copy_expert(sql, RowStream(iter(lines)), size=1 << 16)
+        self.cr.copy_expert(sql, io.StringIO(text), size=1 << 20)
 
 
 class DbBalanceStore:
@@ -599,6 +608,10 @@ class DbBalanceStore:
         self._queried = set()
         self._ensured = set()
         self._new_id = 0
+        #: None: new balances are inserted at once; a list (import pipeline): their ids
+        #: are taken from the sequence at once and their rows wait here, to be inserted
+        #: by :meth:`write_inserts` with the chunk's COPY (off the rating's path)
+        self.deferred = None
 
     def balances(self, sub, period_start):
         found = self.lists.get((sub.id, period_start))
@@ -616,6 +629,8 @@ class DbBalanceStore:
         self.loaded = {}
         self._queried = set()
         self._ensured = set()
+        if self.deferred is not None:
+            self.deferred = []  # never inserted: the transaction is gone, or flush() did
 
     def prepare(self, pairs):
         """Load (and create) the balances of ``{(Subscriber, period_start)}``.
@@ -628,6 +643,9 @@ class DbBalanceStore:
         if not pairs:
             return
         if len(self.loaded) > MAX_CACHED_BALANCES:
+            # what this transaction consumed so far goes to the table first: the
+            # balances are read again from it
+            self.flush()
             self.invalidate()
         owners = set()
         for sub, start in pairs:
@@ -902,6 +920,21 @@ class DbBalanceStore:
             )
             for col, value in zip(cols, row, strict=True):
                 col.append(value)
+        if self.deferred is not None:
+            # ids now (one query), rows later (see ``deferred``)
+            self.cr.execute(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    "telecom_allowance_balance_id_seq",
+                    len(pending),
+                )
+            )
+            ids = [row[0] for row in self.cr.fetchall()]
+            for (balance, _sub, _months), bid in zip(pending, ids, strict=True):
+                balance.id = bid
+                self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
+            self.deferred.append((ids, cols))
+            return
         self.cr.execute(
             SQL(
                 """INSERT INTO telecom_allowance_balance
@@ -927,25 +960,63 @@ class DbBalanceStore:
             self.loaded[bid] = (balance, balance.used, balance.carried, balance.quantity)
 
     # -- writing ------------------------------------------------------------------------
-    def snapshot(self):
-        return {bid: (b.used, b.carried) for bid, (b, *_rest) in self.loaded.items()}
-
-    def restore(self, snapshot):
-        for bid, (used, carried) in snapshot.items():
-            balance = self.loaded[bid][0]
-            balance.used, balance.carried = used, carried
-
     def flush(self):
         """Write the balances whose ``used``/``carried``/``quantity`` changed since loading."""
-        changed = [
-            (b.id, b.used, b.carried, b.quantity)
+        self.write_inserts(self.take_deferred())
+        return self.write_changes(self.changes())
+
+    def take_deferred(self):
+        """The balance rows waiting to be inserted (see ``deferred``), handed over."""
+        if not self.deferred:
+            return []
+        deferred, self.deferred = self.deferred, []
+        return deferred
+
+    def write_inserts(self, deferred):
+        """Insert what :meth:`take_deferred` returned; no ORM (any thread)."""
+        session = self.session
+        for ids, cols in deferred:
+            self.cr.execute(
+                SQL(
+                    """INSERT INTO telecom_allowance_balance
+                           (id, scope, subscription_id, billing_account_id, allowance_id,
+                            usage_type_id, period_start, period_end, generation, quantity,
+                            used, carried, remaining, company_id, create_uid, create_date,
+                            write_uid, write_date)
+                       SELECT d.*, %s, %s, now() at time zone 'UTC', %s,
+                              now() at time zone 'UTC'
+                         FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::int[], %s::int[],
+                                     %s::int[], %s::date[], %s::date[], %s::int[], %s::int8[],
+                                     %s::int8[], %s::int8[], %s::int8[]) AS d""",
+                    session.company.id,
+                    session.env.uid,
+                    session.env.uid,
+                    ids,
+                    *cols,
+                )
+            )
+
+    def changes(self):
+        """``{balance id: (used, carried, quantity)}`` changed since loading (or the last
+        call), taken now; the store counts them as written."""
+        changed = {
+            b.id: (b.used, b.carried, b.quantity)
             for bid, (b, used, carried, quantity) in self.loaded.items()
             if bid
             and bid > 0
             and (b.used != used or b.carried != carried or b.quantity != quantity)
-        ]
+        }
+        loaded = self.loaded
+        for bid, (used, carried, quantity) in changed.items():
+            loaded[bid] = (loaded[bid][0], used, carried, quantity)
+        return changed
+
+    def write_changes(self, changed):
+        """Write what :meth:`changes` returned, in one statement; no ORM (any thread)."""
         if not changed or not self.session.persist:
             return 0
+        ids = list(changed)
+        values = list(changed.values())
         self.cr.execute(
             SQL(
                 """UPDATE telecom_allowance_balance b
@@ -955,15 +1026,12 @@ class DbBalanceStore:
                      FROM unnest(%s::int[], %s::int8[], %s::int8[], %s::int8[])
                           AS d(id, used, carried, quantity)
                     WHERE b.id = d.id""",
-                [c[0] for c in changed],
-                [c[1] for c in changed],
-                [c[2] for c in changed],
-                [c[3] for c in changed],
+                ids,
+                [v[0] for v in values],
+                [v[1] for v in values],
+                [v[2] for v in values],
             )
         )
-        for bid, used, carried, quantity in changed:
-            balance = self.loaded[bid][0]
-            self.loaded[bid] = (balance, used, carried, quantity)
         return len(changed)
 
 

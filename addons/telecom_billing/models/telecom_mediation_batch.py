@@ -6,8 +6,10 @@
 records, 50,000 by default). Each chunk is one transaction: its usage records
 (COPY), the allowance balances it consumed, and the batch's counters and
 ``progress_line`` (the last input line it covers) are committed together, under
-a PostgreSQL advisory lock that serialises rating. A crash loses at most the
-uncommitted chunk, and nothing of it; a rerun (the same file again, the Resume
+a PostgreSQL advisory lock that serialises rating (the same transaction also
+creates the balances, with their rollover, the next chunk draws from: see
+:class:`ChunkPipeline`). A crash loses at most the uncommitted chunk, and
+nothing of it; a rerun (the same file again, the Resume
 button, the cron finding the file still in its folder, an RPC retry with the
 same ``batch_ref``) skips the lines up to ``progress_line`` and carries on. The
 unique index on (source, source record id) makes a second charge impossible even
@@ -401,21 +403,24 @@ class TelecomMediationBatch(models.Model):
         PHASES["resolve_dedup"] += mark - started
         store.prepare(group_by_period(accepted))
         others = [rec for rec in records if rec.state != "accepted"]
-        chunk = StoredChunk(records, accepted, others, store.snapshot())
+        chunk = StoredChunk(records, accepted, others)
         PHASES["balances_load"] += clock() - mark
         accepted.sort(key=chronological)
         return chunk
 
     def _store_counters(self, records):
+        self.env.cr.execute(self._counters_sql(records))
+
+    def _counters_sql(self, records):
+        """The statement adding a chunk's counts and progress to the batch."""
         counts = dict.fromkeys(COUNTED_STATES, 0)
         amount = 0
         for rec in records:
             counts[rec.state] += 1
             amount += rec.amount
         # one statement per chunk; the amount is added as an exact numeric
-        self.env.cr.execute(
-            SQL(
-                """UPDATE telecom_mediation_batch
+        return SQL(
+            """UPDATE telecom_mediation_batch
                       SET lines_read = COALESCE(lines_read, 0) + %s,
                           rated_count = COALESCE(rated_count, 0) + %s,
                           rejected_count = COALESCE(rejected_count, 0) + %s,
@@ -423,15 +428,14 @@ class TelecomMediationBatch(models.Model):
                           unbillable_count = COALESCE(unbillable_count, 0) + %s,
                           amount_total = COALESCE(amount_total, 0) + %s, progress_line = %s
                     WHERE id = %s""",
-                len(records),
-                counts["rated"],
-                counts["rejected"],
-                counts["duplicate"],
-                counts["unbillable"],
-                amount,
-                records[-1].line_no,
-                self.id,
-            )
+            len(records),
+            counts["rated"],
+            counts["rejected"],
+            counts["duplicate"],
+            counts["unbillable"],
+            amount,
+            records[-1].line_no,
+            self.id,
         )
 
     def _known_record_ids(self, record_ids):
@@ -619,30 +623,43 @@ def by_subscription(rec):
 class StoredChunk:
     """A chunk between its preparation and its commit."""
 
-    __slots__ = ("accepted", "error", "others", "records", "seconds", "snapshot", "thread")
+    __slots__ = ("accepted", "counters", "error", "inserts", "others", "records", "seconds",
+                 "text", "thread", "writes")  # fmt: skip
 
-    def __init__(self, records, accepted, others, snapshot):
+    def __init__(self, records, accepted, others):
         self.records = records
         self.accepted = accepted  # to rate, in chronological order
         self.others = others  # rejected by mediation, duplicates: stored as they are
-        self.snapshot = snapshot
+        self.text = None  # the COPY text, once rated
+        self.inserts = None  # the new balance rows to insert with it
+        self.writes = None  # the balance changes to write with it
+        self.counters = None  # the batch counters statement
         self.thread = None
         self.error = None
         self.seconds = 0.0
 
 
 class ChunkPipeline:
-    """Chunks as transactions, the work of one overlapping the reading of the next.
+    """Chunks as transactions; PostgreSQL stores one while Python rates the next.
 
-    For each chunk: while the previous chunk is still being stored, the importing
-    thread reads the file and attaches the subscribers it already knows (no
-    query); then it waits for the previous chunk, commits it, takes the rating
-    lock, resolves the remaining subscribers, de-duplicates and loads balances
-    (:meth:`TelecomMediationBatch._rate_and_store`), and starts a helper thread
-    that rates the records, streams them to PostgreSQL with ``COPY`` (psycopg2
-    releases the GIL while PostgreSQL works) and writes the balances and the
-    batch counters. Only one thread uses the database connection at any time,
-    and the helper never touches the ORM. A failure rolls back the whole chunk.
+    The rating of a chunk needs its allowance balances loaded (and created) in the
+    database, and the connection serves one statement at a time. So the
+    transaction of chunk N is: lock, the balances of chunk N + 1 (read from the
+    file meanwhile), then, in a helper thread, the ``COPY`` of chunk N (rated and
+    formatted beforehand), its balance changes and the batch counters; while
+    PostgreSQL stores them, the importing thread rates and formats chunk N + 1 and
+    reads chunk N + 2 (psycopg2 releases the GIL while PostgreSQL works). Then
+    commit. The balances a chunk consumes are taken in memory, after the previous
+    chunk's consumption, and written with that chunk, so a crash or a rerun never
+    counts a unit twice: creating the next chunk's balances early only creates
+    them (and their rollover) a transaction sooner.
+
+    Only one thread uses the database connection at any time, and the helper
+    never touches the ORM. A failure rolls back the open transaction; the chunk
+    that was ready is then stored on its own before the error is raised, so a
+    failure while preparing chunk N + 1 keeps chunk N. A record id already stored
+    by another batch (unique violation) or another writer's balances (rating
+    generation) make the pipeline rate the chunk again from the database's state.
     """
 
     def __init__(self, batch, session):
@@ -650,40 +667,60 @@ class ChunkPipeline:
         self.session = session
         self.cr = batch.env.cr
         self.testing = batch._testing()
-        self.current = None
+        # new balances get their ids at once, their rows go with the next COPY
+        session.store.deferred = []
+        self.current = None  # rated and formatted, its balances written in this transaction
+        self.storing = None  # its COPY running (helper thread)
+        self.open = False
         self.threaded = (
             batch.env["ir.config_parameter"].sudo().get_param("telecom_billing.copy_thread", "1")
             != "0"
         )
 
-    def submit(self, records):
-        # beside the previous chunk's COPY: resolve what needs no query
-        self.batch._prepare_offline(self.session, records)
-        self.finish()
+    # -- transactions ----------------------------------------------------------------
+    def _begin(self):
         cr = self.cr
         if self.testing:
             # tests cannot commit: a savepoint gives each chunk its all-or-nothing
             cr.execute("SAVEPOINT telecom_chunk")
-        try:
-            cr.execute(
-                SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.batch.company_id.id)
-            )
-            self.session.sync()
-            chunk = self.batch._rate_and_store(self.session, records)
-            cr.execute("SAVEPOINT telecom_copy")
-            chunk.thread = threading.Thread(
-                target=self._copy, args=(chunk,), name="telecom-usage-copy", daemon=True
-            )
-            if self.threaded:
-                chunk.thread.start()
-            else:
-                chunk.thread.run()
-            self.current = chunk
-        except BaseException:
-            self._rollback()
-            raise
+        self.open = True
+        cr.execute(
+            SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, self.batch.company_id.id)
+        )
+        return self.session.sync()
 
-    def _lines(self, chunk):
+    def _commit(self):
+        started = time.perf_counter()
+        if self.testing:
+            self.cr.execute("RELEASE SAVEPOINT telecom_chunk")
+        else:
+            # guarded batch job: the chunk and its progress, atomically
+            self.cr.commit()  # pylint: disable=invalid-commit
+        self.open = False
+        PHASES["commit"] += time.perf_counter() - started
+        self.batch.invalidate_recordset()
+
+    def _rollback(self):
+        # the session's balances may hold uncommitted consumption: forget them
+        self.session.store.invalidate()
+        self.session.generation = None
+        if not self.open:
+            return
+        self.open = False
+        if self.testing:
+            self.cr.execute("ROLLBACK TO SAVEPOINT telecom_chunk")
+            self.cr.execute("RELEASE SAVEPOINT telecom_chunk")
+        else:
+            self.cr.rollback()
+
+    # -- steps -------------------------------------------------------------------------
+    def _prepare(self, records):
+        """Resolve, de-duplicate and load balances (needs the connection)."""
+        return self.batch._rate_and_store(self.session, records)
+
+    def _rate(self, chunk):
+        """Rate a prepared chunk and format its COPY text (pure Python)."""
+        started = time.perf_counter()
         session = self.session
         prefix = session.copy_prefix(self.batch.source_id.id, self.batch.id)
         rate, line = session.engine.rate, session.copy_line
@@ -693,82 +730,159 @@ class ChunkPipeline:
         # stored by account and subscription: the inserts into the (account, period)
         # and (subscription, start) indexes then sweep each index once per chunk
         # instead of jumping across it (measured: about 20% less COPY time)
-        accepted = sorted(accepted, key=by_subscription)
-        for rec in accepted:
-            yield line(rec, prefix)
-        for rec in chunk.others:
-            yield line(rec, prefix)
+        lines = [line(rec, prefix) for rec in sorted(accepted, key=by_subscription)]
+        lines += [line(rec, prefix) for rec in chunk.others]
+        chunk.text = "".join(lines)
+        PHASES["rate_format"] += time.perf_counter() - started
 
-    def _copy(self, chunk):
-        """Helper thread: rate, COPY, write the balances and counters; no ORM."""
+    def _start_store(self, chunk):
+        """Start storing a rated chunk: COPY, balances, counters (helper thread)."""
+        # taken now, in this thread: the balances as this chunk (and the creation of
+        # the next chunk's balances) left them, before the next chunk is rated (a
+        # preparation that reloads balances writes the held ones first: see
+        # DbBalanceStore.prepare)
+        chunk.inserts = self.session.store.take_deferred()
+        chunk.writes = self.session.store.changes()
+        chunk.counters = self.batch._counters_sql(chunk.records)
+        self.cr.execute("SAVEPOINT telecom_copy")
+        chunk.thread = threading.Thread(
+            target=self._store, args=(chunk,), name="telecom-usage-copy", daemon=True
+        )
+        self.storing = chunk
+        if self.threaded:
+            chunk.thread.start()
+        else:
+            chunk.thread.run()
+
+    def _store(self, chunk):
+        """Helper thread: COPY, balances, counters; no ORM."""
         started = time.perf_counter()
         try:
-            self.session.copy_records(self._lines(chunk))
+            self.session.copy_text(chunk.text)
             self.cr.execute("RELEASE SAVEPOINT telecom_copy")
-            self.session.store.flush()
-            self.batch._store_counters(chunk.records)
+            store = self.session.store
+            store.write_inserts(chunk.inserts)
+            store.write_changes(chunk.writes)
+            self.cr.execute(chunk.counters)
             self.session.bump()
         except Exception as exc:  # noqa: BLE001 (any error goes to the importing thread)
             chunk.error = exc
         chunk.seconds = time.perf_counter() - started
 
-    def finish(self):
-        """Complete the current chunk: await its COPY, write balances, commit."""
-        chunk, self.current = self.current, None
+    def _await_store(self):
+        """Wait for the running store; True when it failed on a known record id."""
+        chunk, self.storing = self.storing, None
         if chunk is None:
-            return
-        cr = self.cr
-        batch = self.batch
-        session = self.session
-        try:
-            started = time.perf_counter()
-            if chunk.thread.is_alive():
-                chunk.thread.join()
-            PHASES["copy_wait"] += time.perf_counter() - started
-            PHASES["rate_copy"] += chunk.seconds
-            if isinstance(chunk.error, psycopg2.errors.UniqueViolation):
-                # some record ids were accepted before (another file, an earlier
-                # batch): mark them duplicate, rate the rest again from the balances
-                # as they were before this chunk
-                cr.execute("ROLLBACK TO SAVEPOINT telecom_copy")
-                session.store.restore(chunk.snapshot)
-                known = batch._known_record_ids([rec.record_id for rec in chunk.accepted])
-                for rec in chunk.accepted:
-                    reset_rating(rec)
-                    if rec.record_id in known:
-                        rec.state, rec.reason = "duplicate", "duplicate"
-                chunk.others += [rec for rec in chunk.accepted if rec.state == "duplicate"]
-                chunk.accepted = [rec for rec in chunk.accepted if rec.state == "accepted"]
-                chunk.error = None
-                self._copy(chunk)
-            if chunk.error is not None:
-                raise chunk.error
-            started = time.perf_counter()
-            if self.testing:
-                cr.execute("RELEASE SAVEPOINT telecom_chunk")
-            else:
-                # guarded batch job: the chunk and its progress, atomically
-                cr.commit()  # pylint: disable=invalid-commit
-            PHASES["commit"] += time.perf_counter() - started
-            batch.invalidate_recordset()
-        except BaseException:
+            return False
+        started = time.perf_counter()
+        if chunk.thread.is_alive():
+            chunk.thread.join()
+        PHASES["copy_wait"] += time.perf_counter() - started
+        PHASES["copy_store"] += chunk.seconds
+        error, chunk.error = chunk.error, None
+        if isinstance(error, psycopg2.errors.UniqueViolation):
+            return True
+        if error is not None:
+            raise error
+        return False
+
+    def _again(self, chunk, duplicates=False):
+        """Rate ``chunk`` again from the database's balances (in an open transaction)."""
+        records = chunk.records
+        for rec in chunk.accepted:
+            reset_rating(rec)
+        if duplicates:
+            # some record ids were accepted before (another file, an earlier batch)
+            known = self.batch._known_record_ids([rec.record_id for rec in chunk.accepted])
+            for rec in chunk.accepted:
+                if rec.record_id in known:
+                    rec.state, rec.reason = "duplicate", "duplicate"
+        fresh = self._prepare(records)
+        self._rate(fresh)
+        return fresh
+
+    def _store_alone(self, chunk, duplicates=False):
+        """After a rollback: store ``chunk`` by itself, in its own transaction."""
+        self._begin()
+        chunk = self._again(chunk, duplicates)
+        self._start_store(chunk)
+        if self._await_store():
             self._rollback()
+            self._begin()
+            chunk = self._again(chunk, duplicates=True)
+            self._start_store(chunk)
+            if self._await_store():
+                raise UserError(_("Usage records were stored twice concurrently: retry."))
+        self._commit()
+
+    # -- driving -------------------------------------------------------------------------
+    def submit(self, records):
+        """Take the next chunk read from the file."""
+        self.batch._prepare_offline(self.session, records)
+        try:
+            if self.storing is not None:
+                # the previous chunk was stored while this one was read: commit it
+                self._complete()
+            if self.current is None:
+                # the first chunk: nothing to store yet
+                self._begin()
+                chunk = self._prepare(records)
+                self._rate(chunk)
+                self.current = chunk
+                return
+            current = self.current
+            try:
+                chunk = self._prepare(records)
+            except Exception:
+                # keep the chunk that was ready, then fail
+                self.current = None
+                self._rollback()
+                self._store_alone(current)
+                raise
+            self._start_store(current)
+            # while PostgreSQL stores the current chunk (and the next chunk is read)
+            self._rate(chunk)
+            self.current = chunk
+        except BaseException:
+            self.abort()
+            raise
+
+    def _complete(self):
+        """Commit the chunk being stored and start the next transaction."""
+        stored = self.storing
+        if self._await_store():
+            self._rollback()
+            self._store_alone(stored, duplicates=True)
+            self._begin()
+            self.current = self._again(self.current)
+            return
+        self._commit()
+        if self._begin():
+            # another writer changed balances between the two transactions
+            self.current = self._again(self.current)
+
+    def finish(self):
+        """Store and commit the last chunks."""
+        try:
+            if self.storing is not None:
+                self._complete()
+            chunk, self.current = self.current, None
+            if chunk is None:
+                return
+            self._start_store(chunk)
+            if self._await_store():
+                self._rollback()
+                self._store_alone(chunk, duplicates=True)
+                return
+            self._commit()
+        except BaseException:
+            self.abort()
             raise
 
     def abort(self):
-        """Stop after a failure: wait for a running COPY, undo the open chunk."""
-        chunk, self.current = self.current, None
-        if chunk is not None:
-            if chunk.thread.is_alive():
-                chunk.thread.join()
-            self._rollback()
-
-    def _rollback(self):
-        # the session's balances may hold this chunk's consumption: forget them
-        self.session.store.invalidate()
-        self.session.generation = None
-        if self.testing:
-            self.cr.execute("ROLLBACK TO SAVEPOINT telecom_chunk")
-            self.cr.execute("RELEASE SAVEPOINT telecom_chunk")
-        else:
-            self.cr.rollback()
+        """Stop after a failure: wait for a running COPY, undo the open transaction."""
+        chunk, self.storing = self.storing, None
+        self.current = None
+        if chunk is not None and chunk.thread.is_alive():
+            chunk.thread.join()
+        self._rollback()

@@ -126,7 +126,7 @@ class CopyFormatter:
             f"{rec.quantity}\t{rec.called_number or NULL}\t{rec.location or NULL}\t"
             f"{rec.zone.id if rec.zone is not None else NULL}\t{rec.band or NULL}\t"
             f"{rec.rated_quantity}\t{rec.allowance_quantity}\t"
-            f"{detail_text}\t{rec.amount}\t"
+            f"{detail_text}\t{rec.amount!s}\t"
             f"{version_text}\t{state}\t{rec.reason or NULL}\t\\N\t{period_text}\t0\n"
         )
 

@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.telecom_mediation_batch import TelecomMediationBatch
+from ..models.telecom_mediation_batch import ChunkPipeline, TelecomMediationBatch
 from .common import HEADER, SUB2, RatingCommon
 
 GOOD = "ok{n},+32470000001,voice,2025-03-03T09:{n:02d}:00Z,61,out,+3221234567,"
@@ -209,6 +209,58 @@ class TestMediation(RatingCommon):
         # 0.05), the other 7 at 0.20 + 0.05
         self.assertEqual(self.balance("voice").used, 300)
         self.assertEqual(sorted(stored.mapped("amount")), [0.0] * 3 + [0.15] + [0.25] * 7)
+
+    def test_duplicates_of_another_batch_in_every_chunk(self):
+        """Known record ids in a chunk while the next one is rated: each charged once."""
+        first = self.import_csv([GOOD.format(n=n) for n in range(1, 4)], name="a.csv")
+        self.assertEqual(first.rated_count, 3)
+        self.assertEqual(self.balance("voice").used, 300)
+        self.env["ir.config_parameter"].sudo().set_param("telecom_billing.chunk_size", "2")
+        # chunks [ok1 ok5] [ok2 ok6] [ok7 ok3]: a known id in each, the last one too
+        order = (1, 5, 2, 6, 7, 3)
+        second = self.import_csv([GOOD.format(n=n) for n in order], name="b.csv")
+        self.assertEqual(
+            (second.lines_read, second.rated_count, second.duplicate_count, second.progress_line),
+            (6, 3, 3, 7),
+        )
+        self.assertReconciled(second)
+        for n in (1, 2, 3, 5, 6, 7):
+            charged = self.usage(f"ok{n}").filtered(lambda r: r.state == "rated")
+            self.assertEqual(len(charged), 1, n)
+        # the allowance was used up by the first file: the new records pay in full
+        self.assertEqual(self.balance("voice").used, 300)
+        self.assertEqual(
+            [self.usage(f"ok{n}").filtered(lambda r: r.state == "rated").amount
+             for n in (5, 6, 7)],
+            [0.25] * 3,
+        )  # fmt: skip
+
+    def test_balances_changed_by_another_writer_between_chunks(self):
+        """The next chunk, rated while the previous was stored, is rated again."""
+        self.env["ir.config_parameter"].sudo().set_param("telecom_billing.chunk_size", "2")
+        original = ChunkPipeline._commit
+        commits = []
+
+        def commit_then_other_writer(pipeline):
+            original(pipeline)
+            commits.append(1)
+            if len(commits) == 1:
+                # another import (under the rating lock) uses the rest of the allowance
+                self.env.cr.execute(
+                    "UPDATE telecom_allowance_balance SET used = quantity WHERE id = %s",
+                    (self.balance("voice").id,),
+                )
+                self.env.cr.execute("SELECT nextval('telecom_rating_generation')")
+
+        with patch.object(ChunkPipeline, "_commit", commit_then_other_writer):
+            batch = self.import_csv([GOOD.format(n=n) for n in range(1, 5)], name="g.csv")
+        self.assertEqual((batch.lines_read, batch.rated_count), (4, 4))
+        self.assertReconciled(batch)
+        # ok1, ok2: 240 s free; ok3 would have taken the last 60 s: the other writer did
+        amounts = [self.usage(f"ok{n}").amount for n in range(1, 5)]
+        self.assertEqual(amounts, [0.0, 0.0, 0.25, 0.25])
+        self.env["telecom.allowance.balance"].invalidate_model()
+        self.assertEqual(self.balance("voice").used, 300)
 
     def test_gzip_mapping_and_delimiter(self):
         source = self.env["telecom.mediation.source"].create(

@@ -11,13 +11,15 @@ registry.category("web_tour.tours").add("telecom_oss_alarm_tour", {
             run: "click",
         },
         {
+            // the list has an Acknowledge button per row too: take the form's
             content: "Acknowledge it",
-            // the list has the same button on each row: wait for the form
-            trigger: ".o_form_view .o_form_statusbar button[name=action_acknowledge]",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_acknowledge]:enabled",
             run: "click",
         },
         {
+            content: "The form reloads with the new state (slow on a loaded machine)",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Acknowledged)",
+            timeout: 30000,
         },
         {
             content: "Who is hit?",
