@@ -25,7 +25,9 @@ import websocket
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(REPO, "docs", "screenshots")
 
-# (file name, login, password, path, viewport, CSS selector that says "rendered")
+# (file name, login, password, path, viewport, CSS selector that says "rendered"[, steps])
+# steps: optional [(CSS selector to click, CSS selector that says "rendered"), ...] run
+# after the page is ready (to reach pages behind a click or a form)
 DESKTOP = (1440, 900)
 PHONE = (390, 844)
 BACKOFFICE_READY = ".o_action_manager .o_view_controller .o_content"
@@ -33,6 +35,66 @@ CUSTOMERS = "/odoo/action-telecom_crm.res_partner_action_telecom_customer"
 SHOTS = [
     ("backoffice-customers.png", "admin", "admin", CUSTOMERS, DESKTOP, BACKOFFICE_READY),
     ("portal-home-phone.png", "portal", "portal", "/my", PHONE, ".o_portal_my_home"),
+    (
+        "portal-services.png",
+        "portal",
+        "portal",
+        "/my/subscriptions",
+        DESKTOP,
+        ".o_portal_my_doc_table",
+    ),
+    (
+        "portal-service-phone.png",
+        "portal",
+        "portal",
+        "/my/subscriptions",
+        PHONE,
+        ".o_telecom_service_row",
+        [(".o_telecom_service_row a", ".o_telecom_allowances")],
+    ),
+    (
+        "portal-change-plan-preview.png",
+        "portal",
+        "portal",
+        "/my/subscriptions",
+        DESKTOP,
+        ".o_telecom_service_row",
+        [
+            (".o_telecom_service_row a", ".o_telecom_actions"),
+            ("a.o_telecom_change_plan", "input[name=plan_id]"),
+            ("input[name=plan_id]", "input[name=plan_id]:checked"),
+            ("button.o_telecom_preview_button", ".o_telecom_preview"),
+        ],
+    ),
+    (
+        "portal-invoice.png",
+        "portal",
+        "portal",
+        "/my/invoices",
+        DESKTOP,
+        ".o_portal_my_doc_table",
+        [(".o_portal_my_doc_table tbody tr a", ".o_portal_invoice_sidebar")],
+    ),
+    (
+        "portal-agent-customers.png",
+        "agent",
+        "agent",
+        "/my/agent/customers",
+        DESKTOP,
+        ".o_portal_my_doc_table",
+    ),
+    (
+        "portal-agent-order-phone.png",
+        "agent",
+        "agent",
+        "/my/agent/customers",
+        PHONE,
+        ".o_telecom_agent_customer_row",
+        [
+            (".o_telecom_agent_customer_row a", ".o_telecom_agent_new_order"),
+            ("a.o_telecom_agent_new_order", ".o_telecom_agent_order_form"),
+        ],
+    ),
 ]
 
 
@@ -113,7 +175,11 @@ class Browser:
             time.sleep(0.3)
         raise RuntimeError(f"page never showed {selector}")
 
-    def shot(self, base, cookie, path, viewport, ready, target):
+    def click(self, selector):
+        expr = f"document.querySelector({json.dumps(selector)}).click()"
+        self.call("Runtime.evaluate", expression=expr, returnByValue=True)
+
+    def shot(self, base, cookie, path, viewport, ready, target, steps=()):
         width, height = viewport
         self.call("Network.enable")
         self.call("Network.clearBrowserCookies")
@@ -129,6 +195,9 @@ class Browser:
         self.call("Page.enable")
         self.call("Page.navigate", url=base + path)
         self.wait_for(ready)
+        for selector, step_ready in steps:
+            self.click(selector)
+            self.wait_for(step_ready)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         with open(target, "wb") as fh:
             fh.write(base64.b64decode(data))
@@ -149,12 +218,12 @@ def main(argv):
     os.makedirs(OUT, exist_ok=True)
     browser = Browser()
     try:
-        for name, user, password, path, viewport, ready in SHOTS:
+        for name, user, password, path, viewport, ready, *steps in SHOTS:
             if opts.only and opts.only not in name:
                 continue
             cookie = login(opts.url, opts.db, user, password)
             target = os.path.join(OUT, name)
-            browser.shot(opts.url, cookie, path, viewport, ready, target)
+            browser.shot(opts.url, cookie, path, viewport, ready, target, steps[0] if steps else ())
             sys.stdout.write(f"{target}\n")
     finally:
         browser.close()

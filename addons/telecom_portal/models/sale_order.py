@@ -1,0 +1,25 @@
+# Copyright 2026 Telecom Suite contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    telecom_agent_id = fields.Many2one(
+        "res.partner",
+        string="Reseller",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The reseller whose portal agent placed this order.",
+    )
+    telecom_agent_user_id = fields.Many2one(
+        "res.users", string="Portal Agent", index="btree_not_null", readonly=True, copy=False
+    )
+    telecom_portal_request = fields.Boolean(
+        string="Requested in the Portal",
+        readonly=True,
+        copy=False,
+        help="The customer (or an agent) asked for it in the portal.",
+    )
