@@ -20,29 +20,11 @@
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
-sys.path.insert(0, os.path.join(REPO, "bench"))
-
-import pgcluster
-from bench_oss import Meter, log, machine, odoo_args
-
-
-def install(params, db, data_dir, logfile):
-    log("installing telecom_helpdesk into a fresh database (not timed)")
-    with open(logfile, "w") as fh:
-        subprocess.run(
-            [sys.executable, "-m", "odoo", *odoo_args(params, db, data_dir), "-i",
-             "telecom_helpdesk", "--without-demo=all", "--stop-after-init", "--no-http"],
-            check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
-        )  # fmt: skip
+from benchlib import REPO, Meter, log, machine, throwaway_database
 
 
 def build(env, customers):
@@ -221,23 +203,10 @@ def main(argv=None):
     opts = parser.parse_args(argv)
 
     import odoo
-    from odoo.modules.registry import Registry
 
-    tmp = tempfile.mkdtemp(prefix="bench-helpdesk-")
-    os.chmod(tmp, 0o755)
-    cluster = pgcluster.Cluster(os.path.join(tmp, "postgres"), pgcluster.free_port())
-    try:
-        log(f"starting a throw-away PostgreSQL in {tmp}")
-        cluster.init()
-        cluster.start()
-        params = cluster.db_params()
-        db = "bench_helpdesk"
-        data_dir = os.path.join(tmp, "data")
-        install(params, db, data_dir, os.path.join(tmp, "install.log"))
-        odoo.tools.config.parse_config(odoo_args(params, db, data_dir))
-        registry = Registry(db)
+    with throwaway_database("helpdesk", ["telecom_helpdesk"], keep=opts.keep) as bench:
         results = {"customers": opts.customers}
-        with registry.cursor() as cr:
+        with bench.registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             results["machine"] = machine(cr)
             log(f"building {opts.customers} customers behind one OLT (not timed)")
@@ -245,12 +214,6 @@ def main(argv=None):
             log("the outage")
             results["outage"] = bench_outage(env, olt)
         report(results)
-    finally:
-        if opts.keep:
-            log(f"kept {tmp} (cluster stopped)")
-        cluster.stop()
-        if not opts.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

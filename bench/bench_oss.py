@@ -20,97 +20,10 @@
 import argparse
 import json
 import os
-import platform
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
-
-import pgcluster
-
-ADDONS = os.path.join(REPO, "addons")
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def machine(cr):
-    cpu = platform.processor() or "?"
-    ram = "?"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(
-                (line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")),
-                cpu,
-            )
-        with open("/proc/meminfo") as fh:
-            kb = next(int(line.split()[1]) for line in fh if line.startswith("MemTotal"))
-            ram = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
-    cr.execute("SHOW server_version")
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram": ram,
-        "python": platform.python_version(),
-        "postgresql": cr.fetchone()[0],
-        "os": f"{platform.system()} {platform.release()}",
-    }
-
-
-def odoo_args(params, db, data_dir):
-    return [
-        f"--addons-path={ADDONS}",
-        f"--data-dir={data_dir}",
-        f"--db_host={params['db_host']}",
-        f"--db_port={params['db_port']}",
-        f"--db_user={params['db_user']}",
-        "-d",
-        db,
-        "--log-level=warn",
-        "--max-cron-threads=0",
-    ]
-
-
-def install(params, db, data_dir, logfile):
-    log("installing telecom_oss into a fresh database (not timed)")
-    with open(logfile, "w") as fh:
-        subprocess.run(
-            [sys.executable, "-m", "odoo", *odoo_args(params, db, data_dir), "-i",
-             "telecom_oss", "--without-demo=all", "--stop-after-init", "--no-http"],
-            check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
-        )  # fmt: skip
-
-
-class Meter:
-    """Wall time and SQL queries of a block, caches flushed and cleared first."""
-
-    def __init__(self, env):
-        self.env = env
-
-    def __call__(self, func, *args, repeat=1, **kwargs):
-        cr = self.env.cr
-        elapsed = queries = 0
-        for _i in range(repeat):
-            # every run starts cold: nothing in the ORM cache
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = cr.sql_log_count
-            start = time.perf_counter()
-            result = func(*args, **kwargs)
-            self.env.flush_all()
-            elapsed += time.perf_counter() - start
-            queries += cr.sql_log_count - before
-        return result, {
-            "ms": round(elapsed * 1000 / repeat, 2),
-            "queries": round(queries / repeat, 1),
-        }
+from benchlib import REPO, Meter, log, machine, throwaway_database
 
 
 def bench_inventory(env, elements, seed):
@@ -275,35 +188,16 @@ def main(argv=None):
     opts = parser.parse_args(argv)
 
     import odoo
-    from odoo.modules.registry import Registry
 
-    tmp = tempfile.mkdtemp(prefix="bench-oss-")
-    os.chmod(tmp, 0o755)
-    cluster = pgcluster.Cluster(os.path.join(tmp, "postgres"), pgcluster.free_port())
-    try:
-        log(f"starting a throw-away PostgreSQL in {tmp}")
-        cluster.init()
-        cluster.start()
-        params = cluster.db_params()
-        db = "bench_oss"
-        data_dir = os.path.join(tmp, "data")
-        install(params, db, data_dir, os.path.join(tmp, "install.log"))
-        odoo.tools.config.parse_config(odoo_args(params, db, data_dir))
-        registry = Registry(db)
+    with throwaway_database("oss", ["telecom_oss"], keep=opts.keep) as bench:
         results = {"elements_requested": opts.elements, "storm": opts.storm}
-        with registry.cursor() as cr:
+        with bench.registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
             results["machine"] = machine(cr)
             results["inventory"] = bench_inventory(env, opts.elements, opts.seed)
             log(f"alarm storm of {opts.storm}")
             results["alarms"] = bench_alarms(env, opts.storm)
         report(results)
-    finally:
-        if opts.keep:
-            log(f"kept {tmp} (cluster stopped)")
-        cluster.stop()
-        if not opts.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

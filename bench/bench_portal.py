@@ -28,7 +28,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -40,13 +39,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import requests
+from benchlib import REPO, install, log, machine, odoo_args, pgcluster
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
-
-import pgcluster
-
-ADDONS = os.path.join(REPO, "addons")
 MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 OTHER_CUSTOMERS = 100
 TARGET_MS = 300
@@ -66,60 +60,6 @@ MIX = [
     ("voice_roaming", 0.025, (10, 600)),
     ("data_roaming", 0.015, (10_000, 5_000_000)),
 ]
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def machine(cr):
-    cpu = platform.processor() or "?"
-    ram = "?"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(
-                (line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")),
-                cpu,
-            )
-        with open("/proc/meminfo") as fh:
-            kb = next(int(line.split()[1]) for line in fh if line.startswith("MemTotal"))
-            ram = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
-    cr.execute("SHOW server_version")
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram": ram,
-        "python": platform.python_version(),
-        "postgresql": cr.fetchone()[0],
-        "os": f"{platform.system()} {platform.release()}",
-    }
-
-
-def odoo_args(params, db, data_dir):
-    return [
-        f"--addons-path={ADDONS}",
-        f"--data-dir={data_dir}",
-        f"--db_host={params['db_host']}",
-        f"--db_port={params['db_port']}",
-        f"--db_user={params['db_user']}",
-        "-d",
-        db,
-        f"--db-filter=^{db}$",
-        "--max-cron-threads=0",
-    ]
-
-
-def install(params, db, data_dir, logfile):
-    log(f"installing {', '.join(MODULES)} into a fresh database (not timed)")
-    with open(logfile, "w") as fh:
-        subprocess.run(
-            [sys.executable, "-m", "odoo", *odoo_args(params, db, data_dir), "-i",
-             ",".join(MODULES), "--without-demo=all", "--stop-after-init", "--no-http",
-             "--log-level=warn"],
-            check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
-        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------
@@ -382,8 +322,8 @@ def main(argv=None):
         params = cluster.db_params()
         db = "bench_portal"
         data_dir = os.path.join(tmp, "data")
-        install(params, db, data_dir, os.path.join(tmp, "install.log"))
-        odoo.tools.config.parse_config([*odoo_args(params, db, data_dir), "--log-level=warn"])
+        install(params, db, data_dir, MODULES, os.path.join(tmp, "install.log"))
+        odoo.tools.config.parse_config(odoo_args(params, db, data_dir))
         registry = Registry(db)
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         today = now.date()

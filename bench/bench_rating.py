@@ -29,7 +29,6 @@ import datetime as dt
 import gc
 import json
 import os
-import platform
 import random
 import resource
 import shutil
@@ -38,12 +37,8 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
+from benchlib import REPO, install, log, machine, odoo_args, pgcluster
 
-import pgcluster
-
-ADDONS = os.path.join(REPO, "addons")
 MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 MB = 1024 * 1024
 MONTH_START = dt.datetime(2025, 3, 1)
@@ -92,84 +87,9 @@ def process_cpu(pid):
         return float("nan")
 
 
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
 # ---------------------------------------------------------------------------
-# machine
+# data (not timed)
 # ---------------------------------------------------------------------------
-def machine(cr=None):
-    cpu = platform.processor() or "?"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    ram = "?"
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemTotal"):
-                    ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                    break
-    except OSError:
-        pass
-    info = {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram": ram,
-        "python": platform.python_version(),
-        "os": f"{platform.system()} {platform.release()}",
-    }
-    if cr is not None:
-        cr.execute("SHOW server_version")
-        info["postgresql"] = cr.fetchone()[0]
-    return info
-
-
-# ---------------------------------------------------------------------------
-# setup (not timed)
-# ---------------------------------------------------------------------------
-def odoo_args(params, db, data_dir):
-    return [
-        f"--addons-path={ADDONS}",
-        f"--data-dir={data_dir}",
-        f"--db_host={params['db_host']}",
-        f"--db_port={params['db_port']}",
-        f"--db_user={params['db_user']}",
-        "-d",
-        db,
-        "--log-level=warn",
-        "--max-cron-threads=0",
-    ]
-
-
-def install(params, db, data_dir, modules, logfile):
-    log(f"installing {', '.join(modules)} into a fresh database (not timed)")
-    with open(logfile, "w") as fh:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "odoo",
-                *odoo_args(params, db, data_dir),
-                "-i",
-                ",".join(modules),
-                "--without-demo=all",
-                "--stop-after-init",
-                "--no-http",
-            ],
-            check=True,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            cwd=REPO,
-        )
-
-
 def prefix_rows(rng):
     """``[(prefix, zone, zone_name, zone_class, kind)]``: a few thousand rows."""
     rows = []

@@ -34,6 +34,39 @@ BACKOFFICE_READY = ".o_action_manager .o_view_controller .o_content"
 CUSTOMERS = "/odoo/action-telecom_crm.res_partner_action_telecom_customer"
 SHOTS = [
     ("backoffice-customers.png", "admin", "admin", CUSTOMERS, DESKTOP, BACKOFFICE_READY),
+    (
+        "backoffice-bill-run.png",
+        "admin",
+        "admin",
+        "/odoo/action-telecom_billing.telecom_bill_run_action",
+        DESKTOP,
+        ".o_list_view .o_data_row",
+        [(".o_data_row td.o_data_cell", ".o_form_view .o_form_sheet")],
+    ),
+    (
+        "backoffice-usage.png",
+        "admin",
+        "admin",
+        "/odoo/action-telecom_billing.telecom_usage_record_action",
+        DESKTOP,
+        ".o_list_view .o_data_row",
+    ),
+    (
+        "backoffice-alarms.png",
+        "admin",
+        "admin",
+        "/odoo/action-telecom_oss.telecom_alarm_action",
+        DESKTOP,
+        BACKOFFICE_READY,
+    ),
+    (
+        "backoffice-tickets.png",
+        "admin",
+        "admin",
+        "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action",
+        DESKTOP,
+        BACKOFFICE_READY,
+    ),
     ("portal-home-phone.png", "portal", "portal", "/my", PHONE, ".o_portal_my_home"),
     (
         "portal-services.png",

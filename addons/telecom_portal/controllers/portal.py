@@ -816,6 +816,31 @@ class TelecomPortal(CustomerPortal):
             return self.portal_change_plan(subscription_id, error=exc.args[0], **kw)
         return self._telecom_back_to(sub_sudo, "plan_change", order.name)
 
+    def _telecom_self_service(self, subscription_id, action, submit, template, values=None):
+        """The frame of a self-service request on one of the customer's services.
+
+        Only the customer's own service, and only a request offered for it; on POST
+        ``submit(sub_sudo)`` makes the order or ticket, all or nothing, and returns
+        (message, reference) for the service page; a refused request shows the form
+        again with the error. ``values(sub_sudo)`` adds what the template needs.
+        """
+        try:
+            sub_sudo = self._telecom_own_subscription(subscription_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if not sub_sudo._telecom_portal_actions()[action]:
+            return request.redirect(f"/my/subscriptions/{sub_sudo.id}")
+        error = None
+        if request.httprequest.method == "POST":
+            try:
+                with request.env.cr.savepoint():
+                    message, reference = submit(sub_sudo)
+                return self._telecom_back_to(sub_sudo, message, reference)
+            except (UserError, ValidationError) as exc:
+                error = exc.args[0]
+        extra = values(sub_sudo) if values else {}
+        return self._telecom_request_page(template, sub_sudo, error=error, **extra)
+
     @http.route(
         ["/my/subscriptions/<int:subscription_id>/addon"],
         type="http",
@@ -823,34 +848,22 @@ class TelecomPortal(CustomerPortal):
         website=True,
     )
     def portal_add_addon(self, subscription_id, **kw):
-        try:
-            sub_sudo = self._telecom_own_subscription(subscription_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not sub_sudo._telecom_portal_actions()["addon"]:
-            return request.redirect(f"/my/subscriptions/{sub_sudo.id}")
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                with request.env.cr.savepoint():
-                    product = sub_sudo._telecom_portal_addon_options().filtered(
-                        lambda p: p.id == self._telecom_int(kw.get("product_id"))
-                    )
-                    if not product:
-                        raise UserError(request.env._("Choose one of the add-ons offered."))
-                    order = sub_sudo._telecom_portal_add_addon(product, request.env.user)
-                return self._telecom_back_to(sub_sudo, "addon", order.name)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-        today = fields.Date.context_today(sub_sudo)
-        addons = sub_sudo._telecom_portal_addon_options()
-        return self._telecom_request_page(
-            "telecom_portal.portal_add_addon",
-            sub_sudo,
-            addons=addons,
-            prices=self._telecom_prices(addons, today, sub_sudo.currency_id),
-            today=today,
-            error=error,
+        def submit(sub_sudo):
+            product = sub_sudo._telecom_portal_addon_options().filtered(
+                lambda p: p.id == self._telecom_int(kw.get("product_id"))
+            )
+            if not product:
+                raise UserError(request.env._("Choose one of the add-ons offered."))
+            return "addon", sub_sudo._telecom_portal_add_addon(product, request.env.user).name
+
+        def values(sub_sudo):
+            today = fields.Date.context_today(sub_sudo)
+            addons = sub_sudo._telecom_portal_addon_options()
+            prices = self._telecom_prices(addons, today, sub_sudo.currency_id)
+            return {"addons": addons, "prices": prices, "today": today}
+
+        return self._telecom_self_service(
+            subscription_id, "addon", submit, "telecom_portal.portal_add_addon", values
         )
 
     @http.route(
@@ -860,27 +873,20 @@ class TelecomPortal(CustomerPortal):
         website=True,
     )
     def portal_suspend(self, subscription_id, **kw):
-        try:
-            sub_sudo = self._telecom_own_subscription(subscription_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not sub_sudo._telecom_portal_actions()["suspend"]:
-            return request.redirect(f"/my/subscriptions/{sub_sudo.id}")
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                with request.env.cr.savepoint():
-                    if not kw.get("confirm"):
-                        raise UserError(request.env._("Tick the box to confirm the suspension."))
-                    order = sub_sudo._telecom_portal_suspend(
-                        request.env.user, kw.get("resume_date") or None
-                    )
-                return self._telecom_back_to(sub_sudo, "suspension", order.name)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-        today = fields.Date.context_today(sub_sudo)
-        return self._telecom_request_page(
-            "telecom_portal.portal_suspend", sub_sudo, today=today, error=error
+        def submit(sub_sudo):
+            if not kw.get("confirm"):
+                raise UserError(request.env._("Tick the box to confirm the suspension."))
+            order = sub_sudo._telecom_portal_suspend(
+                request.env.user, kw.get("resume_date") or None
+            )
+            return "suspension", order.name
+
+        return self._telecom_self_service(
+            subscription_id,
+            "suspend",
+            submit,
+            "telecom_portal.portal_suspend",
+            lambda sub_sudo: {"today": fields.Date.context_today(sub_sudo)},
         )
 
     @http.route(
@@ -911,31 +917,21 @@ class TelecomPortal(CustomerPortal):
         website=True,
     )
     def portal_sim_replacement(self, subscription_id, **kw):
-        try:
-            sub_sudo = self._telecom_own_subscription(subscription_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not sub_sudo._telecom_portal_actions()["sim"]:
-            return request.redirect(f"/my/subscriptions/{sub_sudo.id}")
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                with request.env.cr.savepoint():
-                    ticket, _order = sub_sudo._telecom_portal_sim_replacement(
-                        request.env.user,
-                        kw.get("reason"),
-                        note=(kw.get("note") or "").strip(),
-                        suspend=bool(kw.get("block")),
-                    )
-                return self._telecom_back_to(sub_sudo, "sim", ticket.number)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-        return self._telecom_request_page(
+        def submit(sub_sudo):
+            ticket, _order = sub_sudo._telecom_portal_sim_replacement(
+                request.env.user,
+                kw.get("reason"),
+                note=(kw.get("note") or "").strip(),
+                suspend=bool(kw.get("block")),
+            )
+            return "sim", ticket.number
+
+        return self._telecom_self_service(
+            subscription_id,
+            "sim",
+            submit,
             "telecom_portal.portal_sim_replacement",
-            sub_sudo,
-            reasons=SIM_REASONS,
-            error=error,
-            form=kw,
+            lambda sub_sudo: {"reasons": SIM_REASONS, "form": kw},
         )
 
     @http.route(
@@ -945,30 +941,23 @@ class TelecomPortal(CustomerPortal):
         website=True,
     )
     def portal_port_in(self, subscription_id, **kw):
-        try:
-            sub_sudo = self._telecom_own_subscription(subscription_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not sub_sudo._telecom_portal_actions()["port_in"]:
-            return request.redirect(f"/my/subscriptions/{sub_sudo.id}")
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                with request.env.cr.savepoint():
-                    ticket = sub_sudo._telecom_portal_port_in(
-                        request.env.user,
-                        kw.get("number"),
-                        kw.get("donor"),
-                        donor_account=(kw.get("donor_account") or "").strip(),
-                        date=kw.get("date") or None,
-                        note=(kw.get("note") or "").strip(),
-                    )
-                return self._telecom_back_to(sub_sudo, "port_in", ticket.number)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-        today = fields.Date.context_today(sub_sudo)
-        return self._telecom_request_page(
-            "telecom_portal.portal_port_in", sub_sudo, today=today, error=error, form=kw
+        def submit(sub_sudo):
+            ticket = sub_sudo._telecom_portal_port_in(
+                request.env.user,
+                kw.get("number"),
+                kw.get("donor"),
+                donor_account=(kw.get("donor_account") or "").strip(),
+                date=kw.get("date") or None,
+                note=(kw.get("note") or "").strip(),
+            )
+            return "port_in", ticket.number
+
+        return self._telecom_self_service(
+            subscription_id,
+            "port_in",
+            submit,
+            "telecom_portal.portal_port_in",
+            lambda sub_sudo: {"today": fields.Date.context_today(sub_sudo), "form": kw},
         )
 
     # ------------------------------------------------------------------------
