@@ -249,17 +249,19 @@ def main(argv):
     parser.add_argument("--only", help="take only the shots whose file name contains this")
     opts = parser.parse_args(argv)
     os.makedirs(OUT, exist_ok=True)
-    browser = Browser()
-    try:
-        for name, user, password, path, viewport, ready, *steps in SHOTS:
-            if opts.only and opts.only not in name:
-                continue
-            cookie = login(opts.url, opts.db, user, password)
-            target = os.path.join(OUT, name)
+    for name, user, password, path, viewport, ready, *steps in SHOTS:
+        if opts.only and opts.only not in name:
+            continue
+        cookie = login(opts.url, opts.db, user, password)
+        target = os.path.join(OUT, name)
+        # a browser per shot: Odoo's bus worker is shared by the pages of one
+        # browser, and another user's session there shows "The page is out of date"
+        browser = Browser()
+        try:
             browser.shot(opts.url, cookie, path, viewport, ready, target, steps[0] if steps else ())
-            sys.stdout.write(f"{target}\n")
-    finally:
-        browser.close()
+        finally:
+            browser.close()
+        sys.stdout.write(f"{target}\n")
 
 
 if __name__ == "__main__":
