@@ -5,6 +5,8 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .helpdesk_ticket_dispute import OPEN_DISPUTE
+
 
 class TelecomDisputeLine(models.Model):
     """One item a customer disputes: an invoice line, usage records (of an invoice
@@ -171,14 +173,7 @@ class TelecomDisputeLine(models.Model):
                         "%(line)s: not an invoice line of the customer.", line=line.description
                     )
                 )
-            others = self.search(
-                [
-                    ("invoice_line_id", "=", item.id),
-                    ("id", "!=", line.id),
-                    ("ticket_id.telecom_dispute_state", "in", ("open", "credit_requested")),
-                ],
-                limit=1,
-            )
+            others = line._telecom_other_open_line(("invoice_line_id", "=", item.id))
             if others:
                 raise ValidationError(
                     self.env._(
@@ -187,6 +182,17 @@ class TelecomDisputeLine(models.Model):
                         ticket=others.ticket_id.display_name,
                     )
                 )
+
+    def _telecom_other_open_line(self, condition):
+        """Another line of an open dispute that matches ``condition`` (one at most)."""
+        return self.search(
+            [
+                condition,
+                ("id", "!=", self.id),
+                ("ticket_id.telecom_dispute_state", "in", OPEN_DISPUTE),
+            ],
+            limit=1,
+        )
 
     @api.constrains("usage_record_ids", "invoice_line_id", "ticket_id")
     def _check_usage_records(self):
@@ -217,14 +223,7 @@ class TelecomDisputeLine(models.Model):
                         line=line.description,
                     )
                 )
-            others = self.search(
-                [
-                    ("usage_record_ids", "in", usage.ids),
-                    ("id", "!=", line.id),
-                    ("ticket_id.telecom_dispute_state", "in", ("open", "credit_requested")),
-                ],
-                limit=1,
-            )
+            others = line._telecom_other_open_line(("usage_record_ids", "in", usage.ids))
             if others:
                 raise ValidationError(
                     self.env._(
