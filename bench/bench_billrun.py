@@ -29,7 +29,6 @@ Peak memory is the largest resident set size of a process of the phase
 import argparse
 import json
 import os
-import platform
 import resource
 import signal
 import subprocess
@@ -38,11 +37,8 @@ import tempfile
 import time
 from datetime import date
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, "scripts"))
-
-import pgcluster
+import benchlib
+from benchlib import REPO, pgcluster
 
 DB = "telecom_bench"
 BILL_DATE = date(2025, 7, 1)
@@ -53,32 +49,15 @@ USAGE_PERIOD = date(2025, 6, 1)
 # the parent: cluster, phases, figures
 # ---------------------------------------------------------------------------
 def machine():
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem = 0
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemTotal"):
-                    mem = int(line.split()[1]) // 1024
-    except OSError:
-        pass
+    """The machine line of the report (benchlib's figures, PostgreSQL's binary)."""
+    info = benchlib.machine()
     pg = subprocess.run(
         [pgcluster.find_pg_bin("postgres"), "--version"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
-    return (
-        f"{model}, {os.cpu_count()} cores, {mem} MB RAM; Python {platform.python_version()}; {pg}"
-    )
+    return f"{info['cpu']}, {info['cores']} cores, {info['ram']} RAM; Python {info['python']}; {pg}"
 
 
 class Bench:
