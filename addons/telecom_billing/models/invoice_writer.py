@@ -65,19 +65,18 @@ class TelecomInvoiceWriter(models.AbstractModel):
         # early payment discounts add lines the bulk writer does not make: those few
         # invoices take the standard way
         Term = self.env["account.payment.term"]
-        standard = [
-            spec
+        early = [
+            bool(Term.browse(spec.header.get("invoice_payment_term_id")).early_discount)
             for spec in specs
-            if Term.browse(spec.header.get("invoice_payment_term_id")).early_discount
         ]
-        if not standard:
+        if not any(early):
             return self._telecom_write_fast(specs)
-        fast_specs = [spec for spec in specs if spec not in standard]
-        written = dict(
-            zip(map(id, fast_specs), self._telecom_write_fast(fast_specs), strict=True)
-        ) if fast_specs else {}  # fmt: skip
-        written.update(zip(map(id, standard), self._telecom_write_standard(standard), strict=True))
-        return [written[id(spec)] for spec in specs]
+        fast_specs = [spec for spec, is_early in zip(specs, early, strict=True) if not is_early]
+        standard_specs = [spec for spec, is_early in zip(specs, early, strict=True) if is_early]
+        fast_written = iter(self._telecom_write_fast(fast_specs) if fast_specs else [])
+        standard_written = iter(self._telecom_write_standard(standard_specs))
+        # back in the order of ``specs``
+        return [next(standard_written if is_early else fast_written) for is_early in early]
 
     @api.model
     def _line_vals(self, line):
