@@ -177,8 +177,13 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- usage ----------------------------------------------------------------------
     @api.model
-    def _demo_usage_rows(self, rng, sub, start, end):
-        """The demo records of one subscription between two datetimes (UTC, naive)."""
+    def _demo_usage_rows(self, rng, sub, start, end, cutoff=None):
+        """The demo records of one subscription between two datetimes (UTC, naive).
+
+        Records at or after ``cutoff`` are drawn but not returned: the draws and the
+        record ids depend on the window only, never on the clock, so a later run
+        returns the same records plus those whose time has come since.
+        """
         voip = sub.technology == "voip"
         per_month = 25 if voip else 60
         span = (end - start).total_seconds()
@@ -216,6 +221,8 @@ class TelecomDemoGenerator(models.AbstractModel):
                 called = called[:5] + "O" + called[6:]  # a letter O for a zero: rejected
             elif bad < 0.015:
                 quantity = -quantity
+            if cutoff and moment >= cutoff:
+                continue
             rows.append(
                 {
                     "record_id": record_id,
@@ -238,21 +245,32 @@ class TelecomDemoGenerator(models.AbstractModel):
             return 0
         anchor = self._demo_anchor()
         start = datetime.combine(anchor - relativedelta(months=1), datetime.min.time())
-        end = min(fields.Datetime.now(), datetime.combine(anchor, datetime.min.time())
-                  + relativedelta(months=1)) - timedelta(hours=1)  # fmt: skip
+        end = datetime.combine(anchor, datetime.min.time()) + relativedelta(months=1)
+        # nothing from the last hour (the switch has not sent it yet); whole hours so
+        # that two runs within the same hour import the same records
+        cutoff = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        cutoff -= timedelta(hours=1)
         subs = self.env["telecom.subscription"].search(
             [("ref", "=like", "DEMO-%"), ("phone_number", "!=", False),
              ("state", "in", ("active", "suspended"))], order="ref",
         )  # fmt: skip
         rows = []
+        months = []
+        month = start
+        while month < end:
+            months.append(month)
+            month += relativedelta(months=1)
         for sub in subs:
-            # one generator per subscription: adding customers never changes the usage
-            # of the existing ones
-            sub_rng = self._demo_rng(params["seed"], f"usage:{sub.ref}")
             activated = fields.Datetime.to_datetime(sub.activation_date) or start
-            sub_start = max(start, activated)
-            if end - sub_start > timedelta(hours=1):
-                rows += self._demo_usage_rows(sub_rng, sub, sub_start, end)
+            for month in months:
+                # one generator per subscription and month: adding customers never
+                # changes the usage of the existing ones, and a run next month draws
+                # this month's records again with the same ids
+                sub_rng = self._demo_rng(params["seed"], f"usage:{sub.ref}:{month:%Y%m}")
+                sub_start = max(month, activated)
+                month_end = month + relativedelta(months=1)
+                if month_end > sub_start and cutoff - sub_start > timedelta(hours=1):
+                    rows += self._demo_usage_rows(sub_rng, sub, sub_start, month_end, cutoff)
         if not rows:
             return 0
         self.env.flush_all()
