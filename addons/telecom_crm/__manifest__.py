@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "security/telecom_rules.xml",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "data/telecom_customer_segment_data.xml",
         "data/telecom_usage_type_data.xml",
         "data/telecom_zone_class_data.xml",

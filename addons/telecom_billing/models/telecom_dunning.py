@@ -265,7 +265,7 @@ class TelecomBillingAccount(models.Model):
             event_vals["charge_id"] = charge.id
         elif level.action == "suspend":
             subs = self.subscription_ids.filtered(
-                lambda s: s.state == "active" and not s.open_service_order_count
+                lambda s: s.state == "active" and not s._telecom_busy()
             )
             orders = subs.action_suspend("non_payment", date=today, note=note)
             event_vals.update(
@@ -306,7 +306,7 @@ class TelecomBillingAccount(models.Model):
             lambda s: (
                 s.state == "suspended"
                 and s.suspend_reason == "non_payment"
-                and not s.open_service_order_count
+                and not s._telecom_busy()
             )
         )
         orders = self.env["telecom.service.order"]
@@ -314,7 +314,7 @@ class TelecomBillingAccount(models.Model):
             orders = to_resume.action_resume(
                 date=today, note=_("Debt paid: dunning restores the service.")
             )
-        waiting = suspended.filtered(lambda s: s.open_service_order_count) - to_resume
+        waiting = suspended.filtered(lambda s: s._telecom_busy()) - to_resume
         self.env["telecom.dunning.event"].create(
             {
                 "billing_account_id": self.id,

@@ -347,6 +347,7 @@ class TelecomApi(models.AbstractModel):
             "subscription_id": order.subscription_id.id,
             "subscription_number": order.subscription_id.name,
             "requested_date": self._api_iso(order.requested_date),
+            "scheduled": order._telecom_is_scheduled(),
             "error": order.error or False,
         }
 

@@ -2,15 +2,28 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The unit of work the network must do for one subscription.
 
-``action_submit`` validates and submits; when no fulfilment is needed
-(``_telecom_requires_fulfilment`` is False, i.e. telecom_crm alone) the order is
-done at once. telecom_oss overrides both to provision the change on the network
-and calls ``action_done`` or ``action_fail(error)`` when the network answers.
+``action_submit`` validates and submits, then releases the orders that are due:
+when no fulfilment is needed (``_telecom_requires_fulfilment`` is False, i.e.
+telecom_crm alone) a released order is done at once. telecom_oss extends
+``_telecom_carry_out_due`` to provision the change on the network and calls
+``action_done`` or ``action_fail(error)`` when the network answers.
 ``action_done`` applies the change to the subscription.
+
+A termination or a move ordered for a later date is *scheduled*: it stays
+submitted (the service runs on, the network is not touched) until a daily cron
+releases it on its date. It can be cancelled until then. Plan and add-on changes
+need no waiting: they take effect through dated subscription lines.
 """
 
+import logging
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+# the actions whose effect is a state or an address, which a dated line cannot carry
+SCHEDULED_ACTIONS = ("terminate", "move")
 
 ACTIONS = [
     ("activate", "Activate"),
@@ -71,6 +84,11 @@ class TelecomServiceOrder(models.Model):
         help="Parameters of the action (new plan, reason, date...), as plain data.", copy=False
     )
     values_display = fields.Text(string="Parameters", compute="_compute_values_display")
+    scheduled = fields.Boolean(
+        compute="_compute_scheduled",
+        search="_search_scheduled",
+        help="Submitted for a later date: released on that date by a daily job.",
+    )
     error = fields.Text(copy=False, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -81,6 +99,32 @@ class TelecomServiceOrder(models.Model):
             order.values_display = "\n".join(
                 f"{key}: {value}" for key, value in sorted((order.values or {}).items())
             )
+
+    @api.depends("state", "action", "requested_date")
+    @api.depends_context("tz")
+    def _compute_scheduled(self):
+        for order in self:
+            order.scheduled = order._telecom_is_scheduled()
+
+    def _search_scheduled(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search scheduled service orders with = True or = False."))
+        domain = [
+            ("state", "=", "submitted"),
+            ("action", "in", SCHEDULED_ACTIONS),
+            ("requested_date", ">", fields.Date.context_today(self)),
+        ]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", "&", "&", *domain]
+
+    def _telecom_is_scheduled(self):
+        self.ensure_one()
+        return bool(
+            self.state == "submitted"
+            and self.action in SCHEDULED_ACTIONS
+            and self.requested_date
+            and self.requested_date > fields.Date.context_today(self)
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -122,10 +166,51 @@ class TelecomServiceOrder(models.Model):
                     )
                 )
         self.write({"state": "submitted", "error": False})
+        self._telecom_carry_out_due()
+        return True
+
+    def _telecom_carry_out_due(self):
+        """Carry out the submitted orders that are due (not scheduled for later)."""
         for order in self:
+            if order.state != "submitted" or order._telecom_is_scheduled():
+                continue
             if not order._telecom_requires_fulfilment():
                 order.action_done()
-        return True
+        for order in self.filtered(lambda o: o._telecom_is_scheduled()):
+            order.subscription_id.message_post(
+                body=_(
+                    "%(action)s scheduled for %(date)s (service order %(order)s).",
+                    action=dict(ACTIONS)[order.action],
+                    date=order.requested_date,
+                    order=order.name,
+                )
+            )
+
+    @api.model
+    def _cron_release_scheduled(self, limit=500):
+        """Release the scheduled orders whose date has come, one savepoint each.
+
+        An order the subscription refuses now (it was terminated meanwhile, say)
+        fails with the reason; the others go on.
+        """
+        domain = [
+            ("state", "=", "submitted"),
+            ("action", "in", SCHEDULED_ACTIONS),
+            ("requested_date", "<=", fields.Date.context_today(self)),
+        ]
+        orders = self.search(domain, order="requested_date, id", limit=limit)
+        done = 0
+        for order in orders:
+            try:
+                with self.env.cr.savepoint():
+                    order._telecom_carry_out_due()
+                done += 1
+            except (UserError, ValidationError) as exc:
+                _logger.info("scheduled service order %s refused: %s", order.name, exc)
+                order.action_fail(str(exc.args[0] if exc.args else exc))
+        remaining = self.search_count(domain) - len(orders)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining, 0))
+        return done
 
     def action_start(self):
         if self.filtered(lambda o: o.state != "submitted"):

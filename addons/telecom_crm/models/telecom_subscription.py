@@ -151,6 +151,10 @@ class TelecomSubscription(models.Model):
     charge_ids = fields.One2many("telecom.charge", "subscription_id", string="Charges")
     sale_order_id = fields.Many2one("sale.order", string="Origin Order", copy=False, index=True)
     open_service_order_count = fields.Integer(compute="_compute_open_service_order_count")
+    scheduled_change = fields.Char(
+        compute="_compute_scheduled_change",
+        help="The termination or move ordered for a later date, waiting for it.",
+    )
     note = fields.Html()
 
     # -- computes ------------------------------------------------------------
@@ -200,6 +204,33 @@ class TelecomSubscription(models.Model):
         }
         for sub in self:
             sub.open_service_order_count = counts.get(sub.id, 0)
+
+    @api.depends("service_order_ids.state", "service_order_ids.requested_date")
+    @api.depends_context("tz")
+    def _compute_scheduled_change(self):
+        # read on subscriptions the user may read: their orders' dates may be shown
+        # (the portal shows them to the customer, who cannot read service orders)
+        scheduled = (
+            self.env["telecom.service.order"]
+            .sudo()
+            .search(
+                [("subscription_id", "in", self.ids), ("scheduled", "=", True)],
+                order="requested_date, id",
+            )
+        )
+        labels = dict(scheduled._fields["action"]._description_selection(self.env))
+        text = {}
+        for order in scheduled:
+            text.setdefault(order.subscription_id.id, []).append(
+                _(
+                    "%(action)s on %(date)s (%(order)s)",
+                    action=labels[order.action],
+                    date=order.requested_date,
+                    order=order.name,
+                )
+            )
+        for sub in self:
+            sub.scheduled_change = "; ".join(text.get(sub.id, [])) or False
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -622,12 +653,38 @@ class TelecomSubscription(models.Model):
             )
         return found
 
-    def _telecom_check_no_open_order(self):
+    def _telecom_open_orders(self, allow_scheduled=False):
+        """The service orders not finished yet (without the scheduled ones if asked)."""
         self.ensure_one()
-        if self.open_service_order_count:
-            pending = self.service_order_ids.filtered(
-                lambda so: so.state in OPEN_SERVICE_ORDER_STATES
+        orders = self.service_order_ids.filtered(lambda so: so.state in OPEN_SERVICE_ORDER_STATES)
+        if allow_scheduled:
+            orders = orders.filtered(lambda so: not so.scheduled)
+        return orders
+
+    def _telecom_busy(self):
+        """Whether an order is under way (one scheduled for later does not count:
+        the service may still be suspended or resumed before its date)."""
+        self.ensure_one()
+        return bool(self.open_service_order_count and self._telecom_open_orders(True))
+
+    def _telecom_check_no_open_order(self, allow_scheduled=False):
+        """Refuse a change while another one waits (suspension and resumption may
+        pass a termination or move scheduled for later: ``allow_scheduled``)."""
+        self.ensure_one()
+        if not self.open_service_order_count:
+            return
+        pending = self._telecom_open_orders(allow_scheduled)
+        if pending and all(pending.mapped("scheduled")):
+            raise UserError(
+                _(
+                    "%(sub)s has service order %(order)s scheduled for %(date)s: cancel it "
+                    "first to change anything else before then.",
+                    sub=self.name,
+                    order=", ".join(pending.mapped("name")),
+                    date=min(pending.mapped("requested_date")),
+                )
             )
+        if pending:
             raise UserError(
                 _(
                     "%(sub)s waits for service order %(order)s: finish or cancel it first.",
@@ -648,10 +705,10 @@ class TelecomSubscription(models.Model):
             dates.append(self.activation_date)
         return max(dates) if dates else None
 
-    def _telecom_check_open(self, date):
+    def _telecom_check_open(self, date, allow_scheduled=False):
         """Common checks: no order waiting, not terminated, date not backwards."""
         self.ensure_one()
-        self._telecom_check_no_open_order()
+        self._telecom_check_no_open_order(allow_scheduled)
         if self.state == "terminated":
             raise UserError(
                 _("%(sub)s is terminated: a terminated service cannot change.", sub=self.name)
@@ -669,7 +726,7 @@ class TelecomSubscription(models.Model):
             )
 
     def _telecom_check_can_suspend(self, date):
-        self._telecom_check_open(date)
+        self._telecom_check_open(date, allow_scheduled=True)
         if self.state != "active":
             raise UserError(
                 _(
@@ -685,7 +742,7 @@ class TelecomSubscription(models.Model):
             raise UserError(
                 _("%(sub)s is terminated: a terminated service cannot resume.", sub=self.name)
             )
-        self._telecom_check_open(date)
+        self._telecom_check_open(date, allow_scheduled=True)
         if self.state != "suspended":
             raise UserError(
                 _(

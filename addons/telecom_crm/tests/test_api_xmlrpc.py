@@ -268,7 +268,22 @@ class TestApiXmlRpc(TelecomFixtures, HttpCase):
         resumed = self.call("resume", number)
         self.assertEqual(resumed["subscription"]["state"], "active")
 
+        # ordered for the end of next month: scheduled, nothing ends yet; cancelled
+        notice = fields.Date.to_string(self.today + timedelta(days=40))
+        planned = self.call("terminate", number, notice, "term_competitor")
+        self.assertEqual(planned["subscription"]["state"], "active")
+        self.assertFalse(planned["subscription"]["termination_date"])
+        self.assertEqual(
+            (planned["service_order"]["state"], planned["service_order"]["scheduled"]),
+            ("submitted", True),
+        )
+        self.assertEqual(planned["service_order"]["requested_date"], notice)
+        self.assertIs(planned["etf_charge"], False)
+        self.assertFault("scheduled for", "change_plan", number, "T-MOB-S")
+        self.env["telecom.service.order"].browse(planned["service_order"]["id"]).action_cancel()
+
         ended = self.call("terminate", number, reason="term_competitor")
+        self.assertFalse(ended["service_order"]["scheduled"])
         self.assertEqual(ended["subscription"]["state"], "terminated")
         self.assertEqual(ended["subscription"]["termination_reason"], "term_competitor")
         self.assertEqual(

@@ -90,7 +90,24 @@ class TestSubscriptionLifecycle(TelecomCommon):
         # 2025-06-30 .. 2026-01-09: 6 months and 10 days -> 7 months of 10.00
         self.assertEqual(sub._telecom_etf_amount(date(2025, 6, 30)), 70.0)
         reason = self.env.ref("telecom_crm.telecom_reason_code_term_competitor")
-        sub.action_terminate("2025-06-30", reason.code)
+        order = sub.action_terminate("2025-06-30", reason.code)
+        # ordered ahead: scheduled, the service runs on untouched until the date
+        self.assertEqual((order.state, order.scheduled), ("submitted", True))
+        self.assertEqual(sub.state, "active")
+        self.assertFalse(sub.termination_date)
+        self.assertFalse(sub.charge_ids)
+        self.assertFalse(sub.line_ids.date_end)
+        self.assertIn("2025-06-30", sub.scheduled_change)
+        Order = self.env["telecom.service.order"]
+        self.assertEqual(Order.search([("scheduled", "=", True)]), order)
+        self.assertNotIn(order, Order.search([("scheduled", "=", False)]))
+        self.assertEqual(Order._cron_release_scheduled(), 0)  # not yet
+        self.assertEqual(order.state, "submitted")
+        with freeze_time("2025-06-30"):
+            order.invalidate_recordset(["scheduled"])
+            self.assertFalse(order.scheduled)
+            self.assertEqual(Order._cron_release_scheduled(), 1)
+        self.assertEqual(order.state, "done")
         self.assertEqual(sub.state, "terminated")
         self.assertEqual(sub.termination_date, date(2025, 6, 30))
         self.assertEqual(sub.termination_reason_id, reason)
@@ -111,6 +128,55 @@ class TestSubscriptionLifecycle(TelecomCommon):
             sub.unlink()
         # the phone number is free again
         self._subscription(phone_number="+32470000001")
+
+    def test_scheduled_termination_lets_suspension_pass_and_can_be_cancelled(self):
+        sub = self.sub.with_user(self.care)
+        Order = self.env["telecom.service.order"]
+        order = sub.action_terminate("2025-07-31", "term_competitor")
+        self.assertTrue(order.scheduled)
+        # another change would be overtaken by the termination: refused with its date
+        with self.assertRaisesRegex(UserError, "scheduled for 2025-07-31"):
+            sub.action_change_plan(self.plan_m, "2025-07-01")
+        with self.assertRaisesRegex(UserError, "scheduled for"):
+            sub.action_terminate("2025-06-20")
+        # a suspension (dunning, a lost phone) still passes, and so does the resumption
+        sub.action_suspend("customer_request", "2025-06-15")
+        self.assertEqual(sub.state, "suspended")
+        self.assertFalse(sub._telecom_busy())
+        sub.action_resume()
+        sub.action_suspend("other")
+        # the termination ends a suspended service on its date all the same
+        with freeze_time("2025-07-31"):
+            self.assertEqual(Order._cron_release_scheduled(), 1)
+        self.assertEqual((order.state, sub.state), ("done", "terminated"))
+        self.assertEqual(sub.termination_date, date(2025, 7, 31))
+        # cancelled before its date: the service never ends
+        other = self._subscription(phone_number="+32470000009").with_user(self.care)
+        order = other.action_terminate("2025-08-31", "term_competitor")
+        order.action_cancel()
+        self.assertFalse(other.scheduled_change)
+        with freeze_time("2025-09-01"):
+            self.assertEqual(Order._cron_release_scheduled(), 0)
+        self.assertEqual(other.state, "active")
+
+    def test_scheduled_order_refused_on_its_date_fails_with_the_reason(self):
+        sub = self.sub.with_user(self.care)
+        good = self._subscription(phone_number="+32470000008").with_user(self.care)
+        bad_order = sub.action_terminate("2025-06-30", "term_competitor")
+        good_order = good.action_move(self.resident, "2025-06-30")
+        self.assertTrue(good_order.scheduled)
+        self.assertNotEqual(good.installation_partner_id, self.resident)
+        # the data changed under the scheduled order (a script, a data fix): it fails
+        # with the subscription's reason, the other order is carried out
+        sub.with_context(telecom_lifecycle=True).sudo().state = "terminated"
+        with freeze_time("2025-06-30"):
+            self.assertEqual(self.env["telecom.service.order"]._cron_release_scheduled(), 1)
+        self.assertEqual(bad_order.state, "failed")
+        self.assertIn("cannot be terminated", bad_order.error)
+        self.assertEqual(good_order.state, "done")
+        self.assertEqual(good.installation_partner_id, self.resident)
+        with self.assertRaises(UserError):
+            self.env["telecom.service.order"].search([("scheduled", "in", [True])])
 
     def test_terminate_reason_must_be_termination(self):
         with self.assertRaises(UserError):

@@ -50,6 +50,11 @@ class TestActionWizards(TelecomCommon):
         form.waive_etf = True
         form.termination_reason_id = self.env.ref("telecom_crm.telecom_reason_code_term_moved_away")
         form.save().action_confirm()
+        # the end of the month is ahead: the termination waits for it
+        self.assertEqual(self.sub.state, "active")
+        self.assertIn("2025-06-30", self.sub.scheduled_change)
+        with freeze_time("2025-06-30"):
+            self.env["telecom.service.order"]._cron_release_scheduled()
         self.assertEqual(self.sub.state, "terminated")
         self.assertTrue(self.sub.etf_waived)
         self.assertFalse(self.sub.charge_ids)

@@ -5,7 +5,8 @@
 With network provisioning on for the company (``res.company.telecom_provisioning``)
 and a workflow template for the action and the plan (or its technology), a
 submitted service order goes in progress and a provisioning order does the work
-in background jobs; it calls ``action_done()`` when the network is done and
+in background jobs (a termination or move scheduled for later waits for its
+date, see telecom_crm); it calls ``action_done()`` when the network is done and
 ``action_fail(error)`` when it failed (after compensation). Without a template,
 or with the context key ``telecom_no_provisioning``, the order is done at once as
 in CRM alone.
@@ -53,9 +54,10 @@ class TelecomServiceOrder(models.Model):
         self.ensure_one()
         return bool(self._telecom_provisioning_template()) or super()._telecom_requires_fulfilment()
 
-    def action_submit(self):
-        res = super().action_submit()
-        for order in self.filtered(lambda o: o.state == "submitted"):
+    def _telecom_carry_out_due(self):
+        res = super()._telecom_carry_out_due()
+        due = self.filtered(lambda o: o.state == "submitted" and not o._telecom_is_scheduled())
+        for order in due:
             template = order._telecom_provisioning_template()
             if template:
                 order._telecom_provision(template)

@@ -9,6 +9,8 @@ assigned -> service order done -> subscription active (or failed and compensated
 
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.tests import tagged
 
@@ -162,11 +164,26 @@ class TestFulfilment(FulfilmentCase):
         # an add-on has no network workflow: done at once
         sub.with_user(self.care).action_add_addon(self.addon_data)
         self.assertIn(self.addon_data, sub.line_ids.product_id)
-        # termination: off the network, the number ages, the SIM is retired
+        # termination at the end of next month: scheduled, the network is not touched
+        later = fields.Date.add(fields.Date.today(), days=40)
         with self.jobs() as trap:
-            sub.with_user(self.manager).action_terminate(reason=self.reason_term, waive_etf=True)
+            ending = sub.with_user(self.manager).action_terminate(
+                later, reason=self.reason_term, waive_etf=True
+            )
             self.run_all(trap)
+        self.assertEqual((ending.state, ending.scheduled), ("submitted", True))
+        self.assertFalse(ending.provisioning_order_ids)
+        self.assertEqual(sub.state, "active")
+        self.assertIn(imsi, self.netsim.state()["subscribers"])
+        # on its date the daily job starts the provisioning: off the network, the
+        # number ages, the SIM is retired
+        with freeze_time(later), self.jobs() as trap:
+            self.env["telecom.service.order"]._cron_release_scheduled()
+            self.assertEqual(ending.provisioning_order_ids.action, "terminate")
+            self.run_all(trap)
+        self.assertEqual(ending.state, "done", ending.error)
         self.assertEqual(sub.state, "terminated")
+        self.assertEqual(sub.termination_date, later)
         self.assertNotIn(imsi, self.netsim.state()["subscribers"])
         self.assertEqual(number.state, "quarantine")
         self.assertEqual(sub.telecom_sim_id.state, "retired")

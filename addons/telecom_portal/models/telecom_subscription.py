@@ -108,11 +108,13 @@ class TelecomSubscription(models.Model):
         """{action: bool}: which self-service requests the service takes now."""
         self.ensure_one()
         idle = not self.open_service_order_count
+        # a termination or move scheduled for later still lets the customer pause
+        not_busy = idle or not self._telecom_busy()
         return {
             "change_plan": idle and self.state == "active",
             "addon": idle and self.state == "active",
-            "suspend": idle and self.state == "active",
-            "resume": idle
+            "suspend": not_busy and self.state == "active",
+            "resume": not_busy
             and self.state == "suspended"
             and self.suspend_reason == "customer_request",
             "sim": self.state in ("active", "suspended") and self.technology == "mobile",
@@ -359,7 +361,7 @@ class TelecomSubscription(models.Model):
         ) - len(subs)
         done = 0
         for sub in subs:
-            if sub.open_service_order_count:
+            if sub._telecom_busy():
                 continue
             try:
                 with self.env.cr.savepoint():

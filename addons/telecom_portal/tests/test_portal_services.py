@@ -383,6 +383,31 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         self.assertEqual(self.bob_sub.state, "active")
         self.assertFalse(self.bob_sub.telecom_resume_date)
 
+    def test_scheduled_termination_shown_and_pause_still_offered(self):
+        today = fields.Date.context_today(self.bob_sub)
+        ends = today + timedelta(days=30)
+        order = self.bob_sub.action_terminate(ends, "term_customer_request")
+        self.assertTrue(order.scheduled)
+        self.authenticate("tp_bob", "tp_bob")
+        res = self.url_open(f"/my/subscriptions/{self.bob_sub.id}")
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("o_telecom_scheduled_change", res.text)
+        self.assertIn(fields.Date.to_string(ends), res.text)
+        # a plan change would be overtaken by the termination; a pause is not
+        self.assertNotIn(f"/my/subscriptions/{self.bob_sub.id}/change_plan", res.text)
+        self.assertIn(f"/my/subscriptions/{self.bob_sub.id}/suspend", res.text)
+        resume = today + timedelta(days=7)
+        self._post(
+            f"/my/subscriptions/{self.bob_sub.id}/suspend",
+            {"confirm": "1", "resume_date": fields.Date.to_string(resume)},
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.bob_sub.state, "suspended")
+        # the temporary suspension ends on its day although the termination waits
+        with freeze_time(resume):
+            self.assertEqual(self.env["telecom.subscription"]._cron_telecom_scheduled_resume(), 1)
+        self.assertEqual((self.bob_sub.state, order.state), ("active", "submitted"))
+
     def test_resume_now(self):
         self.authenticate("tp_bob", "tp_bob")
         self._post(f"/my/subscriptions/{self.bob_sub.id}/suspend", {"confirm": "1"})
