@@ -25,6 +25,7 @@ from . import invoice_writer
 from . import billrun_engine
 from . import telecom_bill_run
 from . import telecom_billing_account
+from . import account_banking_mandate
 from . import telecom_dunning
 from . import telecom_rerating_billing
 from . import telecom_subscription_billing

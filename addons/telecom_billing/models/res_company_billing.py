@@ -48,6 +48,12 @@ class ResCompany(models.Model):
         help="At most this many invoices are rendered and e-mailed per minute, so mail "
         "servers and providers' rate limits are respected.",
     )
+    telecom_mandate_auto_validate = fields.Boolean(
+        string="Validate Online Mandates at Once",
+        help="A SEPA mandate the customer signs in the portal (or through an "
+        "integrator's e-signature) is in force at once; otherwise it waits in draft "
+        "until the back office validates it.",
+    )
     telecom_sdd_payment_mode_id = fields.Many2one(
         "account.payment.mode",
         string="Direct Debit Payment Mode",
@@ -100,6 +106,9 @@ class ResConfigSettings(models.TransientModel):
     )
     telecom_invoice_mail_per_minute = fields.Integer(
         related="company_id.telecom_invoice_mail_per_minute", readonly=False
+    )
+    telecom_mandate_auto_validate = fields.Boolean(
+        related="company_id.telecom_mandate_auto_validate", readonly=False
     )
     telecom_sdd_payment_mode_id = fields.Many2one(
         related="company_id.telecom_sdd_payment_mode_id", readonly=False

@@ -3,7 +3,7 @@
 """RPC of the bill-run side: what an account owes, and credit notes (docs/rpc.md)."""
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 MAX_INVOICES = 24
 
@@ -141,3 +141,68 @@ class TelecomApi(models.AbstractModel):
             [billing_account, lines, reason, origin, invoice],
             work,
         )
+
+    # -- direct-debit mandates ----------------------------------------------------------
+    @api.model
+    def _api_mandate_data(self, mandate, account):
+        number = (mandate.partner_bank_id.acc_number or "").replace(" ", "")
+        return {
+            "id": mandate.id,
+            "reference": mandate.unique_mandate_reference,
+            "state": mandate.state,
+            "scheme": mandate.scheme,
+            "signature_date": self._api_iso(mandate.signature_date),
+            "iban": f"{number[:4]} **** {number[-4:]}" if len(number) >= 8 else number,
+            "billing_account_id": account.id,
+            "billing_account_number": account.name,
+            "direct_debit": account.direct_debit,
+        }
+
+    @api.model
+    def _api_mandate_account(self, billing_account):
+        if not self.env.user.has_group("telecom_crm.group_telecom_billing"):
+            raise AccessError(self.env._("Direct-debit mandates are for billing users."))
+        account = self._api_billing_account_ref(billing_account)
+        account.check_access("write")
+        return account
+
+    @api.model
+    def sign_mandate(self, billing_account, iban, holder=None, signature_date=None,
+                     request_id=None):  # fmt: skip
+        """Record a SEPA mandate the payer signed (e.g. in an e-signature flow).
+
+        In force at once when the company validates online mandates automatically,
+        else draft until the back office validates it. Returns the mandate.
+        """
+
+        def work():
+            account = self._api_mandate_account(billing_account)
+            if holder is not None and not isinstance(holder, str):
+                raise UserError(self.env._("holder must be a string."))
+            signed = self._api_date(signature_date, "signature_date") if signature_date else None
+            # the mandate and the bank account are accounting records: written as the
+            # system once the caller's right on the billing account is checked
+            mandate = account.sudo()._telecom_sign_mandate(
+                iban,
+                holder=holder,
+                signature_date=signed,
+                signed_by=self.env._("%(user)s over RPC", user=self.env.user.name),
+            )
+            return self._api_mandate_data(mandate, account)
+
+        return self._api_call(
+            "sign_mandate", request_id, [billing_account, iban, holder, signature_date], work
+        )
+
+    @api.model
+    def revoke_mandate(self, billing_account, request_id=None):
+        """Cancel the account's mandate in force (revoked by the customer)."""
+
+        def work():
+            account = self._api_mandate_account(billing_account)
+            mandate = account.sudo()._telecom_revoke_mandate(
+                revoked_by=self.env._("%(user)s over RPC", user=self.env.user.name)
+            )
+            return self._api_mandate_data(mandate, account)
+
+        return self._api_call("revoke_mandate", request_id, [billing_account], work)

@@ -9,6 +9,7 @@ is in ``telecom_dunning.py``.
 """
 
 from markupsafe import Markup
+from stdnum import iban as stdnum_iban
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -133,6 +134,99 @@ class TelecomBillingAccount(models.Model):
                         mandate=mandate.display_name,
                     )
                 )
+
+    # -- direct-debit mandates signed online -----------------------------------------
+    def _telecom_sign_mandate(self, iban, holder=None, signature_date=None, signed_by=None):
+        """Record the SEPA mandate the payer signed online for this account.
+
+        ``iban`` (spaces allowed), ``holder`` (account holder name), ``signature_date``
+        (a date, default today), ``signed_by`` (who signed, for the chatter). Creates
+        the payer's bank account when it is new and an OCA mandate (recurrent, CORE
+        for people, B2B for companies) remembering this account; validated at once
+        when the company says so, else draft until the back office validates it.
+        Called on the account as the system by the portal and the RPC method once they
+        checked who asks; refuses a closed account, an invalid IBAN, a date ahead and
+        a second mandate waiting for its check. Returns the mandate.
+        """
+        self.ensure_one()
+        number = stdnum_iban.compact(iban or "") if isinstance(iban, str) else ""
+        if self.state == "closed":
+            raise UserError(_("%(account)s is closed.", account=self.name))
+        if not stdnum_iban.is_valid(number):
+            raise UserError(_("%(iban)s is not a valid IBAN.", iban=number or iban or "-"))
+        today = fields.Date.context_today(self)
+        signed = fields.Date.to_date(signature_date) if signature_date else today
+        if signed > today:
+            raise UserError(_("A mandate cannot be signed in the future."))
+        Mandate = self.env["account.banking.mandate"]
+        if Mandate.search_count(
+            [("telecom_billing_account_id", "=", self.id), ("state", "=", "draft")]
+        ):
+            raise UserError(
+                _("A mandate for %(account)s is already being checked.", account=self.name)
+            )
+        payer = self.payer_id.commercial_partner_id
+        Bank = self.env["res.partner.bank"].with_company(self.company_id)
+        bank = Bank.with_context(active_test=False).search(
+            [("sanitized_acc_number", "=", number), ("partner_id", "child_of", payer.id)],
+            limit=1,
+        )
+        if bank and not bank.active:
+            bank.active = True
+        if not bank:
+            bank = Bank.create(
+                {
+                    "acc_number": number,
+                    "partner_id": payer.id,
+                    "acc_holder_name": (holder or "").strip() or False,
+                    "allow_out_payment": False,
+                }
+            )
+        mandate = Mandate.with_company(self.company_id).create(
+            {
+                "partner_bank_id": bank.id,
+                "company_id": self.company_id.id,
+                "signature_date": signed,
+                "format": "sepa",
+                "type": "recurrent",
+                "recurrent_sequence_type": "first",
+                "scheme": "B2B" if payer.is_company else "CORE",
+                "telecom_billing_account_id": self.id,
+            }
+        )
+        who = signed_by or self.env.user.name
+        mandate.message_post(body=_("Signed online by %(who)s.", who=who))
+        if self.company_id.telecom_mandate_auto_validate:
+            mandate.validate()
+        else:
+            self.message_post(
+                body=_(
+                    "Direct-debit mandate %(ref)s signed online by %(who)s: to be checked "
+                    "and validated.",
+                    ref=mandate.unique_mandate_reference,
+                    who=who,
+                )
+            )
+        return mandate
+
+    def _telecom_revoke_mandate(self, revoked_by=None):
+        """Cancel the account's mandate in force (the customer revoked it): its next
+        invoices are paid otherwise. Returns the mandate."""
+        self.ensure_one()
+        mandate = self.mandate_id
+        if not mandate or mandate.state != "valid":
+            raise UserError(_("%(account)s has no mandate in force.", account=self.name))
+        who = revoked_by or self.env.user.name
+        mandate.cancel()
+        mandate.message_post(body=_("Revoked by %(who)s.", who=who))
+        self.message_post(
+            body=_(
+                "Direct-debit mandate %(ref)s revoked by %(who)s.",
+                ref=mandate.unique_mandate_reference,
+                who=who,
+            )
+        )
+        return mandate
 
     # -- actions ----------------------------------------------------------------------
     def action_view_invoices(self):

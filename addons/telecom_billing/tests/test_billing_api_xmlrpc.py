@@ -101,3 +101,59 @@ class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
         self.assertEqual(
             self.env["account.move"].search_count([("telecom_kind", "=", "credit")]), 1
         )
+
+    def test_sign_and_revoke_mandate(self):
+        call = self._proxy("tb_rpc_billing")
+        Mandate = self.env["account.banking.mandate"]
+        # bad input: one clear fault each, nothing written
+        self.assertFault(
+            "not a valid IBAN", call, "sign_mandate", self.acc.name, "BE71096123456768"
+        )
+        self.assertFault("not a valid IBAN", call, "sign_mandate", self.acc.name, 42)
+        self.assertFault("in the future", call, "sign_mandate", self.acc.name,
+                         "BE71 0961 2345 6769", signature_date="2999-01-01")  # fmt: skip
+        self.assertFault("ISO-8601", call, "sign_mandate", self.acc.name,
+                         "BE71 0961 2345 6769", signature_date="01/06/2025")  # fmt: skip
+        self.assertFault(
+            "No billing account", call, "sign_mandate", "BA-NOPE", "BE71 0961 2345 6769"
+        )
+        self.assertFault("no mandate in force", call, "revoke_mandate", self.acc.name)
+        self.assertFault("for billing users", self._proxy("tb_rpc_user"), "sign_mandate",
+                         self.acc.name, "BE71 0961 2345 6769")  # fmt: skip
+        self.assertFalse(Mandate.search([("telecom_billing_account_id", "=", self.acc.id)]))
+        # signed in the integrator's e-signature flow: draft until checked
+        signed = call("sign_mandate", self.acc.name, "be71 0961 2345 6769", "Rpc Customer",
+                      "2025-06-02", request_id="esign-1")  # fmt: skip
+        self.assertEqual((signed["state"], signed["direct_debit"]), ("draft", False))
+        self.assertEqual(signed["iban"], "BE71 **** 6769")
+        self.assertEqual(signed["signature_date"], "2025-06-02")
+        self.assertEqual(signed["scheme"], "CORE")
+        self.assertEqual(
+            call(
+                "sign_mandate",
+                self.acc.name,
+                "be71 0961 2345 6769",
+                "Rpc Customer",
+                "2025-06-02",
+                request_id="esign-1",
+            ),
+            signed,
+        )
+        self.assertFault("already being checked", call, "sign_mandate", self.acc.name,
+                         "BE71 0961 2345 6769")  # fmt: skip
+        mandate = Mandate.browse(signed["id"])
+        mandate.validate()
+        self.assertEqual(self.acc.mandate_id, mandate)
+        revoked = call("revoke_mandate", self.acc.id)
+        self.assertEqual((revoked["state"], revoked["direct_debit"]), ("cancel", False))
+        # the company validates online mandates at once
+        self.company.telecom_mandate_auto_validate = True
+        again = call("sign_mandate", self.acc.id, "BE71 0961 2345 6769")
+        self.assertEqual((again["state"], again["direct_debit"]), ("valid", True))
+        self.env.invalidate_all()
+        self.assertEqual(self.acc.mandate_id.id, again["id"])
+        self.assertEqual(
+            self.env["res.partner.bank"].search_count([("partner_id", "=", self.acc.payer_id.id)]),
+            1,
+            "the payer's bank account is reused",
+        )

@@ -8,7 +8,7 @@ from datetime import date
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .billing_common import BillingFixtures
@@ -132,3 +132,30 @@ class TestDirectDebit(BillingFixtures, TransactionCase):
     def test_mandate_must_be_the_payers(self):
         with self.assertRaises(ValidationError):
             self.transfer.mandate_id = self.mandate
+
+    def test_mandate_signed_online_is_collected_when_validated_at_once(self):
+        """An e-signed mandate in force at once: the next bill run collects it."""
+        self.company.telecom_mandate_auto_validate = True
+        business = self._account("Debited Business", currency_id=self.debited.currency_id.id)
+        business.partner_id.is_company = True
+        self._sub(business, self.mobile_m, date(2025, 5, 1), "+32470600003")
+        with self.assertRaisesRegex(UserError, "no mandate in force"):
+            business._telecom_revoke_mandate()
+        mandate = business.sudo()._telecom_sign_mandate(
+            "DE89 3704 0044 0532 0130 00", holder="Debited Business GmbH",
+            signature_date=date(2025, 5, 20), signed_by="e-sign provider",
+        )  # fmt: skip
+        self.assertEqual((mandate.state, mandate.scheme), ("valid", "B2B"))
+        self.assertEqual(business.mandate_id, mandate)
+        self.assertEqual(mandate.partner_bank_id.acc_holder_name, "Debited Business GmbH")
+        run = self.bill(date(2025, 6, 1), business)
+        self.assertEqual(self.invoice(run, business).mandate_id, mandate)
+        # revoked: the next invoices are paid otherwise
+        business._telecom_revoke_mandate(revoked_by="the customer by phone")
+        self.assertEqual(mandate.state, "cancel")
+        self.assertFalse(business.direct_debit)
+        # a closed account signs nothing
+        gone = self._account("Former Customer")
+        gone.state = "closed"
+        with self.assertRaisesRegex(UserError, "is closed"):
+            gone._telecom_sign_mandate("DE89 3704 0044 0532 0130 00")

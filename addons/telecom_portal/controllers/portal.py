@@ -24,7 +24,6 @@ from collections import OrderedDict
 from datetime import timedelta
 
 import pytz
-from stdnum import iban as stdnum_iban
 from werkzeug.urls import url_encode
 
 from odoo import fields, http
@@ -60,6 +59,10 @@ REQUEST_MESSAGES = {
     "preferences": _lt("Your invoice preferences are saved."),
     "mandate": _lt(
         "Your direct-debit mandate %(ref)s is signed: we check it and tell you when it is in force."
+    ),
+    "mandate_valid": _lt(
+        "Your direct-debit mandate %(ref)s is signed and in force: your next invoices are "
+        "collected from it."
     ),
     "mandate_revoked": _lt("Your direct-debit mandate %(ref)s is revoked."),
     "customer": _lt("The customer is registered (%(ref)s)."),
@@ -1290,80 +1293,27 @@ class TelecomPortal(CustomerPortal):
         website=True,
     )
     def portal_billing_account_mandate(self, account_id, **kw):
-        """Sign a SEPA direct-debit mandate for the account (draft until checked)."""
+        """Sign a SEPA direct-debit mandate for the account (in force at once or after
+        the back office's check, per the company's setting)."""
         try:
             account_sudo = self._telecom_mandate_account(account_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
         env = request.env
-        iban = stdnum_iban.compact(kw.get("iban") or "")
-        holder = (kw.get("holder") or "").strip()
         try:
-            if account_sudo.state == "closed":
-                raise UserError(env._("This billing account is closed."))
             if not kw.get("consent"):
                 raise UserError(env._("Tick the box to authorise the direct debit."))
-            if not stdnum_iban.is_valid(iban):
-                raise UserError(env._("%(iban)s is not a valid IBAN.", iban=iban or "-"))
-            Mandate = env["account.banking.mandate"].sudo()
-            if Mandate.search_count(
-                [("telecom_billing_account_id", "=", account_sudo.id), ("state", "=", "draft")]
-            ):
-                raise UserError(env._("A mandate for this account is already being checked."))
-            payer = account_sudo.payer_id.commercial_partner_id
-            company = account_sudo.company_id
             with env.cr.savepoint():
-                Bank = (
-                    env["res.partner.bank"]
-                    .sudo()
-                    .with_company(company)
-                    .with_context(active_test=False)
-                )
-                bank = Bank.search(
-                    [
-                        ("sanitized_acc_number", "=", iban),
-                        ("partner_id", "child_of", payer.id),
-                    ],
-                    limit=1,
-                )
-                if bank and not bank.active:
-                    bank.active = True
-                if not bank:
-                    bank = Bank.create(
-                        {
-                            "acc_number": iban,
-                            "partner_id": payer.id,
-                            "acc_holder_name": holder or False,
-                            "allow_out_payment": False,
-                        }
-                    )
-                mandate = Mandate.with_company(company).create(
-                    {
-                        "partner_bank_id": bank.id,
-                        "company_id": company.id,
-                        "signature_date": fields.Date.context_today(account_sudo),
-                        "format": "sepa",
-                        "type": "recurrent",
-                        "recurrent_sequence_type": "first",
-                        "scheme": "B2B" if payer.is_company else "CORE",
-                        "telecom_billing_account_id": account_sudo.id,
-                    }
-                )
-                mandate.message_post(
-                    body=env._("Signed in the portal by %(user)s.", user=env.user.name)
-                )
-                account_sudo.message_post(
-                    body=env._(
-                        "Direct-debit mandate %(ref)s signed in the portal by %(user)s: "
-                        "to be checked and validated.",
-                        ref=mandate.unique_mandate_reference,
-                        user=env.user.name,
-                    )
+                mandate = account_sudo._telecom_sign_mandate(
+                    kw.get("iban") or "",
+                    holder=kw.get("holder"),
+                    signed_by=env._("%(user)s in the portal", user=env.user.name),
                 )
         except (UserError, ValidationError) as exc:
             return self.portal_my_billing_account(account_id, error=exc.args[0])
+        message = "mandate_valid" if mandate.state == "valid" else "mandate"
         return request.redirect(
-            f"/my/billing_accounts/{account_sudo.id}?message=mandate"
+            f"/my/billing_accounts/{account_sudo.id}?message={message}"
             f"&ref={mandate.unique_mandate_reference}"
         )
 
@@ -1380,22 +1330,11 @@ class TelecomPortal(CustomerPortal):
             account_sudo = self._telecom_mandate_account(account_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        mandate = account_sudo.mandate_id
         env = request.env
         try:
-            if not mandate or mandate.state != "valid":
-                raise UserError(env._("This account has no mandate in force."))
             with env.cr.savepoint():
-                mandate.cancel()
-                mandate.message_post(
-                    body=env._("Revoked in the portal by %(user)s.", user=env.user.name)
-                )
-                account_sudo.message_post(
-                    body=env._(
-                        "Direct-debit mandate %(ref)s revoked in the portal by %(user)s.",
-                        ref=mandate.unique_mandate_reference,
-                        user=env.user.name,
-                    )
+                mandate = account_sudo._telecom_revoke_mandate(
+                    revoked_by=env._("%(user)s in the portal", user=env.user.name)
                 )
         except (UserError, ValidationError) as exc:
             return self.portal_my_billing_account(account_id, error=exc.args[0])

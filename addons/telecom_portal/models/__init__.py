@@ -3,4 +3,3 @@ from . import sale_order
 from . import telecom_subscription
 from . import helpdesk_ticket
 from . import telecom_demo_generator
-from . import account_banking_mandate

@@ -263,6 +263,20 @@ class TestPortalBilling(BillingFixtures, HttpCase):
         res = self._post(f"{url}/revoke", allow_redirects=True)
         self.assertIn("o_telecom_error", res.text)
 
+    def test_mandate_in_force_at_once_when_the_company_says_so(self):
+        self.mia_account.company_id.telecom_mandate_auto_validate = True
+        self.authenticate("tp_mia", "tp_mia")
+        url = f"/my/billing_accounts/{self.mia_account.id}/mandate"
+        res = self._post(url, {"iban": IBAN, "consent": "1"})
+        self.assertIn("message=mandate_valid", res.headers["Location"])
+        self.env.invalidate_all()
+        mandate = self.mia_account.mandate_id
+        self.assertEqual(mandate.state, "valid")
+        page = self.url_open(res.headers["Location"])
+        self.assertIn("in force", page.text)
+        self.assertIn("o_telecom_mandate_revoke", page.text)
+        self.assertNotIn("o_telecom_mandate_pending", page.text)
+
     def test_mandate_reuses_the_payers_bank_account(self):
         """An IBAN the payer already has (even archived) is reused, not duplicated."""
         payer = self.mia_account.payer_id

@@ -1,13 +1,15 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Direct-debit mandates asked for in the portal.
+"""Direct-debit mandates signed online for one billing account.
 
-A customer signs a SEPA mandate for one billing account from its portal page:
-the mandate is created in draft (OCA's model: the back office checks it and
-validates it), remembers the account it was asked for, and becomes the
-account's mandate when it is validated. A customer can also revoke (cancel, in
-OCA's words: "a mandate that has been cancelled by the customer") the mandate
-of its account: its next invoices are no longer collected by direct debit.
+A customer signs a SEPA mandate for one billing account (in the portal, or
+through an integrator's e-signature flow over RPC:
+``telecom.billing.account._telecom_sign_mandate``). The mandate remembers the
+account it was signed for and becomes the account's mandate when it is
+validated: at once when the company validates online mandates automatically
+(``res.company.telecom_mandate_auto_validate``), otherwise when the back office
+has checked it (OCA's draft → valid). Revoking (OCA's "cancelled by the
+customer") stops the direct debit of the account's next invoices.
 """
 
 from odoo import fields, models
@@ -22,7 +24,7 @@ class AccountBankingMandate(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="The billing account the customer signed this mandate for in the portal: "
+        help="The billing account the customer signed this mandate for online: "
         "validating the mandate makes it the account's direct-debit mandate.",
     )
 
