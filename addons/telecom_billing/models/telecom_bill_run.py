@@ -30,6 +30,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import xlsxwriter
 
+from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
+
 from ..billrun import period_end
 from .billrun_engine import BillRunEngine
 
@@ -134,9 +136,7 @@ class TelecomBillRun(models.Model):
     # -- CRUD -------------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("telecom.bill.run") or "/"
+        assign_sequence_names(self.env, vals_list, "telecom.bill.run")
         return super().create(vals_list)
 
     def _compute_figures(self):

@@ -37,6 +37,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
+
 from ..rating import mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
@@ -177,11 +179,10 @@ class TelecomMediationBatch(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("telecom.mediation.batch")
             source = self.env["telecom.mediation.source"].browse(vals.get("source_id"))
             if source and "company_id" not in vals:
                 vals["company_id"] = source.company_id.id
+        assign_sequence_names(self.env, vals_list, "telecom.mediation.batch")
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

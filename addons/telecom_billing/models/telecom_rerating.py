@@ -16,6 +16,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
+
 from ..rating import UsageRecord
 from ..rating.engine import chronological
 from .fields_bigint import BigInteger
@@ -59,9 +61,7 @@ class TelecomRerating(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("telecom.rerating")
+        assign_sequence_names(self.env, vals_list, "telecom.rerating")
         return super().create(vals_list)
 
     def _selection_sql(self, billed=False):

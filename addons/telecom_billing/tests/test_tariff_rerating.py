@@ -3,6 +3,7 @@
 import base64
 from datetime import date
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -164,7 +165,9 @@ class TestTariffAndRerating(RatingCommon):
 
     def test_allowance_balances_of_the_current_period(self):
         action = self.sub2.action_view_allowances()
-        today = date.today()
+        # the period of the subscriber's time zone, as ``is_current`` reads it: the
+        # machine's UTC date differs for an hour or two around midnight
+        today = fields.Date.context_today(self.sub2)
         balances = self.env["telecom.allowance.balance"].search(action["domain"])
         current = balances.filtered("is_current")
         self.assertEqual(len(current), 3)  # voice and SMS of sub2, the account's data pool

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sequence import assign_sequence_names
+
 PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "yearly": 12}
 
 
@@ -248,14 +250,7 @@ class TelecomBillingAccount(models.Model):
     # -- CRUD ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
-                company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company or self.env.company)
-                    .next_by_code("telecom.billing.account")
-                ) or _("New")
+        assign_sequence_names(self.env, vals_list, "telecom.billing.account", (_("New"),))
         accounts = super().create(vals_list)
         accounts.partner_id._telecom_assign_customer_number()
         return accounts

@@ -20,6 +20,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sequence import assign_sequence_names
+
 _logger = logging.getLogger(__name__)
 
 # the actions whose effect is a state or an address, which a dated line cannot carry
@@ -128,14 +130,8 @@ class TelecomServiceOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        assign_sequence_names(self.env, vals_list, "telecom.service.order", (_("New"),))
         for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
-                company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company or self.env.company)
-                    .next_by_code("telecom.service.order")
-                ) or _("New")
             vals.setdefault("values", {})
         return super().create(vals_list)
 

@@ -24,6 +24,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .sequence import assign_sequence_names
+
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 ICCID = re.compile(r"^\d{18,22}$")
 IMSI = re.compile(r"^\d{14,15}$")
@@ -331,14 +333,7 @@ class TelecomSubscription(models.Model):
             [vals["billing_account_id"] for vals in vals_list if vals.get("billing_account_id")]
         )
         accounts._telecom_check_usable()
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
-                company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company or self.env.company)
-                    .next_by_code("telecom.subscription")
-                ) or _("New")
+        assign_sequence_names(self.env, vals_list, "telecom.subscription", (_("New"),))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -25,7 +25,9 @@ class TestApiXmlRpc(TelecomFixtures, HttpCase):
             password="tc_integrator_pw",
             groups="telecom_crm.group_telecom_sales,telecom_crm.group_telecom_care",
         )
-        cls.today = fields.Date.today()
+        # the integrator's today (its time zone), as the server reads a missing date:
+        # the machine's UTC date differs around midnight
+        cls.today = fields.Date.context_today(cls.integrator.with_context(tz=cls.integrator.tz))
 
     def setUp(self):
         super().setUp()

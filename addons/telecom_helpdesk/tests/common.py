@@ -3,14 +3,13 @@
 """Fixtures of the helpdesk tests: people on the telecom ladder, a team with office
 hours and a public holiday, SLA policies, and a small network serving customers."""
 
-from contextlib import contextmanager
 from datetime import date, datetime
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.addons.telecom_crm.tests.common import TelecomFixtures
+from odoo.addons.telecom_oss.tests.common import JobsMixin
 
 # Monday 13 January 2025 is the holiday of the test calendar
 HOLIDAY = date(2025, 1, 13)
@@ -21,7 +20,7 @@ def utc(*args):
     return datetime(*args)
 
 
-class HelpdeskFixtures(TelecomFixtures):
+class HelpdeskFixtures(JobsMixin, TelecomFixtures):
     @classmethod
     def _setup_helpdesk(cls):
         cls._setup_telecom()
@@ -230,21 +229,6 @@ class HelpdeskFixtures(TelecomFixtures):
             reason = cls.env.ref("telecom_crm.telecom_reason_code_term_customer_request")
             sub.action_terminate(date(2025, 2, 1), reason=reason, waive_etf=True)
         return sub
-
-    @contextmanager
-    def jobs(self):
-        with trap_jobs() as trap:
-            yield trap
-
-    @staticmethod
-    def run_jobs(trap, limit=50):
-        runs = 0
-        while trap.enqueued_jobs:
-            runs += 1
-            if runs > limit:
-                raise AssertionError("jobs keep queueing jobs")
-            trap.perform_enqueued_jobs()
-        return runs
 
 
 class HelpdeskCase(HelpdeskFixtures, TransactionCase):

@@ -21,6 +21,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from .telecom_provisioning_template import ACTIONS
 
@@ -106,15 +107,8 @@ class TelecomProvisioningOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        assign_sequence_names(self.env, vals_list, "telecom.provisioning.order")
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id"))
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company or self.env.company)
-                    .next_by_code("telecom.provisioning.order")
-                    or "/"
-                )
             vals.setdefault("values", {})
         return super().create(vals_list)
 

@@ -82,7 +82,27 @@ class NetsimCase:
         super().tearDownClass()
 
 
-class OssCase(TransactionCase):
+class JobsMixin:
+    """Queue jobs in tests: trap them, then run them (and what they queue)."""
+
+    @contextmanager
+    def jobs(self):
+        with trap_jobs() as trap:
+            yield trap
+
+    @staticmethod
+    def run_jobs(trap, limit=100):
+        """Perform the trapped jobs, and the jobs they queue, until none is left."""
+        runs = 0
+        while trap.enqueued_jobs:
+            runs += 1
+            if runs > limit:
+                raise AssertionError("jobs keep queueing jobs")
+            trap.perform_enqueued_jobs()
+        return runs
+
+
+class OssCase(JobsMixin, TransactionCase):
     """A small operator: users per group, a network, resources, an adapter."""
 
     @classmethod
@@ -194,23 +214,6 @@ class OssCase(TransactionCase):
                 **vals,
             )
         )
-
-    # -- jobs ----------------------------------------------------------------
-    @contextmanager
-    def jobs(self):
-        with trap_jobs() as trap:
-            yield trap
-
-    @staticmethod
-    def run_jobs(trap, limit=100):
-        """Perform the trapped jobs, and the jobs they queue, until none is left."""
-        runs = 0
-        while trap.enqueued_jobs:
-            runs += 1
-            if runs > limit:
-                raise AssertionError("jobs keep queueing jobs")
-            trap.perform_enqueued_jobs()
-        return runs
 
     def count_queries(self, func, *args, **kwargs):
         """(result, number of SQL queries) of a call, caches flushed and cleared first."""
