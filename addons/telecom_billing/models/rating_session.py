@@ -759,6 +759,23 @@ class DbBalanceStore:
             self.owned.setdefault((scope, owner, start), []).append(balance)
             self.loaded[bid] = (balance, used, carried, qty)
 
+    @staticmethod
+    def _granted_sql(start, end):
+        """The units the lines grant over the period ``start``..``end`` (an SQL SUM).
+
+        A product that prorates its allowances (``telecom_allowance_prorate``) grants
+        the share of the period's days its line covers; the caller rounds down.
+        """
+        return SQL(
+            """SUM(a.quantity_base * l.quantity * CASE WHEN t.telecom_allowance_prorate
+                   THEN GREATEST(LEAST(COALESCE(l.date_end, %(end)s), %(end)s)
+                                 - GREATEST(l.date_start, %(start)s) + 1, 0)::numeric
+                        / (%(end)s - %(start)s + 1)
+                   ELSE 1 END)""",
+            start=start,
+            end=end,
+        )
+
     def _prefetch_grants(self, wanted):
         """Grants of many ``(scope, owner, start, months)`` in one query per period."""
         missing = [k for k in wanted if k[:3] not in self._grants_cache]
@@ -776,16 +793,17 @@ class DbBalanceStore:
             accounts = [o for s, o in owners if s == POOL]
             cr.execute(
                 SQL(
-                    """SELECT s.id, s.billing_account_id, a.id, a.share_scope,
-                              SUM(a.quantity_base * l.quantity)
+                    """SELECT s.id, s.billing_account_id, a.id, a.share_scope, %s
                          FROM telecom_subscription_line l
                          JOIN telecom_subscription s ON s.id = l.subscription_id
                          JOIN product_product p ON p.id = l.product_id
+                         JOIN product_template t ON t.id = p.product_tmpl_id
                          JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
                         WHERE (s.id = ANY(%s) OR s.billing_account_id = ANY(%s))
                           AND s.state IN %s AND l.kind IN ('plan', 'addon')
                           AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
                         GROUP BY s.id, s.billing_account_id, a.id, a.share_scope""",
+                    self._granted_sql(start, end),
                     subs,
                     accounts,
                     SUB_STATES_WITH_USAGE,
@@ -822,15 +840,17 @@ class DbBalanceStore:
         cr = self.cr
         cr.execute(
             SQL(
-                """SELECT a.id, SUM(a.quantity_base * l.quantity)
+                """SELECT a.id, %s
                      FROM telecom_subscription_line l
                      JOIN telecom_subscription s ON s.id = l.subscription_id
                      JOIN product_product p ON p.id = l.product_id
+                     JOIN product_template t ON t.id = p.product_tmpl_id
                      JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
                     WHERE %s AND s.state IN %s AND a.share_scope = %s
                       AND l.kind IN ('plan', 'addon')
                       AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
                     GROUP BY a.id ORDER BY a.id""",
+                self._granted_sql(start, end),
                 owner_clause,
                 SUB_STATES_WITH_USAGE,
                 share,

@@ -187,6 +187,37 @@ class TestTariffAndRerating(RatingCommon):
             self.env["telecom.allowance.balance"].search_count(action["domain"]), len(balances)
         )
 
+    def test_prorated_allowances_follow_the_days_covered(self):
+        """Allowances of a product that prorates them: the share of the period's days."""
+        other = self.env["telecom.billing.account"].create({"partner_id": self.customer.id})
+        # off (the default): the whole allowance from the first day
+        full = self._subscription("+32470000004", account=other, activate=date(2025, 4, 21))
+        full._telecom_ensure_balances(day=date(2025, 4, 25))
+        self.assertEqual(self.balance("voice", sub=full, period=date(2025, 4, 1)).quantity, 300)
+        # on: activated on 21 April, 10 of April's 30 days
+        self.plan.product_tmpl_id.telecom_allowance_prorate = True
+        sub = self._subscription("+32470000003", activate=date(2025, 4, 21))
+        sub._telecom_ensure_balances(day=date(2025, 4, 25))
+        self.assertEqual(self.balance("voice", sub=sub, period=date(2025, 4, 1)).quantity, 100)
+        self.assertEqual(self.balance("sms", sub=sub, period=date(2025, 4, 1)).quantity, 0)
+        # the account's pool: two lines the whole month, a third of the third's 10 MB
+        pool = self.balance("data", scope="pool", period=date(2025, 4, 1))
+        self.assertEqual(pool.quantity, 20 * MB + (10 * MB) // 3)
+        # a whole month: everything; terminated on 10 May: 10 of May's 31 days
+        sub._telecom_ensure_balances(day=date(2025, 5, 2))
+        sub.action_terminate(date(2025, 5, 10), "term_customer_request")
+        self.assertEqual(sub.state, "terminated")
+        june = self._subscription("+32470000005", activate=date(2025, 6, 1))
+        june._telecom_ensure_balances(day=date(2025, 6, 2))
+        self.assertEqual(self.balance("voice", sub=june, period=date(2025, 6, 1)).quantity, 300)
+        self.env["telecom.allowance.balance"].search(
+            [("subscription_id", "=", sub.id), ("period_start", "=", date(2025, 5, 1))]
+        ).unlink()  # created on 2 May, before the termination: granted again from the lines
+        sub._telecom_ensure_balances(day=date(2025, 5, 5))
+        self.assertEqual(
+            self.balance("voice", sub=sub, period=date(2025, 5, 1)).quantity, 300 * 10 // 31
+        )
+
     def test_access_rights(self):
         data = b"record_id,subscriber,usage_type,start_time,quantity\n"
         with self.assertRaises(AccessError):

@@ -84,6 +84,13 @@ class ProductTemplate(models.Model):
         required=True,
         help="How billing charges a period that starts or ends mid-period.",
     )
+    telecom_allowance_prorate = fields.Boolean(
+        string="Prorate Allowances",
+        help="In a period the product covers only in part (activation, plan change, "
+        "add-on bought or ended, termination mid-period) its allowances are granted "
+        "for the days covered (rounded down), like the fee under daily proration. "
+        "Off: the whole allowance from the first day.",
+    )
     telecom_tariff_ref = fields.Char(
         string="Tariff Code", help="The tariff billing rates this plan's usage with."
     )
