@@ -1201,31 +1201,45 @@ class TelecomPortal(CustomerPortal):
         website=True,
     )
     def portal_billing_account_preferences(self, account_id, **kw):
-        try:
-            account_sudo = self._telecom_own_account(account_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        delivery = kw.get("invoice_delivery")
-        email = (kw.get("invoice_email") or "").strip()
-        paperless = bool(kw.get("paperless"))
-        try:
+        def submit(account_sudo):
+            delivery = kw.get("invoice_delivery")
+            email = (kw.get("invoice_email") or "").strip()
             if delivery not in ("email", "portal", "post"):
                 raise UserError(request.env._("Choose how you receive your invoices."))
             if email and not single_email_re.match(email):
                 raise UserError(request.env._("%(email)s is not an e-mail address.", email=email))
-            if delivery == "post":
-                paperless = False
+            account_sudo.write(
+                {
+                    "invoice_delivery": delivery,
+                    "invoice_email": email or account_sudo.invoice_email,
+                    "paperless": bool(kw.get("paperless")) and delivery != "post",
+                }
+            )
+            return "preferences", None
+
+        return self._telecom_account_request(account_id, submit)
+
+    def _telecom_account_request(self, account_id, submit, payer=False):
+        """The frame of a change the customer posts on one of its billing accounts.
+
+        Only its own account (``payer``: only one it also pays); ``submit(account_sudo)``
+        makes the change, all or nothing, and returns (message, reference or None) for
+        the account page; a refused change shows the account page with the error.
+        """
+        try:
+            if payer:
+                account_sudo = self._telecom_mandate_account(account_id)
+            else:
+                account_sudo = self._telecom_own_account(account_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        try:
             with request.env.cr.savepoint():
-                account_sudo.write(
-                    {
-                        "invoice_delivery": delivery,
-                        "invoice_email": email or account_sudo.invoice_email,
-                        "paperless": paperless,
-                    }
-                )
+                message, reference = submit(account_sudo)
         except (UserError, ValidationError) as exc:
             return self.portal_my_billing_account(account_id, error=exc.args[0])
-        return request.redirect(f"/my/billing_accounts/{account_sudo.id}?message=preferences")
+        url = f"/my/billing_accounts/{account_sudo.id}?message={message}"
+        return request.redirect(f"{url}&ref={reference}" if reference else url)
 
     def _telecom_account_invoices(self, account_sudo, is_owner, limit=6):
         """The account's latest posted invoices, for its own users (they read them)."""
@@ -1295,27 +1309,20 @@ class TelecomPortal(CustomerPortal):
     def portal_billing_account_mandate(self, account_id, **kw):
         """Sign a SEPA direct-debit mandate for the account (in force at once or after
         the back office's check, per the company's setting)."""
-        try:
-            account_sudo = self._telecom_mandate_account(account_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        env = request.env
-        try:
+
+        def submit(account_sudo):
+            env = request.env
             if not kw.get("consent"):
                 raise UserError(env._("Tick the box to authorise the direct debit."))
-            with env.cr.savepoint():
-                mandate = account_sudo._telecom_sign_mandate(
-                    kw.get("iban") or "",
-                    holder=kw.get("holder"),
-                    signed_by=env._("%(user)s in the portal", user=env.user.name),
-                )
-        except (UserError, ValidationError) as exc:
-            return self.portal_my_billing_account(account_id, error=exc.args[0])
-        message = "mandate_valid" if mandate.state == "valid" else "mandate"
-        return request.redirect(
-            f"/my/billing_accounts/{account_sudo.id}?message={message}"
-            f"&ref={mandate.unique_mandate_reference}"
-        )
+            mandate = account_sudo._telecom_sign_mandate(
+                kw.get("iban") or "",
+                holder=kw.get("holder"),
+                signed_by=env._("%(user)s in the portal", user=env.user.name),
+            )
+            message = "mandate_valid" if mandate.state == "valid" else "mandate"
+            return message, mandate.unique_mandate_reference
+
+        return self._telecom_account_request(account_id, submit, payer=True)
 
     @http.route(
         ["/my/billing_accounts/<int:account_id>/mandate/revoke"],
@@ -1326,22 +1333,15 @@ class TelecomPortal(CustomerPortal):
     )
     def portal_billing_account_mandate_revoke(self, account_id, **kw):
         """Revoke (cancel) the account's mandate: its next invoices are paid otherwise."""
-        try:
-            account_sudo = self._telecom_mandate_account(account_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        env = request.env
-        try:
-            with env.cr.savepoint():
-                mandate = account_sudo._telecom_revoke_mandate(
-                    revoked_by=env._("%(user)s in the portal", user=env.user.name)
-                )
-        except (UserError, ValidationError) as exc:
-            return self.portal_my_billing_account(account_id, error=exc.args[0])
-        return request.redirect(
-            f"/my/billing_accounts/{account_sudo.id}?message=mandate_revoked"
-            f"&ref={mandate.unique_mandate_reference}"
-        )
+
+        def submit(account_sudo):
+            env = request.env
+            mandate = account_sudo._telecom_revoke_mandate(
+                revoked_by=env._("%(user)s in the portal", user=env.user.name)
+            )
+            return "mandate_revoked", mandate.unique_mandate_reference
+
+        return self._telecom_account_request(account_id, submit, payer=True)
 
     # ------------------------------------------------------------------------
     # invoices: the usage detail of a bill-run invoice
