@@ -2,17 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """telecom.api.import_usage and rate_preview over real XML-RPC."""
 
-import xmlrpc.client
-
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import Transport
-from odoo.tools import config, mute_logger
+
+from odoo.addons.telecom_crm.tests.common import XmlRpcClient
 
 from .common import SUB1, RatingFixtures
 
 
 @tagged("post_install", "-at_install")
-class TestUsageApiXmlRpc(RatingFixtures, HttpCase):
+class TestUsageApiXmlRpc(XmlRpcClient, RatingFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -26,25 +24,7 @@ class TestUsageApiXmlRpc(RatingFixtures, HttpCase):
 
     def setUp(self):
         super().setUp()
-        url = f"http://127.0.0.1:{config['http_port']}/xmlrpc/2/"
-        common = xmlrpc.client.ServerProxy(url + "common", transport=Transport(self.cr))
-        self.models = xmlrpc.client.ServerProxy(url + "object", transport=Transport(self.cr))
-        self.uid = common.authenticate(self.env.cr.dbname, "tb_integrator", "tb_integrator_pw", {})
-        self.assertTrue(self.uid)
-
-    def call(self, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.env.cr.dbname, self.uid, "tb_integrator_pw", "telecom.api", method,
-            list(args), kwargs,
-        )  # fmt: skip
-
-    def assertFault(self, text, method, *args, **kwargs):
-        with (
-            mute_logger("odoo.http"),
-            self.assertRaises(xmlrpc.client.Fault) as caught,
-        ):
-            self.call(method, *args, **kwargs)
-        self.assertIn(text, caught.exception.faultString)
+        self.rpc_login("tb_integrator", "tb_integrator_pw")
 
     def test_rate_preview(self):
         result = self.call(

@@ -2,18 +2,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """telecom.api.account_balance and create_credit_note over real XML-RPC."""
 
-import xmlrpc.client
 from datetime import date
 
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import Transport
-from odoo.tools import config, mute_logger
+
+from odoo.addons.telecom_crm.tests.common import XmlRpcClient
 
 from .billing_common import BillingFixtures
 
 
 @tagged("post_install", "-at_install")
-class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
+class TestBillingApiXmlRpc(XmlRpcClient, BillingFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,24 +31,7 @@ class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
         )  # fmt: skip
 
     def _proxy(self, login):
-        url = f"http://127.0.0.1:{config['http_port']}/xmlrpc/2/"
-        common = xmlrpc.client.ServerProxy(url + "common", transport=Transport(self.cr))
-        models = xmlrpc.client.ServerProxy(url + "object", transport=Transport(self.cr))
-        uid = common.authenticate(self.env.cr.dbname, login, f"{login}_pw", {})
-        self.assertTrue(uid)
-
-        def call(method, *args, **kwargs):
-            return models.execute_kw(
-                self.env.cr.dbname, uid, f"{login}_pw", "telecom.api", method, list(args),
-                kwargs,
-            )  # fmt: skip
-
-        return call
-
-    def assertFault(self, text, call, method, *args, **kwargs):
-        with mute_logger("odoo.http"), self.assertRaises(xmlrpc.client.Fault) as caught:
-            call(method, *args, **kwargs)
-        self.assertIn(text, caught.exception.faultString)
+        return self.rpc_caller(login, f"{login}_pw")
 
     def test_account_balance(self):
         call = self._proxy("tb_rpc_user")
@@ -65,8 +47,8 @@ class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
             (self.invoice.name, "invoice", "2025-06-01", "2025-06-30"),
         )
         self.assertEqual(call("account_balance", self.acc.id)["invoice_count"], 1)
-        self.assertFault("No billing account", call, "account_balance", "BA-NOPE")
-        self.assertFault("No billing account", call, "account_balance", False)
+        self.assertRpcFault("No billing account", call, "account_balance", "BA-NOPE")
+        self.assertRpcFault("No billing account", call, "account_balance", False)
 
     def test_create_credit_note_idempotent(self):
         call = self._proxy("tb_rpc_billing")
@@ -81,22 +63,22 @@ class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
             self.env["account.move"].search_count([("telecom_kind", "=", "credit")]), 1
         )
         # bad input: a clear fault, nothing written
-        self.assertFault("not a credit or dispute reason", call, "create_credit_note",
+        self.assertRpcFault("not a credit or dispute reason", call, "create_credit_note",
                          self.acc.name, lines, "term_competitor")  # fmt: skip
         bad = [{"description": "x", "amount": 1, "colour": "red"}]
-        self.assertFault("unknown key", call, "create_credit_note", self.acc.name, bad,
+        self.assertRpcFault("unknown key", call, "create_credit_note", self.acc.name, bad,
                          "credit_goodwill")  # fmt: skip
-        self.assertFault("positive", call, "create_credit_note", self.acc.name,
+        self.assertRpcFault("positive", call, "create_credit_note", self.acc.name,
                          [{"description": "x", "amount": -1}], "credit_goodwill")  # fmt: skip
-        self.assertFault("non-empty list", call, "create_credit_note", self.acc.name, [],
+        self.assertRpcFault("non-empty list", call, "create_credit_note", self.acc.name, [],
                          "credit_goodwill")  # fmt: skip
-        self.assertFault("No invoice", call, "create_credit_note", self.acc.name, lines,
+        self.assertRpcFault("No invoice", call, "create_credit_note", self.acc.name, lines,
                          "credit_goodwill", invoice="INV/1999/99999")  # fmt: skip
-        self.assertFault("already used", call, "create_credit_note", self.acc.name,
+        self.assertRpcFault("already used", call, "create_credit_note", self.acc.name,
                          [{"description": "other", "amount": 1.0}], "credit_outage",
                          request_id="sla-42")  # fmt: skip
         # a telecom user without invoicing rights cannot credit
-        self.assertFault("invoicing rights", self._proxy("tb_rpc_user"), "create_credit_note",
+        self.assertRpcFault("invoicing rights", self._proxy("tb_rpc_user"), "create_credit_note",
                          self.acc.name, lines, "credit_goodwill")  # fmt: skip
         self.assertEqual(
             self.env["account.move"].search_count([("telecom_kind", "=", "credit")]), 1
@@ -106,19 +88,19 @@ class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
         call = self._proxy("tb_rpc_billing")
         Mandate = self.env["account.banking.mandate"]
         # bad input: one clear fault each, nothing written
-        self.assertFault(
+        self.assertRpcFault(
             "not a valid IBAN", call, "sign_mandate", self.acc.name, "BE71096123456768"
         )
-        self.assertFault("not a valid IBAN", call, "sign_mandate", self.acc.name, 42)
-        self.assertFault("in the future", call, "sign_mandate", self.acc.name,
+        self.assertRpcFault("not a valid IBAN", call, "sign_mandate", self.acc.name, 42)
+        self.assertRpcFault("in the future", call, "sign_mandate", self.acc.name,
                          "BE71 0961 2345 6769", signature_date="2999-01-01")  # fmt: skip
-        self.assertFault("ISO-8601", call, "sign_mandate", self.acc.name,
+        self.assertRpcFault("ISO-8601", call, "sign_mandate", self.acc.name,
                          "BE71 0961 2345 6769", signature_date="01/06/2025")  # fmt: skip
-        self.assertFault(
+        self.assertRpcFault(
             "No billing account", call, "sign_mandate", "BA-NOPE", "BE71 0961 2345 6769"
         )
-        self.assertFault("no mandate in force", call, "revoke_mandate", self.acc.name)
-        self.assertFault("for billing users", self._proxy("tb_rpc_user"), "sign_mandate",
+        self.assertRpcFault("no mandate in force", call, "revoke_mandate", self.acc.name)
+        self.assertRpcFault("for billing users", self._proxy("tb_rpc_user"), "sign_mandate",
                          self.acc.name, "BE71 0961 2345 6769")  # fmt: skip
         self.assertFalse(Mandate.search([("telecom_billing_account_id", "=", self.acc.id)]))
         # signed in the integrator's e-signature flow: draft until checked
@@ -139,7 +121,7 @@ class TestBillingApiXmlRpc(BillingFixtures, HttpCase):
             ),
             signed,
         )
-        self.assertFault("already being checked", call, "sign_mandate", self.acc.name,
+        self.assertRpcFault("already being checked", call, "sign_mandate", self.acc.name,
                          "BE71 0961 2345 6769")  # fmt: skip
         mandate = Mandate.browse(signed["id"])
         mandate.validate()

@@ -2,12 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fixtures shared by the telecom_crm tests (no demo data is used)."""
 
+import xmlrpc.client
 from datetime import date
 
 from lxml import etree
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import Transport
+from odoo.tools import config, mute_logger
 
 # activation date of the fixture subscriptions; tests freeze "today" after it
 ACTIVATION = date(2025, 1, 10)
@@ -48,6 +51,47 @@ def view_spec(model, view_type="form"):
         return spec
 
     return spec_of(arch, models_meta[model._name]["fields"])
+
+
+class XmlRpcClient:
+    """Calls over real XML-RPC to the test server, on the test's transaction (HttpCase).
+
+    ``rpc_caller(login, password)`` returns a function calling ``telecom.api`` as that
+    user; ``rpc_login`` makes it the one ``call`` and ``assertFault`` use.
+    """
+
+    def rpc_caller(self, login, password, model="telecom.api"):
+        url = f"http://127.0.0.1:{config['http_port']}/xmlrpc/2/"
+        common = xmlrpc.client.ServerProxy(url + "common", transport=Transport(self.cr))
+        models = xmlrpc.client.ServerProxy(url + "object", transport=Transport(self.cr))
+        uid = common.authenticate(self.env.cr.dbname, login, password, {})
+        self.assertTrue(uid, f"{login} cannot log in")
+
+        def call(method, *args, **kwargs):
+            return models.execute_kw(
+                self.env.cr.dbname, uid, password, model, method, list(args), kwargs
+            )
+
+        return call
+
+    def rpc_login(self, login, password):
+        self._rpc_call = self.rpc_caller(login, password)
+
+    def call(self, method, *args, **kwargs):
+        return self._rpc_call(method, *args, **kwargs)
+
+    def assertRpcFault(self, text, call, method, *args, **kwargs):
+        """``call(method, ...)`` answers an XML-RPC fault whose text contains ``text``."""
+        with (
+            mute_logger("odoo.http", "odoo.addons.base.models.ir_model"),
+            self.assertRaises(xmlrpc.client.Fault) as caught,
+        ):
+            call(method, *args, **kwargs)
+        self.assertIn(text, caught.exception.faultString)
+        return caught.exception
+
+    def assertFault(self, text, method, *args, **kwargs):
+        return self.assertRpcFault(text, self.call, method, *args, **kwargs)
 
 
 class TelecomFixtures:

@@ -2,19 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Every telecom.api method over real XML-RPC against the test server."""
 
-import xmlrpc.client
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import Transport
-from odoo.tools import config, mute_logger
 
-from .common import TelecomFixtures
+from .common import TelecomFixtures, XmlRpcClient
 
 
 @tagged("post_install", "-at_install")
-class TestApiXmlRpc(TelecomFixtures, HttpCase):
+class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -31,35 +28,7 @@ class TestApiXmlRpc(TelecomFixtures, HttpCase):
 
     def setUp(self):
         super().setUp()
-        url = f"http://127.0.0.1:{config['http_port']}/xmlrpc/2/"
-        self.common = xmlrpc.client.ServerProxy(url + "common", transport=Transport(self.cr))
-        self.models = xmlrpc.client.ServerProxy(url + "object", transport=Transport(self.cr))
-        self.login("tc_integrator", "tc_integrator_pw")
-
-    def login(self, login, password):
-        self.password = password
-        self.rpc_uid = self.common.authenticate(self.env.cr.dbname, login, password, {})
-        self.assertTrue(self.rpc_uid)
-
-    def call(self, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.env.cr.dbname,
-            self.rpc_uid,
-            self.password,
-            "telecom.api",
-            method,
-            list(args),
-            kwargs,
-        )
-
-    def assertFault(self, text, method, *args, **kwargs):
-        with (
-            mute_logger("odoo.http", "odoo.addons.base.models.ir_model"),
-            self.assertRaises(xmlrpc.client.Fault) as caught,
-        ):
-            self.call(method, *args, **kwargs)
-        self.assertIn(text, caught.exception.faultString)
-        return caught.exception
+        self.rpc_login("tc_integrator", "tc_integrator_pw")
 
     def _count(self, model, domain=()):
         self.env.invalidate_all()
@@ -321,8 +290,8 @@ class TestApiXmlRpc(TelecomFixtures, HttpCase):
             self.env, login="tc_plain_rpc", password="tc_plain_rpc_pw", groups="base.group_user"
         )
         sub = self._subscription(partner=self.business, phone_number="+32470777001")
-        self.login("tc_ro_rpc", "tc_ro_rpc_pw")
+        self.rpc_login("tc_ro_rpc", "tc_ro_rpc_pw")
         self.assertEqual(self.call("lookup_subscription", sub.name)["state"], "active")
         self.assertFault("not allowed", "suspend", sub.name, "other")
-        self.login("tc_plain_rpc", "tc_plain_rpc_pw")
+        self.rpc_login("tc_plain_rpc", "tc_plain_rpc_pw")
         self.assertFault("telecom users", "lookup_subscription", sub.name)

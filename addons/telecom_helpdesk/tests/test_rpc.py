@@ -2,18 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Opening and following tickets over real XML-RPC against the test server."""
 
-import xmlrpc.client
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import Transport
-from odoo.tools import config, mute_logger
+
+from odoo.addons.telecom_crm.tests.common import XmlRpcClient
 
 from .common import HelpdeskFixtures
 
 
 @tagged("post_install", "-at_install")
-class TestTicketRpc(HelpdeskFixtures, HttpCase):
+class TestTicketRpc(XmlRpcClient, HelpdeskFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -33,31 +31,7 @@ class TestTicketRpc(HelpdeskFixtures, HttpCase):
 
     def setUp(self):
         super().setUp()
-        url = f"http://127.0.0.1:{config['http_port']}/xmlrpc/2/"
-        self.common = xmlrpc.client.ServerProxy(url + "common", transport=Transport(self.cr))
-        self.models = xmlrpc.client.ServerProxy(url + "object", transport=Transport(self.cr))
-        self.uid = self.common.authenticate(
-            self.env.cr.dbname, "hd_integrator", "hd_integrator_pw", {}
-        )
-
-    def call(self, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.env.cr.dbname,
-            self.uid,
-            "hd_integrator_pw",
-            "telecom.api",
-            method,
-            list(args),
-            kwargs,
-        )
-
-    def assertFault(self, text, method, *args, **kwargs):
-        with (
-            mute_logger("odoo.http", "odoo.addons.base.models.ir_model"),
-            self.assertRaises(xmlrpc.client.Fault) as caught,
-        ):
-            self.call(method, *args, **kwargs)
-        self.assertIn(text, caught.exception.faultString)
+        self.rpc_login("hd_integrator", "hd_integrator_pw")
 
     def test_open_follow_and_comment(self):
         values = {
