@@ -18,13 +18,11 @@
 """
 
 import argparse
-import json
-import os
 import sys
 import time
 from datetime import date, datetime, timedelta
 
-from benchlib import REPO, Meter, log, machine, throwaway_database
+from benchlib import Meter, log, machine, save_results, throwaway_database
 
 
 def build(env, customers):
@@ -189,11 +187,7 @@ def report(results):
         ),
     ]
     print("\n".join(lines), flush=True)
-    out_dir = os.path.join(REPO, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    with open(os.path.join(out_dir, f"helpdesk-{results['customers']}-{stamp}.json"), "w") as fh:
-        json.dump(results, fh, indent=2, default=str)
+    save_results(f"helpdesk-{results['customers']}", results)
 
 
 def main(argv=None):

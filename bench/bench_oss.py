@@ -18,12 +18,10 @@
 """
 
 import argparse
-import json
-import os
 import sys
 import time
 
-from benchlib import REPO, Meter, log, machine, throwaway_database
+from benchlib import Meter, log, machine, save_results, throwaway_database
 
 
 def bench_inventory(env, elements, seed):
@@ -172,11 +170,7 @@ def report(results):
         ),
     ]
     print("\n".join(lines), flush=True)
-    out_dir = os.path.join(REPO, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    with open(os.path.join(out_dir, f"oss-{inv['total_elements']}-{stamp}.json"), "w") as fh:
-        json.dump(results, fh, indent=2, default=str)
+    save_results(f"oss-{inv['total_elements']}", results)
 
 
 def main(argv=None):

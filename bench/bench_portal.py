@@ -26,7 +26,6 @@
 
 import argparse
 import io
-import json
 import os
 import random
 import re
@@ -39,7 +38,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import requests
-from benchlib import REPO, install, log, machine, odoo_args, pgcluster
+from benchlib import REPO, install, log, machine, odoo_args, pgcluster, save_results
 
 MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 OTHER_CUSTOMERS = 100
@@ -496,11 +495,7 @@ def report(results):
     for name, export in results["exports"].items():
         lines.append(f"export {name:27} {export['s']:.2f} s, {export['bytes'] / 1e6:.1f} MB")
     print("\n".join(lines), flush=True)
-    out_dir = os.path.join(REPO, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    with open(os.path.join(out_dir, f"portal-{results['records']}-{stamp}.json"), "w") as fh:
-        json.dump(results, fh, indent=2, default=str)
+    save_results(f"portal-{results['records']}", results)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import REPO, install, log, machine, odoo_args, pgcluster
+from benchlib import REPO, install, log, machine, odoo_args, pgcluster, save_results
 
 MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 MB = 1024 * 1024
@@ -853,11 +853,7 @@ def report(results):
         )
     text = "\n".join(lines)
     print(text, flush=True)
-    out_dir = os.path.join(REPO, "bench", "results")
-    os.makedirs(out_dir, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    with open(os.path.join(out_dir, f"rating-{n}-{stamp}.json"), "w") as fh:
-        json.dump(results, fh, indent=2, default=str)
+    save_results(f"rating-{n}", results)
 
 
 def opts_hours(n, rate):

@@ -6,6 +6,7 @@ works through an Odoo registry in this process.
 """
 
 import contextlib
+import json
 import os
 import platform
 import shutil
@@ -24,6 +25,16 @@ import pgcluster
 
 def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def save_results(name, results):
+    """Write a run's figures to bench/results/<name>-<time>.json; return the path."""
+    out_dir = os.path.join(REPO, "bench", "results")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    with open(path, "w") as fh:
+        json.dump(results, fh, indent=2, default=str)
+    return path
 
 
 def machine(cr=None):
