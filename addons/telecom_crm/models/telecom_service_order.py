@@ -111,13 +111,19 @@ class TelecomServiceOrder(models.Model):
     def _search_scheduled(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Search scheduled service orders with = True or = False."))
-        domain = [
-            ("state", "=", "submitted"),
-            ("action", "in", SCHEDULED_ACTIONS),
-            ("requested_date", ">", fields.Date.context_today(self)),
-        ]
+        domain = self._telecom_waiting_domain(">")
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", "&", *domain]
+
+    @api.model
+    def _telecom_waiting_domain(self, date_operator):
+        """Submitted terminations and moves whose date compares to today by
+        ``date_operator``: ``>`` the scheduled ones, ``<=`` those whose day has come."""
+        return [
+            ("state", "=", "submitted"),
+            ("action", "in", SCHEDULED_ACTIONS),
+            ("requested_date", date_operator, fields.Date.context_today(self)),
+        ]
 
     def _telecom_is_scheduled(self):
         self.ensure_one()
@@ -189,12 +195,9 @@ class TelecomServiceOrder(models.Model):
         An order the subscription refuses now (it was terminated meanwhile, say)
         fails with the reason; the others go on.
         """
-        domain = [
-            ("state", "=", "submitted"),
-            ("action", "in", SCHEDULED_ACTIONS),
-            ("requested_date", "<=", fields.Date.context_today(self)),
-        ]
+        domain = self._telecom_waiting_domain("<=")
         orders = self.search(domain, order="requested_date, id", limit=limit)
+        remaining = self.search_count(domain) - len(orders)
         done = 0
         for order in orders:
             try:
@@ -204,8 +207,7 @@ class TelecomServiceOrder(models.Model):
             except (UserError, ValidationError) as exc:
                 _logger.info("scheduled service order %s refused: %s", order.name, exc)
                 order.action_fail(str(exc.args[0] if exc.args else exc))
-        remaining = self.search_count(domain) - len(orders)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining, 0))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
     def action_start(self):
