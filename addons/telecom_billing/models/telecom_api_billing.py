@@ -145,14 +145,13 @@ class TelecomApi(models.AbstractModel):
     # -- direct-debit mandates ----------------------------------------------------------
     @api.model
     def _api_mandate_data(self, mandate, account):
-        number = (mandate.partner_bank_id.acc_number or "").replace(" ", "")
         return {
             "id": mandate.id,
             "reference": mandate.unique_mandate_reference,
             "state": mandate.state,
             "scheme": mandate.scheme,
             "signature_date": self._api_iso(mandate.signature_date),
-            "iban": f"{number[:4]} **** {number[-4:]}" if len(number) >= 8 else number,
+            "iban": account._telecom_masked_iban(mandate.partner_bank_id.acc_number),
             "billing_account_id": account.id,
             "billing_account_number": account.name,
             "direct_debit": account.direct_debit,

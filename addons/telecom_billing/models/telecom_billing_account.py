@@ -136,6 +136,14 @@ class TelecomBillingAccount(models.Model):
                 )
 
     # -- direct-debit mandates signed online -----------------------------------------
+    @api.model
+    def _telecom_masked_iban(self, number):
+        """An IBAN as shown to customers and integrators: ``BE71 **** 6769``."""
+        number = (number or "").replace(" ", "")
+        if len(number) < 8:
+            return number
+        return f"{number[:4]} **** {number[-4:]}"
+
     def _telecom_sign_mandate(self, iban, holder=None, signature_date=None, signed_by=None):
         """Record the SEPA mandate the payer signed online for this account.
 

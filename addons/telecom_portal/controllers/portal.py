@@ -1282,16 +1282,10 @@ class TelecomPortal(CustomerPortal):
         return {
             "mandate": mandate,
             "mandate_pending": pending,
-            "mandate_iban": self._telecom_masked_iban(mandate.partner_bank_id.acc_number),
-            "pending_iban": self._telecom_masked_iban(pending.partner_bank_id.acc_number),
+            "mandate_iban": account_sudo._telecom_masked_iban(mandate.partner_bank_id.acc_number),
+            "pending_iban": account_sudo._telecom_masked_iban(pending.partner_bank_id.acc_number),
             "can_manage_mandate": can_manage,
         }
-
-    def _telecom_masked_iban(self, number):
-        number = (number or "").replace(" ", "")
-        if len(number) < 8:
-            return number
-        return f"{number[:4]} **** {number[-4:]}"
 
     def _telecom_mandate_account(self, account_id):
         account_sudo = self._telecom_own_account(account_id)
