@@ -12,7 +12,7 @@
 No demo data is used. Passwords are the logins.
 """
 
-from odoo import Command, fields
+from odoo import Command, fields, http
 from odoo.tests import new_test_user
 
 from odoo.addons.telecom_crm.tests.common import TelecomFixtures
@@ -21,7 +21,23 @@ PORTAL = "base.group_portal"
 AGENT = "base.group_portal,telecom_portal.group_telecom_agent"
 
 
-class TelecomPortalFixtures(TelecomFixtures):
+class PortalHttp:
+    """Portal requests in an HttpCase."""
+
+    def _post(self, url, data=None, allow_redirects=False):
+        """POST a portal form as the logged-in user (with its CSRF token)."""
+        return self.url_open(
+            url,
+            data={**(data or {}), "csrf_token": http.Request.csrf_token(self)},
+            allow_redirects=allow_redirects,
+        )
+
+    def _redirected_home(self, res):
+        self.assertIn(res.status_code, (302, 303), res.text[:300])
+        self.assertTrue(res.headers["Location"].endswith("/my"), res.headers["Location"])
+
+
+class TelecomPortalFixtures(PortalHttp, TelecomFixtures):
     @classmethod
     def _portal_user(cls, login, company, groups=PORTAL):
         user = new_test_user(cls.env, login=login, groups=groups, name=login.title())

@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Billing accounts, invoices and tickets, as portal users over HTTP."""
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -18,17 +17,6 @@ class TestPortalAccount(TelecomPortalFixtures, HttpCase):
         cls._setup_invoicing()
         cls.alice_invoice = cls._invoice(cls.business, 25.0)
         cls.bob_invoice = cls._invoice(cls.resident, 17.0)
-
-    def _post(self, url, data=None, allow_redirects=False):
-        return self.url_open(
-            url,
-            data={**(data or {}), "csrf_token": http.Request.csrf_token(self)},
-            allow_redirects=allow_redirects,
-        )
-
-    def _redirected_home(self, res):
-        self.assertIn(res.status_code, (302, 303), res.text[:300])
-        self.assertTrue(res.headers["Location"].endswith("/my"), res.headers["Location"])
 
     # -- billing accounts --------------------------------------------------------
     def test_billing_accounts(self):

@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Agents of resellers: their customers only, over HTTP and through the record rules."""
 
-from odoo import http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -15,17 +14,6 @@ class TestPortalAgents(TelecomPortalFixtures, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_portal()
-
-    def _post(self, url, data=None, allow_redirects=False):
-        return self.url_open(
-            url,
-            data={**(data or {}), "csrf_token": http.Request.csrf_token(self)},
-            allow_redirects=allow_redirects,
-        )
-
-    def _redirected_home(self, res):
-        self.assertIn(res.status_code, (302, 303), res.text[:300])
-        self.assertTrue(res.headers["Location"].endswith("/my"), res.headers["Location"])
 
     # -- record rules ------------------------------------------------------------
     def test_record_rules(self):

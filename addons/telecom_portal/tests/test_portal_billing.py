@@ -13,16 +13,18 @@ import io
 import zipfile
 from datetime import date
 
-from odoo import Command, http
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.telecom_billing.tests.billing_common import BillingFixtures
+
+from .common import PortalHttp
 
 IBAN = "BE71096123456769"
 
 
 @tagged("post_install", "-at_install")
-class TestPortalBilling(BillingFixtures, HttpCase):
+class TestPortalBilling(PortalHttp, BillingFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,17 +59,6 @@ class TestPortalBilling(BillingFixtures, HttpCase):
             groups="base.group_portal",
             partner_id=cls.noah_account.partner_id.id,
         )
-
-    def _post(self, url, data=None, allow_redirects=False):
-        return self.url_open(
-            url,
-            data={**(data or {}), "csrf_token": http.Request.csrf_token(self)},
-            allow_redirects=allow_redirects,
-        )
-
-    def _redirected_home(self, res):
-        self.assertIn(res.status_code, (302, 303), res.text[:300])
-        self.assertTrue(res.headers["Location"].endswith("/my"), res.headers["Location"])
 
     def _xlsx_strings(self, content):
         with zipfile.ZipFile(io.BytesIO(content)) as book:

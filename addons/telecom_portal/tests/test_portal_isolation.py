@@ -14,7 +14,6 @@ route is added without being listed here). Each is requested:
 
 import inspect
 
-from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.telecom_portal.controllers import portal as portal_controller
@@ -138,11 +137,7 @@ class TestPortalIsolation(TelecomPortalFixtures, HttpCase):
 
     def _request(self, method, url, data=None):
         if method == "POST":
-            return self.url_open(
-                url,
-                data={**(data or {}), "csrf_token": http.Request.csrf_token(self)},
-                allow_redirects=False,
-            )
+            return self._post(url, data)
         return self.url_open(url, allow_redirects=False)
 
     def _location(self, res, url):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 from lxml import html
 
-from odoo import fields, http
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -23,17 +23,6 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_portal()
-
-    def _post(self, url, data=None, allow_redirects=False):
-        return self.url_open(
-            url,
-            data={**(data or {}), "csrf_token": http.Request.csrf_token(self)},
-            allow_redirects=allow_redirects,
-        )
-
-    def _redirected_home(self, res):
-        self.assertIn(res.status_code, (302, 303), res.text[:300])
-        self.assertTrue(res.headers["Location"].endswith("/my"), res.headers["Location"])
 
     # -- home ----------------------------------------------------------------
     def test_home_tiles_and_counters(self):
