@@ -400,3 +400,12 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         self.env["telecom.bill.run"]._cron_process()
         self.assertEqual((run.state, run.done_count, run.posted_count), ("done", 4, 4))
         self.assertEqual(len(run.invoice_ids.filtered(lambda m: m.state == "posted")), 4)
+
+    def test_bill_run_jobs_may_commit_their_chunks(self):
+        """A bill-run job commits after each chunk: queue_job runs it only if its job
+        function allows commits (else every job fails with 'Commit is forbidden')."""
+        config = self.env["queue.job.function"].job_config(
+            self.env["queue.job.function"].job_function_name("telecom.bill.run", "_job_bill")
+        )
+        self.assertTrue(config.allow_commit)
+        self.assertEqual(config.channel, "root.telecom_billing")
