@@ -44,6 +44,8 @@ REQUIREMENTS = os.path.join(REPO, "requirements-sites.txt")
 SITES = {"a": "127.0.0.2", "b": "127.0.0.3", "c": "127.0.0.4"}
 PG_PORT = 5432
 PATRONI_PORT = 8008
+# each site's HAProxy: routes to whichever site Patroni made primary (REST /primary)
+HAPROXY_PORT = 5000
 ETCD_CLIENT_PORT = 2379
 ETCD_PEER_PORT = 2380
 HTTP_PORT = 8069
@@ -107,8 +109,10 @@ def port_open(host, port, timeout=0.5):
 class Sites:
     """The three sites under ``root`` (created by ``up``; every later call reuses it)."""
 
-    def __init__(self, root, odoo_sites=("a", "b"), db="telecom", workers=2):
+    def __init__(self, root, odoo_sites=("a", "b"), db="telecom", workers=2, venv=None):
         self.root = os.path.abspath(root)
+        # Patroni's virtual environment outlives the sites (a drill starts afresh)
+        self._venv = os.path.abspath(venv) if venv else os.path.join(self.root, "venv")
         self.odoo_sites = tuple(odoo_sites)
         self.db = db
         self.workers = workers
@@ -129,9 +133,9 @@ class Sites:
     def path(self, site, *parts):
         return os.path.join(self.root, site, *parts)
 
-    @property
-    def service_file(self):
-        return os.path.join(self.root, "pg_service.conf")
+    def service_file(self, site):
+        """The libpq service file of ``site``'s Odoo."""
+        return self.path(site, "pg_service.conf")
 
     @property
     def passfile(self):
@@ -144,7 +148,7 @@ class Sites:
 
     @property
     def venv(self):
-        return os.path.join(self.root, "venv")
+        return self._venv
 
     @property
     def secrets_file(self):
@@ -221,12 +225,14 @@ class Sites:
             self._mkdir(self.path(site, "odoo-data"), owned=False, mode=0o700)
             self._write(self.path(site, "patroni.yml"), self.patroni_config(site, values))
             self._write(self.path(site, "pgbackrest.conf"), self.pgbackrest_config(site))
+            self._write(self.path(site, "haproxy.cfg"), self.haproxy_config(site))
             if site in self.odoo_sites:
                 self._write(
                     self.path(site, "odoo.conf"), self.odoo_config(site, values), owned=False
                 )
         self._mkdir(self.repo_path, mode=0o750)
-        self._write(self.service_file, self.service_config(), owned=False, mode=0o644)
+        for site in SITES:
+            self._write(self.service_file(site), self.service_config(site), owned=False, mode=0o644)
         self._write(self.passfile, self.passfile_text(values), owned=False, mode=0o600)
 
     def _write(self, path, text, owned=True, mode=0o600):
@@ -372,12 +378,16 @@ class Sites:
             ]
         )
 
-    def service_config(self):
-        hosts = ",".join(SITES.values())
+    def service_config(self, site):
+        """Every site's HAProxy, the site's own first: it is the one that shares the
+        site's fate. Through another site's HAProxy, a connection would hang if that
+        whole site froze (nothing would cut it); libpq only goes there when its own
+        does not answer within connect_timeout."""
+        hosts = ",".join([SITES[site], *[ip for s, ip in SITES.items() if s != site]])
         lines = [
             f"[{SESSION_SERVICE}]",
             f"host={hosts}",
-            f"port={PG_PORT}",
+            f"port={HAPROXY_PORT}",
             f"user={DB_USER}",
             f"dbname={self.db}",
             "target_session_attrs=read-write",
@@ -387,7 +397,41 @@ class Sites:
         return "\n".join(lines)
 
     def passfile_text(self, values):
-        return "".join(f"{ip}:{PG_PORT}:*:{DB_USER}:{values['odoo']}\n" for ip in SITES.values())
+        return "".join(
+            f"{ip}:{HAPROXY_PORT}:*:{DB_USER}:{values['odoo']}\n" for ip in SITES.values()
+        )
+
+    def haproxy_config(self, site):
+        """The site's way to the primary: HAProxy checks each site's Patroni (GET
+        /primary answers 200 on the primary only) and, when a server is marked down,
+        closes the sessions through it. That is what frees Odoo's workers from a
+        primary that froze with its TCP stack still answering (SIGSTOP, a hung VM):
+        no libpq timeout fires while the kernel acknowledges every packet."""
+        ip = SITES[site]
+        servers = "\n".join(
+            f"    server {name} {addr}:{PG_PORT} check port {PATRONI_PORT}"
+            for name, addr in SITES.items()
+        )
+        return (
+            "global\n"
+            "    maxconn 2000\n"
+            f"    pidfile {self.path(site, 'run', 'haproxy.pid')}\n"
+            "\n"
+            "defaults\n"
+            "    mode tcp\n"
+            "    timeout connect 3s\n"
+            "    # pooled connections idle between requests; queue_job's runner pings\n"
+            "    timeout client 1h\n"
+            "    timeout server 1h\n"
+            "    timeout check 1s\n"
+            "\n"
+            "listen primary\n"
+            f"    bind {ip}:{HAPROXY_PORT}\n"
+            "    option httpchk GET /primary\n"
+            "    http-check expect status 200\n"
+            "    default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions\n"
+            f"{servers}\n"
+        )
 
     def odoo_config(self, site, values):
         ip = SITES[site]
@@ -430,7 +474,7 @@ class Sites:
         for key in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "DB_HOST", "DB_PORT"):
             env.pop(key, None)
         env.update(
-            PGSERVICEFILE=self.service_file,
+            PGSERVICEFILE=self.service_file(site),
             PGSERVICE=SESSION_SERVICE,
             PGPASSFILE=self.passfile,
             ODOO_PGAPPNAME=f"odoo-site-{site}-{{pid}}",
@@ -502,6 +546,13 @@ class Sites:
         os.chmod(path, 0o755)
         return path
 
+    def start_haproxy(self, site):
+        if port_open(SITES[site], HAPROXY_PORT):
+            return
+        haproxy = shutil.which("haproxy", path="/usr/sbin:/usr/bin:/sbin") or "haproxy"
+        # -db: stay in the foreground (the process group is the site's, for the drills)
+        self._spawn(site, "haproxy", [haproxy, "-db", "-f", self.path(site, "haproxy.cfg")], True)
+
     def start_odoo(self, site, extra=()):
         if port_open(SITES[site], HTTP_PORT):
             return
@@ -570,7 +621,7 @@ class Sites:
 
     def stop_site(self, site, timeout=60):
         """A clean stop: Odoo, then Patroni (which stops PostgreSQL), then etcd."""
-        for name in ("odoo", "patroni", "etcd"):
+        for name in ("odoo", "haproxy", "patroni", "etcd"):
             pid = self._read_pid(self._pidfile(site, name))
             if not pid:
                 continue
@@ -716,6 +767,8 @@ class Sites:
         print(f"Patroni: site {primary} is the primary", flush=True)
         self.wait_for("two standbys in the synchronous quorum", self.replicas_in_sync, 300)
         print("Patroni: two standbys streaming, synchronous quorum ANY 1", flush=True)
+        for site in SITES:
+            self.start_haproxy(site)
         self.ensure_role()
         self.ensure_stanza()
         if install:
@@ -809,6 +862,7 @@ class Sites:
         self.prepare()
         self.start_etcd(site)
         self.start_patroni(site)
+        self.start_haproxy(site)
         if wait:
             self.wait_for(
                 f"site {site} streaming as a standby",

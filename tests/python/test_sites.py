@@ -114,7 +114,8 @@ def test_shipped_patroni_profile_validates_for_each_site(site):
 
 def test_service_files_list_every_site_read_write_with_timeouts(local):
     for path, hosts in (
-        (local.service_file, list(sites.SITES.values())),
+        (local.service_file("a"), list(sites.SITES.values())),
+        (local.service_file("c"), ["127.0.0.4", "127.0.0.2", "127.0.0.3"]),
         (os.path.join(SHIPPED, "pg_service.conf"), None),
     ):
         parser = configparser.ConfigParser()
@@ -132,8 +133,8 @@ def test_libpq_reads_the_service_and_tries_every_site(local, tmp_path):
     """A real libpq connection through the service file: with nothing listening (a
     port no site uses), it tries the three addresses in turn, and fails fast."""
     port = sites.pgcluster.free_port(47000)
-    with open(local.service_file) as fh:
-        text = fh.read().replace(f"port={sites.PG_PORT}", f"port={port}")
+    with open(local.service_file("a")) as fh:
+        text = fh.read().replace(f"port={sites.HAPROXY_PORT}", f"port={port}")
     service_file = tmp_path / "pg_service.conf"
     service_file.write_text(text)
     env = dict(os.environ, PGSERVICEFILE=str(service_file), PGSERVICE="telecom")
@@ -152,6 +153,24 @@ def test_libpq_reads_the_service_and_tries_every_site(local, tmp_path):
     assert float(out.splitlines()[0]) < 3
 
 
+def test_haproxy_routes_to_the_primary_and_cuts_a_frozen_one(local):
+    haproxy = shutil.which("haproxy", path="/usr/sbin:/usr/bin")
+    assert haproxy, "Debian's haproxy is installed by .ci/run"
+    for path in [local.path(site, "haproxy.cfg") for site in sites.SITES]:
+        res = subprocess.run(
+            [haproxy, "-c", "-f", path], capture_output=True, text=True, check=False
+        )
+        assert res.returncode == 0, res.stdout + res.stderr
+    for path in (local.path("b", "haproxy.cfg"), os.path.join(SHIPPED, "haproxy.cfg")):
+        with open(path) as fh:
+            text = fh.read()
+        assert "option httpchk GET /primary" in text
+        assert "on-marked-down shutdown-sessions" in text
+        assert text.count(f"check port {sites.PATRONI_PORT}") == 3
+    with open(local.path("b", "haproxy.cfg")) as fh:
+        assert f"bind {sites.SITES['b']}:{sites.HAPROXY_PORT}" in fh.read()
+
+
 def test_odoo_site_profiles(local):
     for path in (local.path("a", "odoo.conf"), os.path.join(SHIPPED, "odoo-site.conf")):
         parser = configparser.ConfigParser()
@@ -166,7 +185,7 @@ def test_odoo_site_profiles(local):
         assert int(opts["workers"]) >= 2
         assert opts["admin_passwd"] not in ("admin", "") or path.endswith("odoo-site.conf")
     env = local.odoo_env("b")
-    assert env["PGSERVICE"] == "telecom" and env["PGSERVICEFILE"] == local.service_file
+    assert env["PGSERVICE"] == "telecom" and env["PGSERVICEFILE"] == local.service_file("b")
     assert "PGHOST" not in env
     assert env["ODOO_PGAPPNAME"].startswith("odoo-site-b-")
 
