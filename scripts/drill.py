@@ -399,11 +399,16 @@ class PortalClient(Client):
         return body.get("result")
 
     def next_op(self):
-        if self.invoices and (not self.subscriptions or len(self.invoices) >= 1):
+        if self.invoices:
             invoice = self.invoices.pop(0)
             key = f"{self.drill.variant}-pay-{invoice['id']}"
             return {"key": key, "what": "payment", "pay": invoice, "invoice_id": invoice["id"]}
         if self.subscriptions:
+            # the plan change comes after the cut: a customer whose site went is served
+            # by the other one, on the session opened before
+            while not self.drill.cut_done.wait(1):
+                if self.drill.stop.is_set():
+                    return None
             sub = self.subscriptions.pop(0)
             key = f"{self.drill.variant}-plan-{sub['id']}"
             return {"key": key, "what": "plan_change", "plan": sub, "subscription_id": sub["id"]}
@@ -574,9 +579,11 @@ class PowerCutDrill:
         self.run_tag = format(int(time.time()) % 1_000_000, "x")
         self.recorder = None
         self.stop = threading.Event()
+        self.cut_done = threading.Event()
         self.hard_stop = threading.Event()
         self.cut_site = None
         self._admins = {}
+        self.tried, self.tried_subs = set(), set()
 
     # -- endpoints ---------------------------------------------------------------------
     @property
@@ -699,24 +706,17 @@ class PowerCutDrill:
         # as an administrator would open it: Odoo makes the provider's payment method
         # line on first reading its journal (customers racing to make it would each make one)
         admin.call("payment.provider", "read", [provider["id"]], ["journal_id"])
-        # portal customers: those with unpaid invoices, each with a login of the drill
-        unpaid = admin.call(
-            "account.move",
+        # portal customers: six with a bill every month (billing day 1: each variant's
+        # bill run gives them new invoices to pay) and mobile services, a login each
+        monthly = admin.call(
+            "telecom.billing.account",
             "search_read",
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "=", "not_paid"),
-                ("commercial_partner_id", "in", partner_ids),
-            ],
-            ["id", "commercial_partner_id", "amount_residual"],
+            [("state", "=", "active"), ("billing_day", "=", 1), ("partner_id", "in", partner_ids)],
+            ["partner_id"],
             order="id",
         )
-        by_partner = {}
-        for inv in unpaid:
-            by_partner.setdefault(inv["commercial_partner_id"][0], []).append(inv)
         portal = []
-        for partner_id, invoices in sorted(by_partner.items())[:6]:
+        for partner_id in sorted({a["partner_id"][0] for a in monthly})[:6]:
             login = f"drill_customer_{partner_id}"
             if not admin.call("res.users", "search", [("login", "=", login)]):
                 admin.call(
@@ -729,22 +729,7 @@ class PowerCutDrill:
                         "groups_id": [(6, 0, [portal_group])],
                     },
                 )
-            # a plan change is offered for a service with no order under way
-            own_subs = [
-                s
-                for s in subs
-                if s["partner_id"][0] == partner_id and not s["open_service_order_count"]
-            ]
-            targets = [
-                {
-                    "id": s["id"],
-                    "target_plan_id": next(
-                        (p["id"] for p in plans if p["id"] != s["plan_id"][0]), plans[0]["id"]
-                    ),
-                }
-                for s in own_subs
-            ]
-            portal.append({"login": login, "invoices": invoices, "subscriptions": targets})
+            portal.append({"login": login, "partner_id": partner_id})
         found = admin.call("res.partner", "search", [("name", "=", "Drill heartbeat")], limit=1)
         heartbeat = (
             found[0] if found else admin.call("res.partner", "create", {"name": "Drill heartbeat"})
@@ -758,10 +743,54 @@ class PowerCutDrill:
             "provider_id": provider["id"],
             "payment_method_id": provider["payment_method_ids"][0],
             "portal": portal,
+            "plan_ids": [p["id"] for p in plans],
             "heartbeat_partner": heartbeat,
         }
 
     # -- one variant -----------------------------------------------------------------------
+    def portal_work(self, admin, partner_id):
+        """What a portal customer does in a variant: pay its latest unpaid invoice and
+        change the plan of one of its idle mobile services (each at most once a drill)."""
+        invoices = admin.call(
+            "account.move",
+            "search_read",
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "=", "not_paid"),
+                ("commercial_partner_id", "=", partner_id),
+                ("id", "not in", sorted(self.tried)),
+            ],
+            ["id", "amount_residual"],
+            order="id desc",
+            limit=1,
+        )
+        subs = admin.call(
+            "telecom.subscription",
+            "search_read",
+            [
+                ("partner_id", "=", partner_id),
+                ("state", "=", "active"),
+                ("technology", "=", "mobile"),
+                ("id", "not in", sorted(self.tried_subs)),
+            ],
+            ["id", "plan_id", "open_service_order_count"],
+            order="id",
+        )
+        # a plan change is offered for a service with no order under way
+        subs = [s for s in subs if not s["open_service_order_count"]][:1]
+        self.tried.update(i["id"] for i in invoices)
+        self.tried_subs.update(s["id"] for s in subs)
+        plans = self.world["plan_ids"]
+        targets = [
+            {
+                "id": s["id"],
+                "target_plan_id": next((p for p in plans if p != s["plan_id"][0]), plans[0]),
+            }
+            for s in subs
+        ]
+        return invoices, targets
+
     def start_bill_run(self):
         """A bill run of next period's cycle, started just before the cut."""
         admin = self.admin()
@@ -783,6 +812,7 @@ class PowerCutDrill:
         self.variant, self.variant_index = f"{variant}{self.run_tag}", index
         self.stop.clear()
         self.hard_stop.clear()
+        self.cut_done.clear()
         self.recorder = Recorder(os.path.join(self.sites.root, f"ops-{variant}.jsonl"))
         self.variant_started = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
         primary = self.sites.primary()
@@ -795,12 +825,10 @@ class PowerCutDrill:
         for n, home in enumerate(self.sites.odoo_sites):
             clients.append(IntegratorClient(self, f"int-{home}", home, n))
             clients.append(BackOfficeClient(self, f"bo-{home}", home))
+        admin = self.admin()
         for n, customer in enumerate(self.world["portal"]):
             home = self.sites.odoo_sites[n % len(self.sites.odoo_sites)]
-            # each customer pays and changes plans once per variant, from its own list
-            per = max(1, len(customer["invoices"]) // 3)
-            invoices = customer["invoices"][index * per : (index + 1) * per]
-            subs = customer["subscriptions"][index : index + 1]
+            invoices, subs = self.portal_work(admin, customer["partner_id"])
             clients.append(
                 PortalClient(self, f"portal-{n}", home, customer["login"], invoices, subs)
             )
@@ -819,6 +847,7 @@ class PowerCutDrill:
         else:
             count = self.sites.signal_site(primary, signal.SIGKILL)
             how = f"kill -9 of {count} processes and groups"
+        self.cut_done.set()
         print(f"[{variant}] power cut at site {primary.upper()}: {how}", flush=True)
         new_primary = self.sites.wait_for(
             "a new primary", lambda: (p := self.sites.primary()) and p != primary and p, 180

@@ -749,7 +749,7 @@ class Sites:
         return holders
 
     # -- commands ------------------------------------------------------------------
-    def up(self, install=True, customers=100, seed=42, timeout=900):
+    def up(self, install=True, customers=100, seed=42, timeout=900, upgrade=False):
         started = time.monotonic()
         self.prepare()
         self.patroni_python()
@@ -758,12 +758,14 @@ class Sites:
         for site in SITES:
             self.wait_for(f"etcd at site {site}", lambda s=site: self.etcd_healthy(s), 60)
         print("etcd: 3 members healthy", flush=True)
-        # site A first, so that it bootstraps the cluster and starts as the primary
-        first = next(iter(SITES))
-        self.start_patroni(first)
-        primary = self.wait_for("a primary elected by Patroni", self.primary, 180)
+        fresh = not any(os.path.exists(self.path(s, "pgdata", "PG_VERSION")) for s in SITES)
+        if fresh:
+            # site A first, so that it bootstraps the cluster and starts as the primary
+            self.start_patroni(next(iter(SITES)))
+            self.wait_for("a primary elected by Patroni", self.primary, 180)
         for site in SITES:
             self.start_patroni(site)
+        primary = self.wait_for("a primary elected by Patroni", self.primary, 300)
         print(f"Patroni: site {primary} is the primary", flush=True)
         self.wait_for("two standbys in the synchronous quorum", self.replicas_in_sync, 300)
         print("Patroni: two standbys streaming, synchronous quorum ANY 1", flush=True)
@@ -772,7 +774,8 @@ class Sites:
         self.ensure_role()
         self.ensure_stanza()
         if install:
-            self.install_suite(customers, seed)
+            self.install_suite(customers, seed, upgrade)
+        if self.installed():
             for site in self.odoo_sites:
                 self.start_odoo(site)
             for site in self.odoo_sites:
@@ -819,12 +822,15 @@ class Sites:
         )
         return int(count or 0) >= len(MODULES)
 
-    def install_suite(self, customers, seed):
+    def install_suite(self, customers, seed, upgrade=False):
         site = self.odoo_sites[0]
         modules = ",".join(MODULES)
         common = ["-c", self.path(site, "odoo.conf"), "--logfile=", "--log-level=warn"]
         env = self.odoo_env(site)
         if self.installed():
+            if not upgrade:
+                print(f"Database '{self.db}' is there (--upgrade updates its add-ons)", flush=True)
+                return
             print(f"Database '{self.db}': upgrading the telecom add-ons", flush=True)
             step = ["-u", modules]
         else:
