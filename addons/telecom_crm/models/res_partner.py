@@ -216,6 +216,9 @@ class ResPartner(models.Model):
     # -- actions ---------------------------------------------------------------
     def action_telecom_make_customer(self):
         """Give the commercial partner a customer number (button 'Make customer')."""
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_care"
+        )
         self.commercial_partner_id._telecom_assign_customer_number()
         return True
 
@@ -227,6 +230,7 @@ class ResPartner(models.Model):
         return action
 
     def action_telecom_view_subscriptions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(
@@ -236,6 +240,7 @@ class ResPartner(models.Model):
         )
 
     def action_telecom_view_billing_accounts(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(
@@ -245,6 +250,11 @@ class ResPartner(models.Model):
         )
 
     def action_telecom_view_open_balance(self):
+        self._telecom_check_groups(
+            "sales_team.group_sale_salesman",
+            "account.group_account_invoice",
+            "account.group_account_readonly",
+        )
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(
@@ -259,6 +269,7 @@ class ResPartner(models.Model):
         )
 
     def action_telecom_view_orders(self):
+        self._telecom_check_groups("sales_team.group_sale_salesman")
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(

@@ -268,6 +268,13 @@ class TelecomBillingAccount(models.Model):
 
     # -- actions ---------------------------------------------------------------
     def action_activate(self):
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_billing"
+        )
+        return self._telecom_activate()
+
+    def _telecom_activate(self):
+        """Activate (the first activated subscription does it for any user)."""
         for account in self:
             if account.state == "active":
                 continue
@@ -275,6 +282,7 @@ class TelecomBillingAccount(models.Model):
         return True
 
     def action_suspend(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for account in self:
             if account.state != "active":
                 raise UserError(
@@ -284,10 +292,12 @@ class TelecomBillingAccount(models.Model):
         return True
 
     def action_close(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.write({"state": "closed"})
         return True
 
     def action_reopen(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for account in self:
             if account.state not in ("closed", "suspended"):
                 raise UserError(
@@ -300,6 +310,7 @@ class TelecomBillingAccount(models.Model):
         return True
 
     def action_view_subscriptions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_subscription_action"

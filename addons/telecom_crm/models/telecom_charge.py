@@ -125,6 +125,7 @@ class TelecomCharge(models.Model):
             raise UserError(_("Only pending charges can be deleted; cancel the others."))
 
     def action_cancel(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         if self.filtered(lambda c: c.state != "pending"):
             raise UserError(_("Only a pending charge can be cancelled."))
         self.state = "cancelled"
