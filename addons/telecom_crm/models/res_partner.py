@@ -7,6 +7,7 @@ IDENTITY_GROUPS = (
     "telecom_crm.group_telecom_care,telecom_crm.group_telecom_sales,"
     "telecom_crm.group_telecom_manager"
 )
+RISK_GROUPS = "telecom_crm.group_telecom_billing"
 
 
 class ResPartner(models.Model):
@@ -29,12 +30,17 @@ class ResPartner(models.Model):
     telecom_segment_id = fields.Many2one(
         "telecom.customer.segment", string="Segment", tracking=True, ondelete="restrict"
     )
+    # internal risk data: billing (credit control) and managers read them; customers,
+    # agents, sales and care do not, over RPC either
     telecom_credit_class = fields.Selection(
         [("a", "A (best)"), ("b", "B"), ("c", "C"), ("d", "D (worst)")],
         string="Credit Class",
         tracking=True,
+        groups=RISK_GROUPS,
     )
-    telecom_credit_limit = fields.Monetary(currency_field="currency_id", tracking=True)
+    telecom_credit_limit = fields.Monetary(
+        currency_field="currency_id", tracking=True, groups=RISK_GROUPS
+    )
     telecom_contact_by_email = fields.Boolean(string="Contact by E-mail", default=True)
     telecom_contact_by_sms = fields.Boolean(string="Contact by SMS")
     telecom_contact_by_phone = fields.Boolean(string="Contact by Phone")
