@@ -119,6 +119,7 @@ METHODS = {
     },
     "telecom.billing.account": {
         "create": ACL("create"),
+        "write": ACL("write"),
         "action_activate": (SALES, BILLING),
         "action_suspend": (BILLING,),
         "action_close": (BILLING,),

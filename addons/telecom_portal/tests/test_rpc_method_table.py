@@ -372,6 +372,25 @@ class TestRpcRoleSweep(TelecomFixtures, HttpCase):
             )
         self.env.invalidate_all()
         self.assertEqual((line.price_unit, len(sub.line_ids), sub.state), (price, count, state))
+        # states that have their buttons (billing's): not a write of anyone else
+        call = self._proxy("care")
+        account = sub.billing_account_id
+        account_state = account.state
+        self.assertRefused(
+            call,
+            "telecom.billing.account",
+            "write",
+            [account.ids, {"state": "closed"}],
+            code=WARNING,
+        )
+        charge = self.env["telecom.charge"].create(
+            {"billing_account_id": account.id, "description": "Fee", "amount": 5.0}
+        )
+        self.assertRefused(
+            call, "telecom.charge", "write", [charge.ids, {"state": "cancelled"}], code=WARNING
+        )
+        self.env.invalidate_all()
+        self.assertEqual((account.state, charge.state), (account_state, "pending"))
         # usage amounts: rating writes them, in SQL, never a billing user's write
         usage = self.env["telecom.usage.record"].search([("state", "=", "rated")], limit=1)
         amount = usage.amount
