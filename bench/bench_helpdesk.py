@@ -71,7 +71,8 @@ def build(env, customers):
             for account in accounts
         ]
     )
-    subs.with_context(telecom_lifecycle=True).write(
+    # as superuser: the lifecycle's own write (a migration, not an activation)
+    subs.write(
         {
             "state": "active",
             "activation_date": date(2025, 1, 1),

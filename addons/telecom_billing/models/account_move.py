@@ -239,6 +239,7 @@ class AccountMove(models.Model):
 
     # -- actions ----------------------------------------------------------------------------
     def action_telecom_usage(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action"
@@ -248,6 +249,7 @@ class AccountMove(models.Model):
         return action
 
     def action_telecom_usage_xlsx(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         if self.telecom_kind != "bill":
             raise UserError(_("Only bill-run invoices have an itemised usage detail."))
@@ -455,6 +457,7 @@ class AccountMove(models.Model):
 
     def action_telecom_print_batch(self):
         """Print the invoices delivered by post (one PDF) and mark them printed."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         moves = self.filtered(lambda m: m.telecom_send_state == "to_print") or self.search(
             [("telecom_send_state", "=", "to_print"), ("company_id", "in", self.env.companies.ids)]
         )
@@ -464,6 +467,9 @@ class AccountMove(models.Model):
         return self.env.ref("account.account_invoices").report_action(moves, config=False)
 
     def action_telecom_resend(self):
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_billing", "account.group_account_invoice"
+        )
         self.filtered(lambda m: m.state == "posted" and m.telecom_kind == "bill").write(
             {"telecom_send_state": "to_send", "telecom_send_error": False}
         )

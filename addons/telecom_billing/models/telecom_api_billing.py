@@ -98,6 +98,8 @@ class TelecomApi(models.AbstractModel):
         ``reason``: a credit or dispute reason code; ``origin``: free reference (e.g.
         the ticket number); ``invoice``: id or number of the invoice credited.
         """
+        if not self.env["account.move"].has_access("create"):
+            raise AccessError(self.env._("Creating credit notes needs the invoicing rights."))
 
         def work():
             account = self._api_billing_account_ref(billing_account)

@@ -238,6 +238,9 @@ class TelecomBillingAccount(models.Model):
 
     # -- actions ----------------------------------------------------------------------
     def action_view_invoices(self):
+        self._telecom_check_groups(
+            "account.group_account_invoice", "account.group_account_readonly"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -247,6 +250,7 @@ class TelecomBillingAccount(models.Model):
         return action
 
     def action_open_credit_note_wizard(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

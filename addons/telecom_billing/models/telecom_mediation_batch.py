@@ -228,6 +228,7 @@ class TelecomMediationBatch(models.Model):
         return batch
 
     def action_resume(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for batch in self:
             if batch.state == "done":
                 raise UserError(_("Import %(name)s is complete.", name=batch.name))
@@ -528,6 +529,7 @@ class TelecomMediationBatch(models.Model):
     # -- reconciliation -------------------------------------------------------------------
     def action_verify(self):
         """Recount the batch from its stored records and say whether it reconciles."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for batch in self:
             rows = self.env["telecom.usage.record"]._read_group(
                 [("batch_id", "=", batch.id)], ["state"], ["__count"]
@@ -564,6 +566,7 @@ class TelecomMediationBatch(models.Model):
         return True
 
     def action_view_records(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action"
@@ -573,6 +576,7 @@ class TelecomMediationBatch(models.Model):
         return action
 
     def action_view_rejects(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         action = self.action_view_records()
         action["domain"] = [("batch_id", "=", self.id), ("state", "=", "rejected")]
         return action

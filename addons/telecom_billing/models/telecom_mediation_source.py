@@ -120,6 +120,7 @@ class TelecomMediationSource(models.Model):
         )
 
     def action_view_batches(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_mediation_batch_action"
@@ -129,6 +130,7 @@ class TelecomMediationSource(models.Model):
         return action
 
     def action_view_rejects(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action_rejected"

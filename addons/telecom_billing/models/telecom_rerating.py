@@ -98,6 +98,7 @@ class TelecomRerating(models.Model):
         return SQL(" AND ").join(clauses)
 
     def action_run(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         if self.state != "draft":
             raise UserError(_("This re-rating already ran."))

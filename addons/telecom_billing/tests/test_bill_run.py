@@ -306,9 +306,7 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         # a product without an income account cannot be invoiced
         broken = self._plan("Broken", "TB-BROKEN", 3.0, kind="addon")
         sub = bad.subscription_ids
-        sub.with_context(telecom_lifecycle=True).line_ids = [
-            Command.create({"product_id": broken.id, "date_start": date(2025, 5, 1)})
-        ]
+        sub.line_ids = [Command.create({"product_id": broken.id, "date_start": date(2025, 5, 1)})]
         broken.product_tmpl_id.categ_id = self.env["product.category"].create({"name": "No acc"})
         broken.product_tmpl_id.categ_id.property_account_income_categ_id = False
         broken.product_tmpl_id.property_account_income_id = False

@@ -1,3 +1,4 @@
+from . import base
 from . import telecom_customer_segment
 from . import telecom_usage_type
 from . import telecom_zone_class

@@ -517,6 +517,7 @@ class SaleOrder(models.Model):
 
     # -- actions ---------------------------------------------------------------
     def action_view_telecom_service_orders(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_service_order_action"
@@ -526,6 +527,7 @@ class SaleOrder(models.Model):
         return action
 
     def action_view_telecom_subscriptions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_subscription_action"

@@ -212,6 +212,8 @@ class HelpdeskTicket(models.Model):
     # -- CRUD ------------------------------------------------------------------
     @api.model
     def default_get(self, fields_list):
+        # the defaults of a new ticket, for whoever may see tickets (portal included)
+        self.check_access("read")
         defaults = super().default_get(fields_list)
         if "channel_id" in fields_list and not defaults.get("channel_id"):
             code = self.env.context.get("telecom_channel") or (
@@ -266,6 +268,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def message_new(self, msg, custom_values=None):
+        self.check_access("create")
         custom_values = dict(custom_values or {})
         if not custom_values.get("channel_id"):
             channel = self.env["helpdesk.ticket.channel"]._telecom_channel("email")

@@ -606,7 +606,9 @@ class HelpdeskTicket(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         if moves:
-            self.telecom_credit_note_ids = [Command.link(move.id) for move in moves]
+            self._telecom_write_outcome(
+                {"telecom_credit_note_ids": [Command.link(move.id) for move in moves]}
+            )
             self.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
@@ -619,6 +621,7 @@ class HelpdeskTicket(models.Model):
 
     # -- views -------------------------------------------------------------------
     def action_view_telecom_children(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"
@@ -629,6 +632,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_telecom_sla_credits(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_helpdesk.telecom_sla_credit_action"

@@ -51,6 +51,7 @@ class TelecomBillingAccount(models.Model):
         return self.browse([account.id for (account,) in rows])
 
     def action_view_telecom_disputes(self):
+        self._telecom_check_groups("helpdesk_mgmt.group_helpdesk_user_own")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"

@@ -47,6 +47,7 @@ class TelecomHelpdeskXlsxWizard(models.TransientModel):
         return domain
 
     def action_export(self):
+        self._telecom_check_groups("helpdesk_mgmt.group_helpdesk_user")
         self.ensure_one()
         content = self._telecom_workbook()
         self.write(

@@ -136,6 +136,7 @@ class TelecomNetworkAdapter(models.Model):
 
     def action_test_connection(self):
         """Ask the endpoint's health URL (simulator) or its root (REST)."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         self.ensure_one()
         if self.adapter_type == "manual":
             raise UserError(self.env._("A manual adapter has nothing to connect to."))

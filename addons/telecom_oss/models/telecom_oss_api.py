@@ -21,6 +21,7 @@ class TelecomOssApi(models.AbstractModel):
 
         Returns one dict per event: ``index``, ``status`` (created | repeated |
         cleared | ignored | error), ``alarm_id``, ``error``."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         Alarm = self.env["telecom.alarm"]
         Alarm.check_access("create")
         Alarm.check_access("write")
@@ -29,6 +30,7 @@ class TelecomOssApi(models.AbstractModel):
     @api.model
     def report_alarm(self, alarm):
         """One alarm event; returns its result dict."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         if not isinstance(alarm, dict):
             raise UserError(self.env._("An alarm is an object (a dict)."))
         return self.report_alarms([alarm])[0]
@@ -39,6 +41,9 @@ class TelecomOssApi(models.AbstractModel):
 
         ``reference``: the task reference (sent as the ``Idempotency-Key`` header of
         the request), ``status``: ``done`` or ``failed``. Safe to repeat."""
+        self._telecom_check_groups(
+            "telecom_oss.group_telecom_provisioning", "telecom_oss.group_telecom_network_engineer"
+        )
         Task = self.env["telecom.provisioning.task"]
         Task.check_access("write")
         if not isinstance(reference, str) or not reference:
@@ -53,6 +58,7 @@ class TelecomOssApi(models.AbstractModel):
 
         Returns ``elements`` (names), the live ``subscriptions`` and the
         ``customers`` behind them."""
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         elements, sites = self._resolve_scope(element, site)
         Element = self.env["telecom.network.element"]
         impacted = Element._telecom_impacted_elements(elements or None, sites or None)

@@ -477,6 +477,7 @@ class TelecomProvisioningTask(models.Model):
     # -- people and external systems -----------------------------------------
     def action_mark_done(self):
         """A person did the task (or confirms the external system did)."""
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for task in self:
             if task.state not in ("waiting", "failed"):
                 raise UserError(self.env._("%(task)s is not waiting for anyone.", task=task.name))
@@ -487,6 +488,7 @@ class TelecomProvisioningTask(models.Model):
         return True
 
     def action_mark_failed(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for task in self:
             if task.state != "waiting":
                 raise UserError(self.env._("%(task)s is not waiting for anyone.", task=task.name))
