@@ -12,3 +12,4 @@ from . import test_access_rules
 from . import test_api_xmlrpc
 from . import test_views
 from . import test_production_profile
+from . import test_api_hostile
