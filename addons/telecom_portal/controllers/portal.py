@@ -93,11 +93,27 @@ class TelecomPortal(CustomerPortal):
             return reseller
         return request.env["res.partner"]
 
+    # -- banners: a message code in the URL, its text and reference from the session --
+    # A link anyone can forge (``?message=...&ref=Call+0900...``) shows nothing: the
+    # page shows a banner only for the code our own redirect stored in the session,
+    # with the reference stored beside it, in the user's language.
+    def _telecom_redirect(self, url, message, ref=None):
+        """Redirect to ``url`` showing the banner ``message`` (a REQUEST_MESSAGES code)."""
+        request.session["telecom_flash"] = {"message": message, "ref": ref or ""}
+        return request.redirect(f"{url}{'&' if '?' in url else '?'}message={message}")
+
     def _telecom_message(self, kw):
         key = kw.get("message")
-        if key not in REQUEST_MESSAGES:
+        flash = request.session.get("telecom_flash") or {}
+        if key not in REQUEST_MESSAGES or flash.get("message") != key:
             return False
-        return str(REQUEST_MESSAGES[key]) % {"ref": kw.get("ref") or "-"}
+        return str(REQUEST_MESSAGES[key]) % {"ref": flash.get("ref") or "-"}
+
+    @staticmethod
+    def _telecom_chatter_args(kw):
+        """What core's portal page values take from the query: the chatter's e-mail
+        token only (no free ``error``/``warning`` banner text, no clashing names)."""
+        return {key: kw[key] for key in ("pid", "hash") if kw.get(key)}
 
     def _telecom_own_subscription(self, subscription_id):
         """The user's own subscription (sudo) for a request; never reached by token."""
@@ -436,7 +452,7 @@ class TelecomPortal(CustomerPortal):
         rows.sort(key=lambda row: (row["shared"], row["usage"] or ""))
         return {"start": start, "end": end, "rows": rows}
 
-    def _telecom_subscription_values(self, sub_sudo, access_token=None, **kw):
+    def _telecom_subscription_values(self, sub_sudo, access_token=None, kw=None):
         today = fields.Date.context_today(sub_sudo)
         user = request.env.user
         is_owner = not user._is_public() and sub_sudo.partner_id == self._telecom_customer()
@@ -453,10 +469,15 @@ class TelecomPortal(CustomerPortal):
             "usage_url": f"/my/usage?service={sub_sudo.id}" if is_owner else False,
             "service_orders": sub_sudo.service_order_ids.sorted("id", reverse=True)[:10],
             "outages": self._telecom_outages(sub_sudo) if sub_sudo.state in LIVE_STATES else [],
-            "telecom_message": self._telecom_message(kw),
+            "telecom_message": self._telecom_message(kw or {}),
         }
         return self._get_page_view_values(
-            sub_sudo, access_token, values, "my_subscriptions_history", False, **kw
+            sub_sudo,
+            access_token,
+            values,
+            "my_subscriptions_history",
+            False,
+            **self._telecom_chatter_args(kw or {}),
         )
 
     @http.route(
@@ -469,11 +490,11 @@ class TelecomPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        values = self._telecom_subscription_values(sub_sudo, access_token, **kw)
+        values = self._telecom_subscription_values(sub_sudo, access_token, kw)
         return request.render("telecom_portal.portal_my_subscription", values)
 
     def _telecom_back_to(self, sub_sudo, message, ref):
-        return request.redirect(f"/my/subscriptions/{sub_sudo.id}?message={message}&ref={ref}")
+        return self._telecom_redirect(f"/my/subscriptions/{sub_sudo.id}", message, ref)
 
     # ------------------------------------------------------------------------
     # usage: records by period and type, keyset pages, exports
@@ -735,7 +756,10 @@ class TelecomPortal(CustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_change_plan(self, subscription_id, error=None, **kw):
+    def portal_change_plan(self, subscription_id, **kw):
+        return self._telecom_change_plan_page(subscription_id, kw)
+
+    def _telecom_change_plan_page(self, subscription_id, kw, error=None):
         try:
             sub_sudo = self._telecom_own_subscription(subscription_id)
         except (AccessError, MissingError):
@@ -783,7 +807,7 @@ class TelecomPortal(CustomerPortal):
             sub_sudo._telecom_check_can_change_plan(plan, date)
             preview = sub_sudo._telecom_change_preview(plan, date)
         except (UserError, ValidationError) as exc:
-            return self.portal_change_plan(subscription_id, error=exc.args[0], **kw)
+            return self._telecom_change_plan_page(subscription_id, kw, error=exc.args[0])
         policies = dict(
             request.env["product.template"]
             ._fields["telecom_proration_policy"]
@@ -817,7 +841,7 @@ class TelecomPortal(CustomerPortal):
                 plan, date = self._telecom_change_plan_args(sub_sudo, kw)
                 order = sub_sudo._telecom_portal_change_plan(plan, date, request.env.user)
         except (UserError, ValidationError) as exc:
-            return self.portal_change_plan(subscription_id, error=exc.args[0], **kw)
+            return self._telecom_change_plan_page(subscription_id, kw, error=exc.args[0])
         return self._telecom_back_to(sub_sudo, "plan_change", order.name)
 
     def _telecom_self_service(self, subscription_id, action, submit, template, values=None):
@@ -1168,7 +1192,10 @@ class TelecomPortal(CustomerPortal):
         return request.render("telecom_portal.portal_my_billing_accounts", values)
 
     @http.route(["/my/billing_accounts/<int:account_id>"], type="http", auth="public", website=True)
-    def portal_my_billing_account(self, account_id, access_token=None, error=None, **kw):
+    def portal_my_billing_account(self, account_id, access_token=None, **kw):
+        return self._telecom_billing_account_page(account_id, access_token, kw)
+
+    def _telecom_billing_account_page(self, account_id, access_token, kw, error=None):
         try:
             account_sudo = self._document_check_access(
                 "telecom.billing.account", account_id, access_token
@@ -1190,7 +1217,12 @@ class TelecomPortal(CustomerPortal):
             **self._telecom_mandate_values(account_sudo, is_owner),
         }
         values = self._get_page_view_values(
-            account_sudo, access_token, values, "my_billing_accounts_history", False, **kw
+            account_sudo,
+            access_token,
+            values,
+            "my_billing_accounts_history",
+            False,
+            **self._telecom_chatter_args(kw),
         )
         return request.render("telecom_portal.portal_my_billing_account", values)
 
@@ -1238,9 +1270,8 @@ class TelecomPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 message, reference = submit(account_sudo)
         except (UserError, ValidationError) as exc:
-            return self.portal_my_billing_account(account_id, error=exc.args[0])
-        url = f"/my/billing_accounts/{account_sudo.id}?message={message}"
-        return request.redirect(f"{url}&ref={reference}" if reference else url)
+            return self._telecom_billing_account_page(account_id, None, {}, error=exc.args[0])
+        return self._telecom_redirect(f"/my/billing_accounts/{account_sudo.id}", message, reference)
 
     def _telecom_account_invoices(self, account_sudo, is_owner, limit=6):
         """The account's latest posted invoices, for its own users (they read them)."""
@@ -1526,9 +1557,10 @@ class TelecomPortal(CustomerPortal):
                     .sudo()
                     ._telecom_agent_register_customer(request.env.user, values)
                 )
-                return request.redirect(
-                    f"/my/agent/customers/{customer.id}?message=customer"
-                    f"&ref={customer.telecom_customer_number}"
+                return self._telecom_redirect(
+                    f"/my/agent/customers/{customer.id}",
+                    "customer",
+                    customer.telecom_customer_number,
                 )
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]
@@ -1589,6 +1621,8 @@ class TelecomPortal(CustomerPortal):
         number = (form.get("phone_number") or "").replace(" ", "")
         if number:
             lines[0]["phone_number"] = number
+            if form.get("port_in"):
+                lines[0]["port_in"] = True
         iccid = (form.get("sim_iccid") or "").replace(" ", "")
         if iccid:
             lines[0]["sim_iccid"] = iccid
@@ -1643,8 +1677,8 @@ class TelecomPortal(CustomerPortal):
             try:
                 values = self._telecom_agent_order_values(customer_sudo, kw)
                 order = customer_sudo._telecom_agent_place_order(request.env.user, values)
-                return request.redirect(
-                    f"/my/agent/customers/{customer_sudo.id}?message=order&ref={order.name}"
+                return self._telecom_redirect(
+                    f"/my/agent/customers/{customer_sudo.id}", "order", order.name
                 )
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]

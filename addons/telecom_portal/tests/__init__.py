@@ -7,3 +7,4 @@ from . import test_demo
 from . import test_portal_usage
 from . import test_portal_billing
 from . import test_portal_isolation
+from . import test_portal_hostile
