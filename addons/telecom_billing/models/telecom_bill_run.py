@@ -28,11 +28,11 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import xlsxwriter
 
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from ..billrun import period_end
+from ..tools import spreadsheet
 from .billrun_engine import BillRunEngine
 
 _logger = logging.getLogger(__name__)
@@ -356,7 +356,7 @@ class TelecomBillRun(models.Model):
         """The run's accounts with state, error and totals, as XLSX bytes."""
         self.ensure_one()
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = spreadsheet.workbook(buffer, {"in_memory": True})
         sheet = workbook.add_worksheet(self.name)
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})

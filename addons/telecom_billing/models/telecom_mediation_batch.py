@@ -42,6 +42,7 @@ from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 from ..rating import mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
+from ..tools.params import positive_int_param
 from .rating_session import (
     GENERATION_SEQUENCE,
     RATING_LOCK,
@@ -255,15 +256,7 @@ class TelecomMediationBatch(models.Model):
         raise UserError(_("Import %(name)s has no file to read.", name=self.name))
 
     def _chunk_size(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("telecom_billing.chunk_size", str(CHUNK_SIZE))
-        )
-        try:
-            return max(int(value), 1)
-        except ValueError:
-            return CHUNK_SIZE
+        return positive_int_param(self.env, "telecom_billing.chunk_size", CHUNK_SIZE)
 
     def _process(self):
         """Run (or resume) the batch; record a failure instead of losing it."""

@@ -18,3 +18,4 @@ from . import sale_order
 from . import telecom_api_request
 from . import telecom_api
 from . import telecom_demo_generator
+from . import telecom_production

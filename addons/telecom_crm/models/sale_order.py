@@ -36,6 +36,8 @@ ORDER_KINDS = [
     ("move", "Move"),
 ]
 LIFECYCLE_KINDS = ("suspension", "resumption", "termination", "move")
+#: services one order line may create: beyond is a mistake (or an attack), not a sale
+MAX_LINE_QUANTITY = 1_000
 
 
 class SaleOrder(models.Model):
@@ -296,6 +298,15 @@ class SaleOrder(models.Model):
                     raise UserError(
                         _("%(line)s: order a whole number of services.", line=line.name)
                     )
+                if qty > MAX_LINE_QUANTITY:
+                    raise UserError(
+                        _(
+                            "%(line)s: at most %(max)s services per order line, not %(qty)s.",
+                            line=line.name,
+                            max=MAX_LINE_QUANTITY,
+                            qty=int(qty),
+                        )
+                    )
                 if qty > 1 and line._telecom_identifiers():
                     raise UserError(
                         _(
@@ -554,6 +565,11 @@ class SaleOrderLine(models.Model):
     telecom_sim_iccid = fields.Char(string="SIM ICCID")
     telecom_circuit_id = fields.Char(string="Circuit ID")
     telecom_username = fields.Char(string="Username")
+    telecom_port_in = fields.Boolean(
+        string="Port-in",
+        help="The phone number comes from another operator (number portability): it is not "
+        "one of our number pools. Without it, a number must come from our pools.",
+    )
 
     def _telecom_identifiers(self):
         self.ensure_one()
@@ -606,6 +622,7 @@ class SaleOrderLine(models.Model):
             "installation_partner_id": order.partner_shipping_id.id,
             "sale_order_id": order.id,
             **self._telecom_identifiers(),
+            "port_in": bool(self.telecom_port_in and self.telecom_phone_number),
         }
 
     def _telecom_create_charge(self, subscription, date):

@@ -503,14 +503,7 @@ class TelecomDemoGenerator(models.AbstractModel):
             tracking_disable=True, mail_create_nolog=True
         )
         for partner, account, ref, plan, ident, _state, days_ago, extras in items:
-            lines = [
-                Command.create(
-                    {
-                        "product_id": plan.id,
-                        **{f"telecom_{k}": v for k, v in ident.items() if k != "imsi"},
-                    }
-                )
-            ]
+            lines = [Command.create(self._demo_order_line_vals(plan, ident, account))]
             if plan.telecom_technology == "mobile":
                 if extras["addon"]:
                     lines.append(Command.create({"product_id": data10.id}))
@@ -530,6 +523,14 @@ class TelecomDemoGenerator(models.AbstractModel):
             )
             order.action_confirm()
             order.telecom_new_subscription_ids.write({"ref": ref, "imsi": ident.get("imsi")})
+
+    @api.model
+    def _demo_order_line_vals(self, plan, ident, account):
+        """The plan line of a demo order: the plan and the service's identifiers."""
+        return {
+            "product_id": plan.id,
+            **{f"telecom_{k}": v for k, v in ident.items() if k != "imsi"},
+        }
 
     @api.model
     def _demo_subscriptions_direct(self, items, today):

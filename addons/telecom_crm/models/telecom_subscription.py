@@ -128,6 +128,12 @@ class TelecomSubscription(models.Model):
     phone_number = fields.Char(
         index=True, tracking=True, help="E.164: a plus sign and digits, e.g. +32470123456."
     )
+    port_in = fields.Boolean(
+        string="Number Ported In",
+        copy=False,
+        tracking=True,
+        help="The phone number came from another operator (a port-in), not from our pools.",
+    )
     sim_iccid = fields.Char(string="SIM ICCID", index="btree_not_null", tracking=True)
     imsi = fields.Char(string="IMSI", index="btree_not_null")
     circuit_id = fields.Char(string="Circuit ID", index="btree_not_null", tracking=True)

@@ -27,6 +27,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.telecom_billing.tools.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -526,15 +527,7 @@ class HelpdeskTicket(models.Model):
     def _telecom_credit_chunk(self):
         """Billing accounts credited per transaction (system parameter
         ``telecom_helpdesk.sla_credit_chunk``, default 100)."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("telecom_helpdesk.sla_credit_chunk", CREDIT_CHUNK)
-        )
-        try:
-            return max(int(value), 1)
-        except (TypeError, ValueError):
-            return CREDIT_CHUNK
+        return positive_int_param(self.env, "telecom_helpdesk.sla_credit_chunk", CREDIT_CHUNK)
 
     def _telecom_sla_credit_accounts(self):
         self.ensure_one()

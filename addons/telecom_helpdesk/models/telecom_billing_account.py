@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .helpdesk_ticket_dispute import OPEN_DISPUTE
 
@@ -27,6 +27,11 @@ class TelecomBillingAccount(models.Model):
         )
         for account in self:
             account.telecom_open_dispute_count = counts.get(account, 0)
+
+    @api.model
+    def _telecom_credit_origin_models(self):
+        origins = super()._telecom_credit_origin_models()
+        return {**origins, "helpdesk.ticket": "commercial_partner_id"}
 
     def _telecom_dunning_excluded(self):
         """Billing's extension point: an account with an open dispute (or one whose

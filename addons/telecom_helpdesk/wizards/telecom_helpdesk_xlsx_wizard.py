@@ -9,7 +9,8 @@ from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import xlsxwriter
+
+from odoo.addons.telecom_billing.tools import spreadsheet
 
 from ..report.telecom_helpdesk_report import AGE_BUCKETS
 
@@ -68,7 +69,7 @@ class TelecomHelpdeskXlsxWizard(models.TransientModel):
         Report = self.env["telecom.helpdesk.report"]
         domain = self._domain()
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = spreadsheet.workbook(buffer, {"in_memory": True})
         bold = workbook.add_format({"bold": True})
         kinds = dict(Report._fields["telecom_kind"]._description_selection(self.env))
 

@@ -40,6 +40,20 @@ class TelecomDemoGenerator(models.AbstractModel):
     _inherit = "telecom.demo.generator"
 
     @api.model
+    def _demo_order_line_vals(self, plan, ident, account):
+        """Demo numbers outside our pools (when the company keeps pools) are ported
+        in: a number is taken from our pools or ported, never just taken."""
+        vals = super()._demo_order_line_vals(plan, ident, account)
+        number = vals.get("telecom_phone_number")
+        if number:
+            keeps_pools, found = self.env["telecom.number"]._telecom_ours(
+                number, account.company_id
+            )
+            if keeps_pools and not found:
+                vals["telecom_port_in"] = True
+        return vals
+
+    @api.model
     def _demo_steps(self):
         return super()._demo_steps() + [
             "_demo_oss_network",

@@ -40,17 +40,22 @@ class TelecomOssApi(models.AbstractModel):
         """An external system reports the result of a provisioning task waiting for it.
 
         ``reference``: the task reference (sent as the ``Idempotency-Key`` header of
-        the request), ``status``: ``done`` or ``failed``. Safe to repeat."""
+        the request), ``status``: ``done`` or ``failed``. Safe to repeat. Only tasks of
+        the caller's companies: another company's task is unknown to it."""
         self._telecom_check_groups(
             "telecom_oss.group_telecom_provisioning", "telecom_oss.group_telecom_network_engineer"
         )
         Task = self.env["telecom.provisioning.task"]
         Task.check_access("write")
-        if not isinstance(reference, str) or not reference:
-            raise UserError(self.env._("reference is required."))
+        if not isinstance(reference, str) or not reference or len(reference) > 128:
+            raise UserError(self.env._("reference is required (at most 128 characters)."))
         if data is not None and not isinstance(data, dict):
             raise UserError(self.env._("data must be an object (a dict)."))
-        return Task.sudo()._telecom_report(reference, status, message=message, data=data)
+        if message is not None and (not isinstance(message, str) or len(message) > 4096):
+            raise UserError(self.env._("message must be a string of at most 4096 characters."))
+        return Task.sudo()._telecom_report(
+            reference, status, message=message, data=data, companies=self.env.companies
+        )
 
     @api.model
     def impact(self, element=None, site=None):

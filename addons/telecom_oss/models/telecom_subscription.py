@@ -117,6 +117,7 @@ class TelecomSubscription(models.Model):
             "speed_up_kbps": plan.telecom_speed_up_kbps or None,
             "msisdn": self.phone_number,
             "requested_number": self.phone_number if not number else None,
+            "port_in": bool(self.port_in),
             "number_id": number.id or None,
             "iccid": self.sim_iccid,
             "imsi": self.imsi,
