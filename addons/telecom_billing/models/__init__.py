@@ -31,3 +31,4 @@ from . import telecom_rerating_billing
 from . import telecom_subscription_billing
 from . import telecom_demo_generator_billing
 from . import telecom_api_billing
+from . import telecom_allowance_pool
