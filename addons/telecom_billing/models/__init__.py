@@ -32,3 +32,4 @@ from . import telecom_subscription_billing
 from . import telecom_demo_generator_billing
 from . import telecom_api_billing
 from . import telecom_allowance_pool
+from . import telecom_api_rating

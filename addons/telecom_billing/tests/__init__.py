@@ -16,3 +16,4 @@ from . import test_demo_usage
 from . import test_billing_api_xmlrpc
 from . import test_bill_run_tour
 from . import test_allowance_pool
+from . import test_rating_api
