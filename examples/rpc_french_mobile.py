@@ -55,8 +55,12 @@ TARIFF = {
     "band_policy": "start",
     "default_band": "offpeak",
     "bands": [
-        {"band": "peak", "days": ["mon", "tue", "wed", "thu", "fri"],
-         "from": "08:00", "to": "20:00"},
+        {
+            "band": "peak",
+            "days": ["mon", "tue", "wed", "thu", "fri"],
+            "from": "08:00",
+            "to": "20:00",
+        },
         {"band": "weekend", "days": ["sat", "sun"], "from": "00:00", "to": "24:00"},
     ],
     "holidays": {
@@ -69,61 +73,202 @@ TARIFF = {
         ],
     },
     "zones": [
-        {"code": "FR-FIX", "name": "France fixed", "class": "national", "kind": "destination",
-         "billable": True, "prefixes": ["+331", "+332", "+333", "+334", "+335", "+339"]},
-        {"code": "FR-MOB", "name": "France mobile", "class": "national",
-         "kind": "destination", "billable": True, "prefixes": ["+336", "+337"]},
-        {"code": "FR-PREM", "name": "France premium", "class": "premium",
-         "kind": "destination", "billable": True, "prefixes": ["+3389"]},
-        {"code": "FR-URG", "name": "Emergency", "class": "national", "kind": "destination",
-         "billable": False, "prefixes": ["+33112", "+3315", "+3317", "+3318"]},
-        {"code": "EU", "name": "European Union", "class": "international_eu",
-         "kind": "destination", "billable": True, "prefixes": ["+32", "+34", "+39", "+49"]},
-        {"code": "WORLD", "name": "Rest of the world", "class": "international_world",
-         "kind": "destination", "billable": True, "prefixes": ["+1", "+44"]},
-        {"code": "FR-DATA", "name": "France data", "class": "national",
-         "kind": "destination", "billable": True, "prefixes": []},
+        {
+            "code": "FR-FIX",
+            "name": "France fixed",
+            "class": "national",
+            "kind": "destination",
+            "billable": True,
+            "prefixes": ["+331", "+332", "+333", "+334", "+335", "+339"],
+        },
+        {
+            "code": "FR-MOB",
+            "name": "France mobile",
+            "class": "national",
+            "kind": "destination",
+            "billable": True,
+            "prefixes": ["+336", "+337"],
+        },
+        {
+            "code": "FR-PREM",
+            "name": "France premium",
+            "class": "premium",
+            "kind": "destination",
+            "billable": True,
+            "prefixes": ["+3389"],
+        },
+        {
+            "code": "FR-URG",
+            "name": "Emergency",
+            "class": "national",
+            "kind": "destination",
+            "billable": False,
+            "prefixes": ["+33112", "+3315", "+3317", "+3318"],
+        },
+        {
+            "code": "EU",
+            "name": "European Union",
+            "class": "international_eu",
+            "kind": "destination",
+            "billable": True,
+            "prefixes": ["+32", "+34", "+39", "+49"],
+        },
+        {
+            "code": "WORLD",
+            "name": "Rest of the world",
+            "class": "international_world",
+            "kind": "destination",
+            "billable": True,
+            "prefixes": ["+1", "+44"],
+        },
+        {
+            "code": "FR-DATA",
+            "name": "France data",
+            "class": "national",
+            "kind": "destination",
+            "billable": True,
+            "prefixes": [],
+        },
     ],
     "default_zone": "FR-DATA",
     "prices": [
-        {"usage_type": "voice", "zone": "FR-FIX", "band": "peak", "price": 0.12,
-         "per": "minute", "increment": [60, 60], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
-        {"usage_type": "voice", "zone": "FR-FIX", "band": "offpeak", "price": 0.06,
-         "per": "minute", "increment": [60, 60], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
-        {"usage_type": "voice", "zone": "FR-FIX", "band": "weekend", "price": 0.04,
-         "per": "minute", "increment": [60, 60], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
-        {"usage_type": "voice", "zone": "FR-MOB", "band": False, "price": 0.15,
-         "per": "minute", "increment": [30, 1], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
+        {
+            "usage_type": "voice",
+            "zone": "FR-FIX",
+            "band": "peak",
+            "price": 0.12,
+            "per": "minute",
+            "increment": [60, 60],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "voice",
+            "zone": "FR-FIX",
+            "band": "offpeak",
+            "price": 0.06,
+            "per": "minute",
+            "increment": [60, 60],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "voice",
+            "zone": "FR-FIX",
+            "band": "weekend",
+            "price": 0.04,
+            "per": "minute",
+            "increment": [60, 60],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "voice",
+            "zone": "FR-MOB",
+            "band": False,
+            "price": 0.15,
+            "per": "minute",
+            "increment": [30, 1],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
         # premium numbers: per second, plus a connection fee
-        {"usage_type": "voice", "zone": "FR-PREM", "band": False, "price": 0.80,
-         "per": "minute", "increment": [1, 1], "connection_fee": 0.50,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
-        {"usage_type": "voice", "zone": "FR-URG", "band": False, "price": 0.0,
-         "per": "minute", "increment": [1, 1], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
-        {"usage_type": "voice", "zone": "EU", "band": False, "price": 0.29,
-         "per": "minute", "increment": [60, 60], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
+        {
+            "usage_type": "voice",
+            "zone": "FR-PREM",
+            "band": False,
+            "price": 0.80,
+            "per": "minute",
+            "increment": [1, 1],
+            "connection_fee": 0.50,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "voice",
+            "zone": "FR-URG",
+            "band": False,
+            "price": 0.0,
+            "per": "minute",
+            "increment": [1, 1],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "voice",
+            "zone": "EU",
+            "band": False,
+            "price": 0.29,
+            "per": "minute",
+            "increment": [60, 60],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
         # international: a minimum charge per call
-        {"usage_type": "voice", "zone": "WORLD", "band": False, "price": 1.20,
-         "per": "minute", "increment": [60, 1], "connection_fee": 0.0,
-         "minimum_charge": 1.50, "charge_incoming": False, "tiers": []},
-        {"usage_type": "sms", "zone": False, "band": False, "price": 0.10,
-         "per": "message", "increment": [1, 1], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
-        {"usage_type": "sms", "zone": "EU", "band": False, "price": 0.15,
-         "per": "message", "increment": [1, 1], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
+        {
+            "usage_type": "voice",
+            "zone": "WORLD",
+            "band": False,
+            "price": 1.20,
+            "per": "minute",
+            "increment": [60, 1],
+            "connection_fee": 0.0,
+            "minimum_charge": 1.50,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "sms",
+            "zone": False,
+            "band": False,
+            "price": 0.10,
+            "per": "message",
+            "increment": [1, 1],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
+        {
+            "usage_type": "sms",
+            "zone": "EU",
+            "band": False,
+            "price": 0.15,
+            "per": "message",
+            "increment": [1, 1],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
         # data: per MB, charged in 100 KB blocks
-        {"usage_type": "data", "zone": False, "band": False, "price": 0.01,
-         "per": "mb", "increment": [102400, 102400], "connection_fee": 0.0,
-         "minimum_charge": 0.0, "charge_incoming": False, "tiers": []},
+        {
+            "usage_type": "data",
+            "zone": False,
+            "band": False,
+            "price": 0.01,
+            "per": "mb",
+            "increment": [102400, 102400],
+            "connection_fee": 0.0,
+            "minimum_charge": 0.0,
+            "charge_incoming": False,
+            "tiers": [],
+        },
     ],
-}  # fmt: skip
+}
 
 PLAN = {
     "plan": "FR-MOB-100",
@@ -135,15 +280,30 @@ PLAN = {
     "tariff": "FR-MOBILE",
     "prorate_allowances": False,
     "allowances": [
-        {"usage_type": "voice", "zone_classes": ["national"], "quantity": 100.0,
-         "unit": "minute", "rollover": False, "rollover_periods": 1, "shared": False,
-         "pool_quantity": False},
+        {
+            "usage_type": "voice",
+            "zone_classes": ["national"],
+            "quantity": 100.0,
+            "unit": "minute",
+            "rollover": False,
+            "rollover_periods": 1,
+            "shared": False,
+            "pool_quantity": False,
+        },
         # 1,024 MB per line, and a pool of 1,024 MB for the account however many
         # lines share it (without pool_quantity two lines would make 2,048 MB)
-        {"usage_type": "data", "zone_classes": [], "quantity": 1024.0, "unit": "mb",
-         "rollover": False, "rollover_periods": 1, "shared": True, "pool_quantity": 1024.0},
+        {
+            "usage_type": "data",
+            "zone_classes": [],
+            "quantity": 1024.0,
+            "unit": "mb",
+            "rollover": False,
+            "rollover_periods": 1,
+            "shared": True,
+            "pool_quantity": 1024.0,
+        },
     ],
-}  # fmt: skip
+}
 
 LINE1, LINE2 = "+33612345601", "+33612345602"
 
@@ -182,17 +342,16 @@ USAGE = [
     usage("L2-02", LINE2, "data", "2025-05-16T10:00:00+02:00", 200 * MB),
     usage("L2-03", LINE2, "data", "2025-05-25T10:00:00+02:00", 250 * MB),
     usage("L2-04", LINE2, "sms", "2025-05-31T23:30:00+02:00", 1, "+33612000003"),
-    usage("L2-05", LINE2, "voice", "2025-05-21T19:00:00+02:00", 300, "+33145000009",
-          direction="in"),
+    usage(
+        "L2-05", LINE2, "voice", "2025-05-21T19:00:00+02:00", 300, "+33145000009", direction="in"
+    ),
     usage("X-01", "+33699999999", "voice", "2025-05-22T10:00:00+02:00", 60, "+33145000010"),
-]  # fmt: skip
+]
 
 
 def connect(url, db, login, password):
     """A function calling ``telecom.api`` methods as the user."""
-    uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
-        db, login, password, {}
-    )
+    uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(db, login, password, {})
     if not uid:
         raise SystemExit(f"{login} cannot log in to {db} at {url}")
     models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=False)
@@ -259,10 +418,14 @@ def main(url=None, db=None, login=None, password=None, out=print):
 
     # 4. a month of usage, then what was rated
     report = call("import_usage", "FR-SWITCH", USAGE, batch_ref="fr-example-2025-05")
-    figures["import"] = {k: report[k] for k in ("read", "rated", "rejected", "duplicate",
-                                                "unbillable", "reconciled", "amount")}  # fmt: skip
-    out("import: {read} read = {rated} rated + {rejected} rejected + {duplicate} duplicate + "
-        "{unbillable} unbillable; amount {amount}".format(**report))  # fmt: skip
+    figures["import"] = {
+        k: report[k]
+        for k in ("read", "rated", "rejected", "duplicate", "unbillable", "reconciled", "amount")
+    }
+    out(
+        "import: {read} read = {rated} rated + {rejected} rejected + {duplicate} duplicate + "
+        "{unbillable} unbillable; amount {amount}".format(**report)
+    )
     records, offset = [], 0
     while offset is not False:
         page = call(
@@ -272,10 +435,17 @@ def main(url=None, db=None, login=None, password=None, out=print):
         records += page["records"]
         offset = page["next_offset"]
     figures["records"] = {
-        rec["record_id"]: (rec["state"], rec["zone"], rec["band"], rec["rated_quantity"],
-                           rec["allowance_quantity"], rec["amount"], rec["reason"])
+        rec["record_id"]: (
+            rec["state"],
+            rec["zone"],
+            rec["band"],
+            rec["rated_quantity"],
+            rec["allowance_quantity"],
+            rec["amount"],
+            rec["reason"],
+        )
         for rec in records
-    }  # fmt: skip
+    }
     for rec in records:
         out(
             f"{rec['record_id']:6} {rec['local_time']} {rec['usage_type']:5} "
@@ -286,12 +456,17 @@ def main(url=None, db=None, login=None, password=None, out=print):
     balances = call("allowance_balances", {"billing_account": account, "period": "2025-05-01"})
     figures["balances"] = {
         (b["scope"], b["subscription_number"] or account, b["usage_type"]): (
-            b["included"], b["used"], b["remaining"])
+            b["included"],
+            b["used"],
+            b["remaining"],
+        )
         for b in balances["balances"]
-    }  # fmt: skip
+    }
     for (scope, owner, usage_type), (included, used, remaining) in figures["balances"].items():
-        out(f"{scope:12} {owner:10} {usage_type:5} included {included} used {used} "
-            f"remaining {remaining}")  # fmt: skip
+        out(
+            f"{scope:12} {owner:10} {usage_type:5} included {included} used {used} "
+            f"remaining {remaining}"
+        )
 
     # 5. the premium price was wrong (0.78, not 0.80 a minute): fix the tariff, re-rate May
     fixed = copy.deepcopy(TARIFF)
@@ -318,18 +493,28 @@ def main(url=None, db=None, login=None, password=None, out=print):
         f"({total['difference']})"
     )
     premium_record = call(
-        "usage_records", {"subscription": lines[LINE1], "period": "2025-05-01",
-                          "usage_types": ["voice"], "states": ["rated"]}
-    )["records"]  # fmt: skip
+        "usage_records",
+        {
+            "subscription": lines[LINE1],
+            "period": "2025-05-01",
+            "usage_types": ["voice"],
+            "states": ["rated"],
+        },
+    )["records"]
     figures["premium_after"] = next(
         rec["amount"] for rec in premium_record if rec["record_id"] == "L1-06"
     )
     figures["fixed_round_trip"] = call("export_tariff", "FR-MOBILE") == fixed
     status = call("service_status", lines[LINE1])
-    figures["status"] = (status["state"], status["unbilled_usage"]["records"],
-                         status["unbilled_usage"]["amount"])  # fmt: skip
-    out(f"{lines[LINE1]}: {status['state']}, unbilled {status['unbilled_usage']['records']} "
-        f"records, {status['unbilled_usage']['amount']} {status['unbilled_usage']['currency']}")  # fmt: skip
+    figures["status"] = (
+        status["state"],
+        status["unbilled_usage"]["records"],
+        status["unbilled_usage"]["amount"],
+    )
+    out(
+        f"{lines[LINE1]}: {status['state']}, unbilled {status['unbilled_usage']['records']} "
+        f"records, {status['unbilled_usage']['amount']} {status['unbilled_usage']['currency']}"
+    )
     return figures
 
 

@@ -58,16 +58,31 @@ def test_minimal_document_gets_the_documented_defaults():
         "bands": [],
         "holidays": False,
         "zones": [
-            {"code": "FIX", "name": "FIX", "class": "national", "kind": "destination",
-             "billable": True, "prefixes": ["+331"]}
+            {
+                "code": "FIX",
+                "name": "FIX",
+                "class": "national",
+                "kind": "destination",
+                "billable": True,
+                "prefixes": ["+331"],
+            }
         ],
         "default_zone": False,
         "prices": [
-            {"usage_type": "voice", "zone": False, "band": False, "price": 0.1,
-             "per": "minute", "increment": [60, 60], "connection_fee": 0.0,
-             "minimum_charge": 0.0, "charge_incoming": False, "tiers": []}
+            {
+                "usage_type": "voice",
+                "zone": False,
+                "band": False,
+                "price": 0.1,
+                "per": "minute",
+                "increment": [60, 60],
+                "connection_fee": 0.0,
+                "minimum_charge": 0.0,
+                "charge_incoming": False,
+                "tiers": [],
+            }
         ],
-    }  # fmt: skip
+    }
     # the canonical form is a fixed point: checked again, it comes back equal
     assert tariff_document(canonical, CATALOG) == (canonical, [])
 
@@ -85,11 +100,13 @@ def test_every_error_names_its_field():
             {"band": "weekend", "days": ["tue", "sun"], "from": "19:30", "to": "24:00"},
             {"band": "peak", "days": ["wed"], "from": "8h", "to": "07:00"},
         ],
-        holidays={"calendar": "FR", "band": "weekend",
-                  "dates": [{"date": "2025-05-08", "name": "V"}, {"date": "2025-05-01",
-                                                                  "name": "T"}]},
+        holidays={
+            "calendar": "FR",
+            "band": "weekend",
+            "dates": [{"date": "2025-05-08", "name": "V"}, {"date": "2025-05-01", "name": "T"}],
+        },
         default_zone="ROAM",
-    )  # fmt: skip
+    )
     doc["zones"] += [
         {"code": "MOB", "class": "national", "prefixes": ["+336", "+331", "33"]},
         {"code": "FIX", "class": "galaxy", "kind": "orbit", "billable": "yes"},
@@ -100,9 +117,12 @@ def test_every_error_names_its_field():
         {"usage_type": "voice", "price": 0.2},
         {"usage_type": "fax", "price": 0.1},
         {"usage_type": "sms", "price": "0.10", "per": "minute", "increment": [1]},
-        {"usage_type": "data", "price": 0.1234567, "tiers": [{"from": 5, "price": 0.1},
-                                                             {"from": 2, "price": 0.2}]},
-    ]  # fmt: skip
+        {
+            "usage_type": "data",
+            "price": 0.1234567,
+            "tiers": [{"from": 5, "price": 0.1}, {"from": 2, "price": 0.2}],
+        },
+    ]
     errors = errors_of(doc)
     assert errors == {
         "colour": "unknown key; the keys are tariff, name, timezone, date_from, date_to, "
@@ -120,8 +140,7 @@ def test_every_error_names_its_field():
         "zones[1].prefixes[1]": "+331 is already a prefix of zone FIX (zones[0].prefixes[0])",
         "zones[1].prefixes[2]": "'33' is not a prefix: + and 1 to 15 digits (+331)",
         "zones[2].code": "FIX is already the code of zones[0]",
-        "zones[2].class": "'galaxy' is not one of international_eu, national, premium, "
-        "roaming_eu",
+        "zones[2].class": "'galaxy' is not one of international_eu, national, premium, roaming_eu",
         "zones[2].kind": "'orbit' is not one of destination, roaming",
         "zones[2].billable": "must be true or false, not 'yes'",
         "default_zone": "ROAM is a roaming zone: give a destination",
@@ -155,29 +174,47 @@ def test_missing_and_wrong_containers():
 @pytest.mark.parametrize(
     "band, error",
     [
-        ({"days": ["mon"], "from": "20:00", "to": "08:00"},
-         ("bands[1].to", "must be after from (a band does not cross midnight)")),
-        ({"days": [], "from": "08:00", "to": "09:00"},
-         ("bands[1].days", "name at least one day (mon ... sun)")),
-        ({"days": ["mon", "mon"], "from": "08:00", "to": "09:00"},
-         ("bands[1].days[1]", "mon is listed twice")),
-        ({"days": ["monday"], "from": "08:00", "to": "09:00"},
-         ("bands[1].days[0]", "'monday' is not one of mon, tue, wed, thu, fri, sat, sun")),
-        ({"days": ["sat"], "from": "24:00", "to": "24:00"},
-         ("bands[1].from", "'24:00' is not a time HH:MM (00:00 to 23:59)")),
+        (
+            {"days": ["mon"], "from": "20:00", "to": "08:00"},
+            ("bands[1].to", "must be after from (a band does not cross midnight)"),
+        ),
+        (
+            {"days": [], "from": "08:00", "to": "09:00"},
+            ("bands[1].days", "name at least one day (mon ... sun)"),
+        ),
+        (
+            {"days": ["mon", "mon"], "from": "08:00", "to": "09:00"},
+            ("bands[1].days[1]", "mon is listed twice"),
+        ),
+        (
+            {"days": ["monday"], "from": "08:00", "to": "09:00"},
+            ("bands[1].days[0]", "'monday' is not one of mon, tue, wed, thu, fri, sat, sun"),
+        ),
+        (
+            {"days": ["sat"], "from": "24:00", "to": "24:00"},
+            ("bands[1].from", "'24:00' is not a time HH:MM (00:00 to 23:59)"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_band_lines(band, error):
-    doc = {**MINIMAL, "bands": [{"band": "peak", "days": ["sun"], "from": "00:00",
-                                 "to": "24:00"}, {"band": "offpeak", **band}]}  # fmt: skip
+    doc = {
+        **MINIMAL,
+        "bands": [
+            {"band": "peak", "days": ["sun"], "from": "00:00", "to": "24:00"},
+            {"band": "offpeak", **band},
+        ],
+    }
     assert error in tariff_document(doc, CATALOG)[1]
 
 
 def test_touching_bands_do_not_overlap_and_days_are_put_in_week_order():
-    doc = {**MINIMAL, "bands": [
-        {"band": "peak", "days": ["fri", "mon"], "from": "08:00", "to": "20:00"},
-        {"band": "evening", "days": ["mon"], "from": "20:00", "to": "24:00"},
-    ]}  # fmt: skip
+    doc = {
+        **MINIMAL,
+        "bands": [
+            {"band": "peak", "days": ["fri", "mon"], "from": "08:00", "to": "20:00"},
+            {"band": "evening", "days": ["mon"], "from": "20:00", "to": "24:00"},
+        ],
+    }
     canonical, errors = tariff_document(doc, CATALOG)
     assert errors == []
     assert canonical["bands"][0]["days"] == ["mon", "fri"]
@@ -186,18 +223,26 @@ def test_touching_bands_do_not_overlap_and_days_are_put_in_week_order():
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sets(st.sampled_from(["mon", "tue", "sat"]), min_size=1),
-                  st.integers(0, 23), st.integers(1, 24)),
-        min_size=1, max_size=4,
+        st.tuples(
+            st.sets(st.sampled_from(["mon", "tue", "sat"]), min_size=1),
+            st.integers(0, 23),
+            st.integers(1, 24),
+        ),
+        min_size=1,
+        max_size=4,
     )
-)  # fmt: skip
+)
 def test_overlap_check_equals_a_brute_force(lines):
     """Bands are refused exactly when two lines share a minute of a day."""
     bands = [
-        {"band": "peak", "days": sorted(days, key=["mon", "tue", "sat"].index),
-         "from": f"{start:02d}:00", "to": f"{max(end, start + 1):02d}:00"}
+        {
+            "band": "peak",
+            "days": sorted(days, key=["mon", "tue", "sat"].index),
+            "from": f"{start:02d}:00",
+            "to": f"{max(end, start + 1):02d}:00",
+        }
         for days, start, end in lines
-    ]  # fmt: skip
+    ]
     covered = {}
     overlap = False
     for index, band in enumerate(bands):
@@ -213,32 +258,64 @@ def test_overlap_check_equals_a_brute_force(lines):
 
 def test_plan_document():
     canonical, errors = plan_document(
-        {"plan": "P1", "allowances": [
-            {"usage_type": "data", "quantity": 1024, "unit": "mb", "shared": True,
-             "pool_quantity": 1024, "zone_classes": ["roaming_eu", "national"]},
-        ]},
+        {
+            "plan": "P1",
+            "allowances": [
+                {
+                    "usage_type": "data",
+                    "quantity": 1024,
+                    "unit": "mb",
+                    "shared": True,
+                    "pool_quantity": 1024,
+                    "zone_classes": ["roaming_eu", "national"],
+                },
+            ],
+        },
         CATALOG,
-    )  # fmt: skip
+    )
     assert errors == []
     assert canonical == {
-        "plan": "P1", "name": "P1", "kind": "plan", "technology": False, "period": "monthly",
-        "price": False, "tariff": False, "prorate_allowances": False,
+        "plan": "P1",
+        "name": "P1",
+        "kind": "plan",
+        "technology": False,
+        "period": "monthly",
+        "price": False,
+        "tariff": False,
+        "prorate_allowances": False,
         "allowances": [
-            {"usage_type": "data", "zone_classes": ["national", "roaming_eu"],
-             "quantity": 1024.0, "unit": "mb", "rollover": False, "rollover_periods": 1,
-             "shared": True, "pool_quantity": 1024.0},
+            {
+                "usage_type": "data",
+                "zone_classes": ["national", "roaming_eu"],
+                "quantity": 1024.0,
+                "unit": "mb",
+                "rollover": False,
+                "rollover_periods": 1,
+                "shared": True,
+                "pool_quantity": 1024.0,
+            },
         ],
-    }  # fmt: skip
+    }
     assert plan_document(canonical, CATALOG) == (canonical, [])
     errors = errors_of(
-        {"plan": "P1", "kind": "bundle", "price": -1, "allowances": [
-            {"usage_type": "voice", "quantity": 100, "unit": "mb", "pool_quantity": 5},
-            {"usage_type": "voice", "quantity": 1.234, "unit": "minute",
-             "zone_classes": ["moon"], "rollover_periods": 0},
-            {"usage_type": "voice", "quantity": 5, "unit": "minute"},
-        ]},
+        {
+            "plan": "P1",
+            "kind": "bundle",
+            "price": -1,
+            "allowances": [
+                {"usage_type": "voice", "quantity": 100, "unit": "mb", "pool_quantity": 5},
+                {
+                    "usage_type": "voice",
+                    "quantity": 1.234,
+                    "unit": "minute",
+                    "zone_classes": ["moon"],
+                    "rollover_periods": 0,
+                },
+                {"usage_type": "voice", "quantity": 5, "unit": "minute"},
+            ],
+        },
         plan_document,
-    )  # fmt: skip
+    )
     assert errors == {
         "kind": "'bundle' is not one of plan, addon",
         "price": "cannot be below 0",

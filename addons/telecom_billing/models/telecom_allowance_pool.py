@@ -35,9 +35,7 @@ class TelecomPlanAllowance(models.Model):
     @api.depends("pool_quantity", "uom")
     def _compute_pool_quantity_base(self):
         for allowance in self:
-            allowance.pool_quantity_base = allowance.pool_quantity * UOM_BASE.get(
-                allowance.uom, 1
-            )
+            allowance.pool_quantity_base = allowance.pool_quantity * UOM_BASE.get(allowance.uom, 1)
 
     @api.constrains("pool_quantity", "share_scope")
     def _check_pool_quantity(self):
@@ -74,27 +72,35 @@ class TelecomAllowancePool(models.Model):
     _check_company_auto = True
 
     billing_account_id = fields.Many2one(
-        "telecom.billing.account", required=True, ondelete="cascade", index=True,
+        "telecom.billing.account",
+        required=True,
+        ondelete="cascade",
+        index=True,
         check_company=True,
-    )  # fmt: skip
-    company_id = fields.Many2one(
-        related="billing_account_id.company_id", store=True, index=True
     )
+    company_id = fields.Many2one(related="billing_account_id.company_id", store=True, index=True)
     allowance_id = fields.Many2one(
-        "telecom.plan.allowance", string="Allowance", required=True, ondelete="cascade",
+        "telecom.plan.allowance",
+        required=True,
+        ondelete="cascade",
         domain=[("share_scope", "=", "billing_account")],
-    )  # fmt: skip
-    product_tmpl_id = fields.Many2one(related="allowance_id.product_tmpl_id", string="Plan / Add-on")
+    )
+    product_tmpl_id = fields.Many2one(
+        related="allowance_id.product_tmpl_id", string="Plan / Add-on"
+    )
     usage_type_id = fields.Many2one(related="allowance_id.usage_type_id")
     quantity = fields.Float(string="Pool Size", required=True, digits=(16, 2))
     uom = fields.Selection(
         selection=lambda self: self.env["telecom.plan.allowance"]._fields["uom"].selection,
-        string="Unit", required=True,
-    )  # fmt: skip
+        string="Unit",
+        required=True,
+    )
     quantity_base = fields.Float(
-        compute="_compute_quantity_base", store=True, digits=(20, 0),
+        compute="_compute_quantity_base",
+        store=True,
+        digits=(20, 0),
         help="In the usage type's base unit: seconds, messages or bytes.",
-    )  # fmt: skip
+    )
 
     _sql_constraints = (
         (

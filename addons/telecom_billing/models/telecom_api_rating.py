@@ -60,8 +60,8 @@ class TelecomApi(models.AbstractModel):
         product = self.env["product.template"]
         return documents.Catalog(
             usage_types={utype.code: utype.unit for utype in usage_types},
-            zone_classes=set(self.env["telecom.zone.class"].search([]).mapped("code")),
-            currencies=set(self.env["res.currency"].search([]).mapped("name")),
+            zone_classes=set(self._api_code_ids("telecom.zone.class")),
+            currencies=set(self.env["res.currency"].search([("active", "=", True)]).mapped("name")),
             default_currency=company.currency_id.name,
             bands=tuple(key for key, _label in BANDS),
             rounding_methods=tuple(key for key, _label in ROUNDING_METHODS),
@@ -75,6 +75,11 @@ class TelecomApi(models.AbstractModel):
                 )
             ),
         )
+
+    @api.model
+    def _api_code_ids(self, model):
+        """``{code: id}`` of a small reference model (usage types, zone classes)."""
+        return {rec.code: rec.id for rec in self.env[model].search([("code", "!=", False)])}
 
     @api.model
     def _api_document_errors(self, what, errors):
@@ -127,23 +132,29 @@ class TelecomApi(models.AbstractModel):
             errors.append(
                 (
                     "date_from" if other.date_from < start else "date_to",
-                    f"overlaps version {other.name} of tariff {tariff.code}: give dates that "
-                    "do not overlap it (or the same date_from to replace it)",
+                    (
+                        f"overlaps version {other.name} of tariff {tariff.code}: give dates that "
+                        "do not overlap it (or the same date_from to replace it)"
+                    ),
                 )
             )
         if same:
             codes = {zone["code"] for zone in canonical["zones"]}
             removed = same.zone_ids.filtered(lambda z: z.code not in codes)
             if removed:
-                used = self.env["telecom.usage.record"].sudo()._read_group(
-                    [("zone_id", "in", removed.ids)], ["zone_id"], ["__count"]
+                used = (
+                    self.env["telecom.usage.record"]
+                    .sudo()
+                    ._read_group([("zone_id", "in", removed.ids)], ["zone_id"], ["__count"])
                 )
                 for zone, _count in used:
                     errors.append(
                         (
                             "zones",
-                            f"zone {zone.code} of the version being replaced rated usage "
-                            "records: keep it in the document",
+                            (
+                                f"zone {zone.code} of the version being replaced rated usage "
+                                "records: keep it in the document"
+                            ),
                         )
                     )
         context = {"tariff": tariff, "version": same, "close": to_close}
@@ -307,7 +318,7 @@ class TelecomApi(models.AbstractModel):
         """Zones by code: kept (and updated) when they exist, so usage keeps pointing at them."""
         env = self.env
         existing = {zone.code: zone for zone in version.zone_ids}
-        classes = {c.code: c.id for c in env["telecom.zone.class"].search([])}
+        classes = self._api_code_ids("telecom.zone.class")
         zones = {}
         for index, doc in enumerate(zone_docs):
             vals = {
@@ -377,8 +388,10 @@ class TelecomApi(models.AbstractModel):
             versions = found.version_ids.filtered("active").sorted("date_from")
             day = self._api_date(date, "date")
             version = versions.filtered(
-                lambda v: v.date_from <= (day or fields.Date.context_today(self))
-                and (not v.date_to or v.date_to >= (day or fields.Date.context_today(self)))
+                lambda v: (
+                    v.date_from <= (day or fields.Date.context_today(self))
+                    and (not v.date_to or v.date_to >= (day or fields.Date.context_today(self)))
+                )
             )[:1]
             if not version and not day:
                 version = versions[-1:]
@@ -525,8 +538,10 @@ class TelecomApi(models.AbstractModel):
             errors.append(
                 (
                     "kind",
-                    f"product {doc['plan']} is of kind {tmpl.telecom_kind or 'none'}, not "
-                    f"{doc['kind']}: a product keeps its kind",
+                    (
+                        f"product {doc['plan']} is of kind {tmpl.telecom_kind or 'none'}, not "
+                        f"{doc['kind']}: a product keeps its kind"
+                    ),
                 )
             )
         if doc["tariff"] and not self._api_find_tariff(doc["tariff"]):
@@ -539,15 +554,19 @@ class TelecomApi(models.AbstractModel):
                 if key in keys and key not in kept:
                     kept.add(key)
                     continue
-                if self.env["telecom.allowance.balance"].sudo().search_count(
-                    [("allowance_id", "=", allowance.id)], limit=1
+                if (
+                    self.env["telecom.allowance.balance"]
+                    .sudo()
+                    .search_count([("allowance_id", "=", allowance.id)], limit=1)
                 ):
                     errors.append(
                         (
                             "allowances",
-                            f"the {key[0]} allowance{' (shared)' if key[2] else ''} of zone "
-                            f"classes {', '.join(key[1]) or 'all'} has balances: keep it in the "
-                            "document (with quantity 0 it grants nothing)",
+                            (
+                                f"the {key[0]} allowance{' (shared)' if key[2] else ''} of "
+                                f"zone classes {', '.join(key[1]) or 'all'} has balances: keep "
+                                "it in the document (with quantity 0 it grants nothing)"
+                            ),
                         )
                     )
         return errors
@@ -594,8 +613,8 @@ class TelecomApi(models.AbstractModel):
                     env["telecom.price.version"].create(
                         {"product_tmpl_id": tmpl.id, "date_from": today, "price": doc["price"]}
                     )
-        usage_types = {u.code: u.id for u in env["telecom.usage.type"].search([])}
-        classes = {c.code: c.id for c in env["telecom.zone.class"].search([])}
+        usage_types = self._api_code_ids("telecom.usage.type")
+        classes = self._api_code_ids("telecom.zone.class")
         existing = {}
         for allowance in tmpl.telecom_allowance_ids:
             existing.setdefault(self._api_allowance_key(allowance), allowance)
@@ -692,8 +711,12 @@ class TelecomApi(models.AbstractModel):
         rows, seen = [], {}
         for index, item in enumerate(check.list(document.get("pools"), "pools")):
             path = f"pools[{index}]"
-            if check.struct(item, path, POOL_ITEM_KEYS, required=("plan", "usage_type",
-                                                                  "quantity", "unit")) is None:  # fmt: skip
+            if (
+                check.struct(
+                    item, path, POOL_ITEM_KEYS, required=("plan", "usage_type", "quantity", "unit")
+                )
+                is None
+            ):
                 continue
             quantity = check.number(item.get("quantity"), f"{path}.quantity", 2)
             tmpl = self._api_find_plan(item.get("plan"))
@@ -701,8 +724,10 @@ class TelecomApi(models.AbstractModel):
                 check.error(f"{path}.plan", f"no plan or add-on {item.get('plan')!r}")
                 continue
             shared = tmpl.telecom_allowance_ids.filtered(
-                lambda a, item=item: a.share_scope == "billing_account"
-                and a.usage_type_id.code == item.get("usage_type")
+                lambda a, item=item: (
+                    a.share_scope == "billing_account"
+                    and a.usage_type_id.code == item.get("usage_type")
+                )
             )
             if "zone_classes" in item:
                 classes = item["zone_classes"]
@@ -834,15 +859,16 @@ class TelecomApi(models.AbstractModel):
                 document.get("delimiter", ","), "delimiter", [key for key, _l in DELIMITERS]
             ),
             "encoding": encoding,
-            "max_duration": check.integer(document.get("max_duration", 86_400),
-                                          "max_duration", 1),
-            "max_volume_mb": check.integer(document.get("max_volume_mb", 102_400),
-                                           "max_volume_mb", 1),
+            "max_duration": check.integer(document.get("max_duration", 86_400), "max_duration", 1),
+            "max_volume_mb": check.integer(
+                document.get("max_volume_mb", 102_400), "max_volume_mb", 1
+            ),
             "max_count": check.integer(document.get("max_count", 1_000), "max_count", 1),
-            "future_tolerance": check.integer(document.get("future_tolerance", 300),
-                                              "future_tolerance", 0),
+            "future_tolerance": check.integer(
+                document.get("future_tolerance", 300), "future_tolerance", 0
+            ),
             "columns": [],
-        }  # fmt: skip
+        }
         fields_seen = set()
         for index, column in enumerate(check.list(document.get("columns", []), "columns")):
             path = f"columns[{index}]"

@@ -59,9 +59,12 @@ class TelecomApi(models.AbstractModel):
         for label, value, low in (("offset", offset, 0), ("limit", limit, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise UserError(
-                    self.env._("%(label)s must be a whole number of at least %(low)s.",
-                               label=label, low=low)
-                )  # fmt: skip
+                    self.env._(
+                        "%(label)s must be a whole number of at least %(low)s.",
+                        label=label,
+                        low=low,
+                    )
+                )
         if limit > maximum:
             raise UserError(self.env._("limit is at most %(max)s.", max=maximum))
         return offset, limit
@@ -175,7 +178,7 @@ class TelecomApi(models.AbstractModel):
                     day += timedelta(days=1)
                 domain.append(("start_time", operator, datetime.combine(day, time.min)))
         if "usage_types" in query:
-            types = {t.code: t.id for t in self.env["telecom.usage.type"].search([])}
+            types = self._api_code_ids("telecom.usage.type")
             codes = self._api_codes(query["usage_types"], "usage_types", types)
             domain.append(("usage_type_id", "in", [types[code] for code in codes]))
         if "states" in query:
@@ -212,9 +215,9 @@ class TelecomApi(models.AbstractModel):
         if not move or not move.telecom_billing_account_id:
             raise UserError(self.env._("No telecom invoice %(ref)s.", ref=ref))
         # read as the system once the caller may read the account (as account_balance)
-        self.env["telecom.billing.account"].browse(
-            move.telecom_billing_account_id.id
-        ).check_access("read")
+        self.env["telecom.billing.account"].browse(move.telecom_billing_account_id.id).check_access(
+            "read"
+        )
         return move
 
     @api.model
@@ -246,7 +249,9 @@ class TelecomApi(models.AbstractModel):
             "billing_account_id": rec.billing_account_id.id or False,
             "usage_type": rec.usage_type_id.code or False,
             "direction": rec.direction or False,
-            "start_time": rec.start_time.strftime("%Y-%m-%dT%H:%M:%SZ") if rec.start_time else False,
+            "start_time": rec.start_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+            if rec.start_time
+            else False,
             "local_time": local,
             "time_zone": tz_name,
             "quantity": rpc_int(rec.quantity),
@@ -305,9 +310,14 @@ class TelecomApi(models.AbstractModel):
                     ("billing_account_id", "=", account.id),
                 ],
             ).sorted(
-                lambda b: (b.scope == "pool", b.subscription_id.id, b.allowance_id.id,
-                           -b.generation, b.id)
-            )  # fmt: skip
+                lambda b: (
+                    b.scope == "pool",
+                    b.subscription_id.id,
+                    b.allowance_id.id,
+                    -b.generation,
+                    b.id,
+                )
+            )
             rows = [self._api_balance_data(balance, True) for balance in balances]
             rows += self._api_pending_grants(subs, account, start, balances)
             return {
@@ -352,11 +362,14 @@ class TelecomApi(models.AbstractModel):
         its own), which writes nothing in a preview session.
         """
         have = {
-            (b.scope, b.subscription_id.id if b.scope == "subscription" else account.id,
-             b.allowance_id.id)
+            (
+                b.scope,
+                b.subscription_id.id if b.scope == "subscription" else account.id,
+                b.allowance_id.id,
+            )
             for b in balances
             if not b.generation
-        }  # fmt: skip
+        }
         session = RatingSession(self.env, account.company_id, persist=False)
         months = account.billing_period_months or 1
         end = next_period_start(start, months) - timedelta(days=1)
@@ -442,7 +455,9 @@ class TelecomApi(models.AbstractModel):
                         **self._api_move_data(move),
                         "lines": [
                             self._api_move_line_data(line, counts.get(line, 0))
-                            for line in move.invoice_line_ids.sorted(lambda ln: (ln.sequence, ln.id))
+                            for line in move.invoice_line_ids.sorted(
+                                lambda ln: (ln.sequence, ln.id)
+                            )
                         ],
                     }
                     for move in moves
@@ -489,11 +504,13 @@ class TelecomApi(models.AbstractModel):
                 ["__count", "amount:sum"],
             )
             last = Usage.search(
-                [("subscription_id", "=", sub.id), ("state", "in", ("rated", "billed",
-                                                                    "unbillable"))],
+                [
+                    ("subscription_id", "=", sub.id),
+                    ("state", "in", ("rated", "billed", "unbillable")),
+                ],
                 order="start_time desc, id desc",
                 limit=1,
-            )  # fmt: skip
+            )
             # the records' precision: the finest rounding of the tariffs that rated them
             precision = max([v.rounding_precision for v, _c, _a in unbilled if v] or [2])
             orders = sub.service_order_ids.filtered(
@@ -512,9 +529,7 @@ class TelecomApi(models.AbstractModel):
                     "amount": self._api_exact(sum(a for _v, _c, a in unbilled), precision),
                     "currency": account.currency_id.name,
                 },
-                "last_usage": last.start_time.strftime("%Y-%m-%dT%H:%M:%SZ")
-                if last
-                else False,
+                "last_usage": last.start_time.strftime("%Y-%m-%dT%H:%M:%SZ") if last else False,
             }
 
         return self._api_call("service_status", None, [subscription], work)

@@ -147,9 +147,7 @@ class Checker:
             return None
         for key in value:
             if key not in keys:
-                self.error(
-                    join(path, str(key)), f"unknown key; the keys are {', '.join(keys)}"
-                )
+                self.error(join(path, str(key)), f"unknown key; the keys are {', '.join(keys)}")
         for key in required:
             if key not in value:
                 self.error(join(path, key), "is required")
@@ -362,7 +360,9 @@ def _bands(check, value, catalog):
             check.error(f"{path}.days", "name at least one day (mon ... sun)")
         for day_index, day in enumerate(raw_days):
             if day not in DAYS:
-                check.error(f"{path}.days[{day_index}]", f"{short(day)} is not one of {', '.join(DAYS)}")
+                check.error(
+                    f"{path}.days[{day_index}]", f"{short(day)} is not one of {', '.join(DAYS)}"
+                )
             elif day in days:
                 check.error(f"{path}.days[{day_index}]", f"{day} is listed twice")
             else:
@@ -457,7 +457,9 @@ def _zones(check, value, catalog):
         for prefix_index, prefix in enumerate(zone_prefixes):
             prefix_path = f"{path}.prefixes[{prefix_index}]"
             if not isinstance(prefix, str) or not PREFIX.match(prefix):
-                check.error(prefix_path, f"{short(prefix)} is not a prefix: + and 1 to 15 digits (+331)")
+                check.error(
+                    prefix_path, f"{short(prefix)} is not a prefix: + and 1 to 15 digits (+331)"
+                )
                 continue
             seen = prefixes.get((kind, prefix))
             if seen:
@@ -489,7 +491,8 @@ def _prices(check, value, catalog, zones):
         known_zone = zone is False or (isinstance(zone, str) and zone in zones)
         if not known_zone:
             check.error(
-                f"{path}.zone", f"{short(zone)} is not the code of a zone of this version (or false)"
+                f"{path}.zone",
+                f"{short(zone)} is not the code of a zone of this version (or false)",
             )
             zone = False
         band = check.choice(line.get("band", False), f"{path}.band", catalog.bands, optional=True)
@@ -630,8 +633,7 @@ def _allowance(check, value, path, catalog):
     if base_unit and unit not in allowed:
         check.error(
             f"{path}.unit",
-            f"{usage_type} is measured in {base_unit}s: give its allowance in "
-            f"{', '.join(allowed)}",
+            f"{usage_type} is measured in {base_unit}s: give its allowance in {', '.join(allowed)}",
         )
     shared = check.boolean(value.get("shared", False), f"{path}.shared")
     rollover = check.boolean(value.get("rollover", False), f"{path}.rollover")

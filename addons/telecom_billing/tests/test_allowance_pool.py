@@ -34,8 +34,9 @@ class TestAllowancePool(RatingCommon):
     def test_the_plan_states_the_pool_size(self):
         self.shared.pool_quantity = 10
         self.assertEqual(self.shared._telecom_pool_size(self.account), 10 * MB)
-        self.import_csv([self.data("d1", SUB1, 8), self.data("d2", SUB2, 7,
-                                                               "2025-03-06T09:00:00Z")])  # fmt: skip
+        self.import_csv(
+            [self.data("d1", SUB1, 8), self.data("d2", SUB2, 7, "2025-03-06T09:00:00Z")]
+        )
         pool = self.balance("data", scope="pool")
         self.assertEqual((pool.quantity, pool.used, pool.remaining), (10 * MB, 10 * MB, 0))
         # the second line's 7 MB: 2 from the pool, 5 at 0.02 a MB
@@ -46,9 +47,13 @@ class TestAllowancePool(RatingCommon):
         self.shared.pool_quantity = 10
         other = self.env["telecom.billing.account"].create({"partner_id": self.customer.id})
         self.env["telecom.allowance.pool"].create(
-            {"billing_account_id": self.account.id, "allowance_id": self.shared.id,
-             "quantity": 0.5, "uom": "gb"}
-        )  # fmt: skip
+            {
+                "billing_account_id": self.account.id,
+                "allowance_id": self.shared.id,
+                "quantity": 0.5,
+                "uom": "gb",
+            }
+        )
         self.assertEqual(self.shared._telecom_pool_size(self.account), 512 * MB)
         self.assertEqual(self.shared._telecom_pool_size(other), 10 * MB)
         self.import_csv([self.data("d1", SUB1, 1)])
@@ -64,8 +69,9 @@ class TestAllowancePool(RatingCommon):
         )
         self.shared.pool_quantity = 10
         self.import_csv([self.data("d2", SUB1, 1, "2025-02-20T09:00:00Z")])
-        self.assertEqual(self.balance("data", scope="pool", period=date(2025, 2, 1)).quantity,
-                         10 * MB)  # fmt: skip
+        self.assertEqual(
+            self.balance("data", scope="pool", period=date(2025, 2, 1)).quantity, 10 * MB
+        )
 
     def test_a_size_stated_later_raises_the_balance_never_lowers_it(self):
         self.import_csv([self.data("d1", SUB1, 1)])
@@ -88,8 +94,20 @@ class TestAllowancePool(RatingCommon):
             voice.pool_quantity = 10
         Pool = self.env["telecom.allowance.pool"]
         with self.assertRaisesRegex(ValidationError, "not shared by the account"):
-            Pool.create({"billing_account_id": self.account.id, "allowance_id": voice.id,
-                         "quantity": 10, "uom": "minute"})  # fmt: skip
+            Pool.create(
+                {
+                    "billing_account_id": self.account.id,
+                    "allowance_id": voice.id,
+                    "quantity": 10,
+                    "uom": "minute",
+                }
+            )
         with self.assertRaisesRegex(ValidationError, "cannot be given in minute"):
-            Pool.create({"billing_account_id": self.account.id, "allowance_id": self.shared.id,
-                         "quantity": 10, "uom": "minute"})  # fmt: skip
+            Pool.create(
+                {
+                    "billing_account_id": self.account.id,
+                    "allowance_id": self.shared.id,
+                    "quantity": 10,
+                    "uom": "minute",
+                }
+            )

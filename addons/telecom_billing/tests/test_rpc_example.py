@@ -62,9 +62,16 @@ class TestRpcWorkedExample(HttpCase):
         self.assertTrue(figures["fixed_round_trip"])
         self.assertEqual(
             figures["import"],
-            {"read": 19, "rated": 16, "rejected": 1, "duplicate": 0, "unbillable": 2,
-             "reconciled": True, "amount": "7.4817"},
-        )  # fmt: skip
+            {
+                "read": 19,
+                "rated": 16,
+                "rejected": 1,
+                "duplicate": 0,
+                "unbillable": 2,
+                "reconciled": True,
+                "amount": "7.4817",
+            },
+        )
         self.assertEqual(
             figures["records"],
             {
@@ -112,9 +119,14 @@ class TestRpcWorkedExample(HttpCase):
         # 0.78 a minute instead of 0.80: 125 s cost 1.625 + 0.50 = 2.1250 (was 2.1667)
         self.assertEqual(
             figures["rerate"],
-            {"selected": 18, "changed": 1, "amount_before": "7.4817",
-             "amount_after": "7.4400", "difference": "-0.0417"},
-        )  # fmt: skip
+            {
+                "selected": 18,
+                "changed": 1,
+                "amount_before": "7.4817",
+                "amount_after": "7.4400",
+                "difference": "-0.0417",
+            },
+        )
         self.assertEqual(figures["premium_after"], "2.1250")
         self.assertEqual(figures["status"], ("active", 12, "6.0800"))
         self.assertIn("re-rated 18 records, 1 changed: 7.4817 -> 7.4400 EUR (-0.0417)", printed)

@@ -87,14 +87,24 @@ class TestUsageApi(BillingFixtures, TransactionCase):
         rest = api.usage_records(
             {"billing_account": self.account.id, "period": "2025-03-01", "offset": 4}
         )
-        self.assertEqual(([r["record_id"] for r in rest["records"]], rest["next_offset"]),
-                         (["u5", "u6"], False))  # fmt: skip
-        unbillable = api.usage_records({"subscription": SUB2, "states": ["unbillable"],
-                                        "period": "2025-03-01"})["records"]  # fmt: skip
-        self.assertEqual([(r["record_id"], r["reason"], r["amount"]) for r in unbillable],
-                         [("u4", "free_zone", "0.00")])  # fmt: skip
-        sms = api.usage_records({"subscription": self.sub1.name, "usage_types": ["sms"],
-                                 "date_from": "2025-03-06", "date_to": "2025-04-30"})  # fmt: skip
+        self.assertEqual(
+            ([r["record_id"] for r in rest["records"]], rest["next_offset"]), (["u5", "u6"], False)
+        )
+        unbillable = api.usage_records(
+            {"subscription": SUB2, "states": ["unbillable"], "period": "2025-03-01"}
+        )["records"]
+        self.assertEqual(
+            [(r["record_id"], r["reason"], r["amount"]) for r in unbillable],
+            [("u4", "free_zone", "0.00")],
+        )
+        sms = api.usage_records(
+            {
+                "subscription": self.sub1.name,
+                "usage_types": ["sms"],
+                "date_from": "2025-03-06",
+                "date_to": "2025-04-30",
+            }
+        )
         self.assertEqual([r["record_id"] for r in sms["records"]], ["u5", "u6", "u7"])
         # 2 SMS included a month: the third of March costs 0.10, April's first nothing
         self.assertEqual([r["amount"] for r in sms["records"]], ["0.00", "0.10", "0.00"])
@@ -107,20 +117,34 @@ class TestUsageApi(BillingFixtures, TransactionCase):
             ({"billing_account": account, "colour": 1}, "unknown key(s) colour"),
             ({"billing_account": account, "subscription": SUB1}, "one of them"),
             ({"period": "2025-03-01"}, "Give a subscription or a billing_account"),
-            ({"billing_account": account, "limit": 0}, "limit must be a whole number of at least 1"),
+            (
+                {"billing_account": account, "limit": 0},
+                "limit must be a whole number of at least 1",
+            ),
             ({"billing_account": account, "limit": 5000}, "limit is at most 1000"),
             ({"billing_account": account, "offset": "1"}, "offset must be a whole number"),
             ({"billing_account": account, "states": ["done"]}, "states[0]: done is not one of"),
-            ({"billing_account": account, "usage_types": "voice"}, "usage_types must be a non-empty list"),
-            ({"billing_account": account, "usage_types": ["fax"]}, "usage_types[0]: fax is not one of"),
-            ({"billing_account": account, "period": "2025-13-01"}, "period: 2025-13-01 is not an ISO-8601"),
-            ({"billing_account": account, "period": "2025-03-01", "date_from": "2025-03-01"},
-             "not both"),
+            (
+                {"billing_account": account, "usage_types": "voice"},
+                "usage_types must be a non-empty list",
+            ),
+            (
+                {"billing_account": account, "usage_types": ["fax"]},
+                "usage_types[0]: fax is not one of",
+            ),
+            (
+                {"billing_account": account, "period": "2025-13-01"},
+                "period: 2025-13-01 is not an ISO-8601",
+            ),
+            (
+                {"billing_account": account, "period": "2025-03-01", "date_from": "2025-03-01"},
+                "not both",
+            ),
             ({"billing_account": "BA-NOPE"}, "No billing account BA-NOPE"),
             ({"subscription": "+32479999999"}, "No subscription +32479999999"),
             ({"invoice": "INV/NOPE"}, "No telecom invoice INV/NOPE"),
             ({"invoice_line": 10**9}, "No telecom invoice line"),
-        ):  # fmt: skip
+        ):
             with self.assertRaises(UserError) as caught:
                 api.usage_records(query)
             self.assertIn(text, str(caught.exception))
@@ -129,15 +153,21 @@ class TestUsageApi(BillingFixtures, TransactionCase):
 
     def test_allowance_and_pool_balances(self):
         api = self.api()
-        before = api.allowance_balances({"billing_account": self.account.name,
-                                         "period": "2025-03-20"})  # fmt: skip
-        self.assertEqual((before["period_start"], before["period_end"]),
-                         ("2025-03-01", "2025-03-31"))  # fmt: skip
+        before = api.allowance_balances(
+            {"billing_account": self.account.name, "period": "2025-03-20"}
+        )
+        self.assertEqual(
+            (before["period_start"], before["period_end"]), ("2025-03-01", "2025-03-31")
+        )
         summary = {
             (b["scope"], b["subscription_number"], b["usage_type"]): (
-                b["exists"], b["included"], b["used"], b["remaining"])
+                b["exists"],
+                b["included"],
+                b["used"],
+                b["remaining"],
+            )
             for b in before["balances"]
-        }  # fmt: skip
+        }
         self.assertEqual(
             summary,
             {
@@ -156,17 +186,26 @@ class TestUsageApi(BillingFixtures, TransactionCase):
         shared.pool_quantity = 15
         after = api.allowance_balances({"subscription": SUB1, "period": "2025-03-01"})
         rows = {(b["scope"], b["usage_type"]): b for b in after["balances"]}
-        self.assertEqual(set(rows), {("subscription", "voice"), ("subscription", "sms"),
-                                     ("pool", "data")})  # fmt: skip
+        self.assertEqual(
+            set(rows), {("subscription", "voice"), ("subscription", "sms"), ("pool", "data")}
+        )
         voice = rows[("subscription", "voice")]
         self.assertEqual(
-            (voice["exists"], voice["included"], voice["used"], voice["remaining"],
-             voice["zone_classes"], voice["plan"], voice["unit"]),
+            (
+                voice["exists"],
+                voice["included"],
+                voice["used"],
+                voice["remaining"],
+                voice["zone_classes"],
+                voice["plan"],
+                voice["unit"],
+            ),
             (True, 300, 300, 0, ["national", "roaming_eu"], "T-MOB-RATED", "second"),
-        )  # fmt: skip
+        )
         # the balance rating created keeps its 20 MB; May's pool will be the stated 15 MB
-        self.assertEqual((rows[("pool", "data")]["included"], rows[("pool", "data")]["used"]),
-                         (20 * MB, MB))  # fmt: skip
+        self.assertEqual(
+            (rows[("pool", "data")]["included"], rows[("pool", "data")]["used"]), (20 * MB, MB)
+        )
         may = api.allowance_balances({"subscription": SUB1, "period": "2025-05-10"})
         pool = next(b for b in may["balances"] if b["scope"] == "pool")
         self.assertEqual((pool["exists"], pool["included"]), (False, 15 * MB))
@@ -190,23 +229,38 @@ class TestUsageApi(BillingFixtures, TransactionCase):
         answer = api.account_invoices({"billing_account": gold.name})
         self.assertEqual((answer["total"], answer["next_offset"]), (1, False))
         invoice = answer["invoices"][0]
-        self.assertEqual((invoice["id"], invoice["number"], invoice["period_start"]),
-                         (move.id, move.name, "2025-06-01"))  # fmt: skip
-        usage_lines = [line for line in invoice["lines"] if line["section"] == "usage"
-                       and line["usage_type"]]  # fmt: skip
         self.assertEqual(
-            sorted((line["usage_type"], line["zone"], line["usage_records"],
-                    line["usage_quantity"], line["amount_untaxed"]) for line in usage_lines),
+            (invoice["id"], invoice["number"], invoice["period_start"]),
+            (move.id, move.name, "2025-06-01"),
+        )
+        usage_lines = [
+            line for line in invoice["lines"] if line["section"] == "usage" and line["usage_type"]
+        ]
+        self.assertEqual(
+            sorted(
+                (
+                    line["usage_type"],
+                    line["zone"],
+                    line["usage_records"],
+                    line["usage_quantity"],
+                    line["amount_untaxed"],
+                )
+                for line in usage_lines
+            ),
             [("sms", "BE-MOB", 1, 1, 0.1), ("voice", "BE-FIX", 2, 120, 0.23)],
-        )  # fmt: skip
+        )
         voice = next(line for line in usage_lines if line["usage_type"] == "voice")
         billed = api.usage_records({"invoice_line": voice["id"]})
         self.assertEqual([r["record_id"] for r in billed["records"]], ["g1", "g2"])
-        self.assertEqual({(r["state"], r["invoice_number"], r["invoice_line_id"])
-                          for r in billed["records"]}, {("billed", move.name, voice["id"])})  # fmt: skip
+        self.assertEqual(
+            {(r["state"], r["invoice_number"], r["invoice_line_id"]) for r in billed["records"]},
+            {("billed", move.name, voice["id"])},
+        )
         self.assertEqual(api.usage_records({"invoice": move.name})["total"], 3)
-        self.assertEqual(api.account_invoices({"billing_account": gold.id,
-                                               "date_to": "2025-05-31"})["invoices"], [])  # fmt: skip
+        self.assertEqual(
+            api.account_invoices({"billing_account": gold.id, "date_to": "2025-05-31"})["invoices"],
+            [],
+        )
         with self.assertRaisesRegex(UserError, "alone"):
             api.usage_records({"invoice": move.id, "billing_account": gold.id})
         with self.assertRaisesRegex(UserError, "billing_account is required"):
@@ -221,8 +275,10 @@ class TestUsageApi(BillingFixtures, TransactionCase):
         self.assertEqual(status["subscription"]["number"], self.sub1.name)
         self.assertEqual(status["service_orders"], [])
         # u1 0.25, u2 and u5 0 (allowance), u6 0.10, u7 0 (April's allowance)
-        self.assertEqual(status["unbilled_usage"], {"records": 5, "amount": "0.35",
-                                                    "currency": self.company.currency_id.name})  # fmt: skip
+        self.assertEqual(
+            status["unbilled_usage"],
+            {"records": 5, "amount": "0.35", "currency": self.company.currency_id.name},
+        )
         self.assertEqual(status["last_usage"], "2025-04-02T10:00:00Z")
         with self.assertRaisesRegex(AccessError, "telecom users"):
             self.api(self.nobody).service_status(SUB1)

@@ -105,23 +105,38 @@ class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
         self.assertEqual(partner.tz, "Europe/Paris")
         # none given: none at all (not the caller's), rating then reads the tariff's
         plain = self.call(
-            "create_customer", {"name": "No Zone", "email": "nz@example.com"}, context={"tz": "Asia/Tokyo"}
+            "create_customer",
+            {"name": "No Zone", "email": "nz@example.com"},
+            context={"tz": "Asia/Tokyo"},
         )
         self.assertFalse(self.env["res.partner"].browse(plain["customer_id"]).tz)
         before = self._count("res.partner")
-        self.assertFault("not a time zone name", "create_customer",
-                         {"name": "X", "email": "x@example.com", "tz": "Europe/Pariss"})  # fmt: skip
-        self.assertFault("not a time zone name", "create_customer",
-                         {"name": "X", "email": "x@example.com", "tz": 1})  # fmt: skip
-        self.assertEqual(self._count("res.partner"), before)
-        moved = self.call("set_customer_timezone", answer["customer_number"], "America/Montreal",
-                          request_id="tz-1")  # fmt: skip
-        self.assertEqual(moved, {"customer_id": partner.id,
-                                 "customer_number": answer["customer_number"],
-                                 "tz": "America/Montreal"})  # fmt: skip
-        self.assertEqual(
-            self.call("set_customer_timezone", partner.id, False)["tz"], False
+        self.assertFault(
+            "not a time zone name",
+            "create_customer",
+            {"name": "X", "email": "x@example.com", "tz": "Europe/Pariss"},
         )
+        self.assertFault(
+            "not a time zone name",
+            "create_customer",
+            {"name": "X", "email": "x@example.com", "tz": 1},
+        )
+        self.assertEqual(self._count("res.partner"), before)
+        moved = self.call(
+            "set_customer_timezone",
+            answer["customer_number"],
+            "America/Montreal",
+            request_id="tz-1",
+        )
+        self.assertEqual(
+            moved,
+            {
+                "customer_id": partner.id,
+                "customer_number": answer["customer_number"],
+                "tz": "America/Montreal",
+            },
+        )
+        self.assertEqual(self.call("set_customer_timezone", partner.id, False)["tz"], False)
         self.assertFault("not a time zone name", "set_customer_timezone", partner.id, "Mars")
         self.assertFault("No customer", "set_customer_timezone", "C9999999", "Europe/Paris")
         self.env.invalidate_all()
