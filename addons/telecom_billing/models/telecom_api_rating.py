@@ -382,11 +382,11 @@ class TelecomApi(models.AbstractModel):
         """
 
         def work():
+            day = self._api_date(date, "date")
             found = self._api_find_tariff(tariff)
             if not found:
                 raise UserError(self.env._("No tariff %(ref)s.", ref=tariff))
             versions = found.version_ids.filtered("active").sorted("date_from")
-            day = self._api_date(date, "date")
             version = versions.filtered(
                 lambda v: (
                     v.date_from <= (day or fields.Date.context_today(self))
@@ -705,7 +705,8 @@ class TelecomApi(models.AbstractModel):
     def _api_pool_rows(self, document):
         check = Checker()
         catalog = self._api_rating_catalog()
-        if check.struct(document, "", POOL_KEYS, required=POOL_KEYS) is None:
+        check.struct(document, "", POOL_KEYS, required=POOL_KEYS)
+        if check.errors:
             raise self._api_document_errors(self.env._("pool document"), check.errors)
         account = self._api_billing_account_ref(document.get("billing_account"))
         rows, seen = [], {}

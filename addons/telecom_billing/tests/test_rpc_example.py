@@ -12,6 +12,8 @@ import os
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
+from odoo.addons.telecom_crm.tests.common import XmlRpcClient
+
 EXAMPLE = os.path.join(
     os.path.dirname(__file__), os.pardir, os.pardir, os.pardir, "examples", "rpc_french_mobile.py"
 )
@@ -26,7 +28,7 @@ def load_example():
 
 
 @tagged("post_install", "-at_install")
-class TestRpcWorkedExample(HttpCase):
+class TestRpcWorkedExample(XmlRpcClient, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,6 +39,8 @@ class TestRpcWorkedExample(HttpCase):
         cls.env["product.pricelist"].create({"name": "EUR (example)", "currency_id": eur.id})
         if "telecom_provisioning" in cls.env.company._fields:
             cls.env.company.telecom_provisioning = False  # services done at once
+        customer = cls.env["res.partner"].create({"name": "Bad Input", "email": "b@example.com"})
+        cls.account = cls.env["telecom.billing.account"].create({"partner_id": customer.id})
         new_test_user(
             cls.env,
             login="fr_integrator",
@@ -137,3 +141,79 @@ class TestRpcWorkedExample(HttpCase):
             [("scope", "=", "pool"), ("billing_account_id", "=", account.id)]
         )
         self.assertEqual((pool.quantity, pool.used), (1024 * MB, 1024 * MB))
+
+    def test_bad_input_over_xmlrpc_changes_nothing(self):
+        """Every new method answers a clear fault to wrong types and unknown keys."""
+        self.rpc_login("fr_integrator", "fr_integrator_pw")
+        models = (
+            "telecom.tariff",
+            "telecom.tariff.version",
+            "telecom.tariff.zone",
+            "telecom.tariff.price",
+            "product.template",
+            "telecom.plan.allowance",
+            "telecom.allowance.pool",
+            "telecom.mediation.source",
+            "telecom.rerating",
+            "res.partner",
+        )
+
+        def counts():
+            self.env.invalidate_all()
+            return {model: self.env[model].with_context(active_test=False).search_count([])
+                    for model in models}  # fmt: skip
+
+        before = counts()
+        overlapping = {
+            "tariff": "X-BAD",
+            "date_from": "2025-01-01",
+            "bands": [
+                {"band": "peak", "days": ["mon"], "from": "08:00", "to": "20:00"},
+                {"band": "evening", "days": ["mon"], "from": "19:00", "to": "23:00"},
+            ],
+            "zones": [
+                {"code": "A", "class": "national", "prefixes": ["+331"]},
+                {"code": "B", "class": "national", "prefixes": ["+331"]},
+            ],
+            "prices": [{"usage_type": "voice", "zone": "C", "price": 0.1}],
+        }
+        for method, args, text in (
+            ("import_tariff", ("FR-MOBILE",), "(document): must be a dict"),
+            ("import_tariff", (overlapping,), "bands[1]: overlaps bands[0] (peak) on mon"),
+            ("import_tariff", (overlapping,), "zones[1].prefixes[0]: +331 is already a prefix"),
+            ("import_tariff", (overlapping,), "prices[0].zone: 'C' is not the code of a zone"),
+            ("export_tariff", (["FR-MOBILE"],), "No tariff"),
+            ("export_tariff", ("FR-MOBILE", "01/05/2025"), "not an ISO-8601 date"),
+            ("import_plan", ({"plan": "P", "allowances": {}},), "allowances: must be a list"),
+            ("import_plan", ({"plan": "P", "price": "9.99"},), "price: must be a number"),
+            ("export_plan", (42,), "No plan or add-on 42"),
+            ("import_account_pools", ({"billing_account": 0, "pools": []},),
+             "No billing account 0"),
+            ("import_account_pools", ({"billing_account": 0},), "pools: is required"),
+            ("export_account_pools", ("BA-NOPE",), "No billing account BA-NOPE"),
+            ("import_mediation_source", ({"code": "S", "colour": 1},), "colour: unknown key"),
+            ("export_mediation_source", ("NOPE",), "Unknown mediation source NOPE"),
+            ("rerate", ({"tariff": "NOPE"}, "why"), "selection.tariff: no tariff NOPE"),
+            ("rerate", (["2025-05-01"], "why"), "selection must be a dict"),
+            ("usage_records", ({"billing_account": self.account.id, "limit": "10"},),
+             "limit must be a whole number"),
+            ("usage_records", ({"subscription": 1, "colour": 1},), "unknown key(s) colour"),
+            ("allowance_balances", ([],), "query must be a dict"),
+            ("account_invoices", ({"billing_account": "BA-NOPE"},), "No billing account"),
+            ("service_status", ({},), "No subscription"),
+            ("set_customer_timezone", ("C9999999", "UTC"), "No customer C9999999"),
+            (
+                "set_customer_timezone",
+                (self.account.partner_id.id, ["UTC"]),
+                "is not a time zone name",
+            ),
+        ):  # fmt: skip
+            with self.subTest(method=method, text=text):
+                self.assertFault(text, method, *args)
+        # validate_tariff answers the errors instead of failing
+        check = self.call("validate_tariff", [])
+        self.assertEqual(
+            (check["valid"], check["action"], check["document"]), (False, False, False)
+        )
+        self.assertIn("must be a dict", check["errors"][0]["message"])
+        self.assertEqual(counts(), before)
