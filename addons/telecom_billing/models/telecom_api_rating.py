@@ -100,16 +100,12 @@ class TelecomApi(models.AbstractModel):
     # -- tariffs -------------------------------------------------------------------------------
     @api.model
     def _api_find_tariff(self, ref):
-        Tariff = self.env["telecom.tariff"].with_context(active_test=False)
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            tariff = Tariff.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            tariff = Tariff.search(
-                [("code", "=", ref), ("company_id", "=", self.env.company.id)], limit=1
-            )
-        else:
-            tariff = Tariff
-        return tariff
+        return self._api_lookup(
+            self.env["telecom.tariff"].with_context(active_test=False),
+            ref,
+            "code",
+            [("company_id", "=", self.env.company.id)],
+        )
 
     @api.model
     def _api_tariff_check(self, document):
@@ -508,12 +504,9 @@ class TelecomApi(models.AbstractModel):
     # -- plans and their allowances --------------------------------------------------------
     @api.model
     def _api_find_plan(self, ref):
-        Template = self.env["product.template"].with_context(active_test=False)
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            return Template.browse(ref).exists()
-        if isinstance(ref, str) and ref:
-            return Template.search([("default_code", "=", ref)], limit=1)
-        return Template
+        return self._api_lookup(
+            self.env["product.template"].with_context(active_test=False), ref, "default_code"
+        )
 
     @api.model
     def import_plan(self, document, request_id=None):

@@ -70,6 +70,19 @@ class TelecomApi(models.AbstractModel):
         return offset, limit
 
     @api.model
+    def _api_page_data(self, account, total, offset, limit, key, rows):
+        """One page of an account's items: the items under ``key`` and where the next starts."""
+        return {
+            "billing_account_id": account.id,
+            "billing_account_number": account.name,
+            "total": total,
+            "offset": offset,
+            "limit": limit,
+            "next_offset": offset + len(rows) if offset + len(rows) < total else False,
+            key: rows,
+        }
+
+    @api.model
     def _api_target(self, query):
         """The subscription or the billing account a query names (exactly one)."""
         given = [key for key in ("subscription", "billing_account") if query.get(key)]
@@ -135,16 +148,7 @@ class TelecomApi(models.AbstractModel):
             total = Usage.search_count(domain)
             records = Usage.search(domain, offset=offset, limit=limit, order="start_time, id")
             rows = [self._api_usage_data(rec) for rec in records]
-            more = offset + len(rows) < total
-            return {
-                "billing_account_id": account.id,
-                "billing_account_number": account.name,
-                "total": total,
-                "offset": offset,
-                "limit": limit,
-                "next_offset": offset + len(rows) if more else False,
-                "records": rows,
-            }
+            return self._api_page_data(account, total, offset, limit, "records", rows)
 
         return self._api_call("usage_records", None, [query], work)
 
@@ -205,13 +209,7 @@ class TelecomApi(models.AbstractModel):
     @api.model
     def _api_invoice(self, ref):
         """A telecom invoice (id or number) of an account the caller may read."""
-        Move = self.env["account.move"].sudo()
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            move = Move.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            move = Move.search([("name", "=", ref)], limit=1)
-        else:
-            move = Move
+        move = self._api_lookup(self.env["account.move"].sudo(), ref, "name")
         if not move or not move.telecom_billing_account_id:
             raise UserError(self.env._("No telecom invoice %(ref)s.", ref=ref))
         # read as the system once the caller may read the account (as account_balance)
@@ -442,27 +440,17 @@ class TelecomApi(models.AbstractModel):
                     ["__count"],
                 )
             )
-            more = offset + len(moves) < total
-            return {
-                "billing_account_id": account.id,
-                "billing_account_number": account.name,
-                "total": total,
-                "offset": offset,
-                "limit": limit,
-                "next_offset": offset + len(moves) if more else False,
-                "invoices": [
-                    {
-                        **self._api_move_data(move),
-                        "lines": [
-                            self._api_move_line_data(line, counts.get(line, 0))
-                            for line in move.invoice_line_ids.sorted(
-                                lambda ln: (ln.sequence, ln.id)
-                            )
-                        ],
-                    }
-                    for move in moves
-                ],
-            }
+            invoices = [
+                {
+                    **self._api_move_data(move),
+                    "lines": [
+                        self._api_move_line_data(line, counts.get(line, 0))
+                        for line in move.invoice_line_ids.sorted(lambda ln: (ln.sequence, ln.id))
+                    ],
+                }
+                for move in moves
+            ]
+            return self._api_page_data(account, total, offset, limit, "invoices", invoices)
 
         return self._api_call("account_invoices", None, [query], work)
 

@@ -228,14 +228,21 @@ class TelecomApi(models.AbstractModel):
         return value
 
     @api.model
-    def _api_customer(self, ref):
-        Partner = self.env["res.partner"]
+    def _api_lookup(self, records, ref, field, domain=()):
+        """The record of ``records``' model a caller names: its id, or ``field``'s value.
+
+        Empty when there is none (or ``ref`` is neither a non-empty string nor an id);
+        ``domain`` narrows the search by value (e.g. to the company).
+        """
         if isinstance(ref, int) and not isinstance(ref, bool):
-            partner = Partner.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            partner = Partner.search([("telecom_customer_number", "=", ref)], limit=1)
-        else:
-            partner = Partner
+            return records.browse(ref).exists()
+        if isinstance(ref, str) and ref:
+            return records.search([(field, "=", ref), *domain], limit=1)
+        return records.browse()
+
+    @api.model
+    def _api_customer(self, ref):
+        partner = self._api_lookup(self.env["res.partner"], ref, "telecom_customer_number")
         if not partner or not partner.telecom_customer_number:
             raise UserError(_("No customer %(ref)s (give its id or customer number).", ref=ref))
         partner.check_access("read")
@@ -303,13 +310,7 @@ class TelecomApi(models.AbstractModel):
 
     @api.model
     def _api_product(self, ref, kinds=None):
-        Product = self.env["product.product"]
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            product = Product.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            product = Product.search([("default_code", "=", ref)], limit=1)
-        else:
-            product = Product
+        product = self._api_lookup(self.env["product.product"], ref, "default_code")
         if not product or not product.telecom_kind or (kinds and product.telecom_kind not in kinds):
             raise UserError(
                 _(
