@@ -373,6 +373,10 @@ class TelecomApi(models.AbstractModel):
         end = next_period_start(start, months) - timedelta(days=1)
         Balance = self.env["telecom.allowance.balance"]
         owners = [(SUB, sub) for sub in subs.sorted("id")] + [(POOL, account)]
+        # every owner's grants in one query, then read from the store's cache
+        session.store._prefetch_grants(
+            {(scope, owner.id, start, months) for scope, owner in owners}
+        )
         rows = []
         for scope, owner in owners:
             scope_name = "subscription" if scope == SUB else "pool"
