@@ -13,13 +13,7 @@ class TelecomApi(models.AbstractModel):
 
     @api.model
     def _api_billing_account_ref(self, ref):
-        Account = self.env["telecom.billing.account"]
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            account = Account.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            account = Account.search([("name", "=", ref)], limit=1)
-        else:
-            account = Account
+        account = self._api_lookup(self.env["telecom.billing.account"], ref, "name")
         if not account:
             raise UserError(self.env._("No billing account %(ref)s.", ref=ref))
         account.check_access("read")

@@ -50,6 +50,13 @@ class TelecomBillingAccount(models.Model):
         help="What the account owes: residual of its posted invoices minus open credit notes.",
     )
     overdue_amount = fields.Monetary(compute="_compute_invoice_stats")
+    telecom_pool_ids = fields.One2many(
+        "telecom.allowance.pool",
+        "billing_account_id",
+        string="Shared Pool Sizes",
+        help="The size of the account's pool of a shared allowance, stated here: it replaces "
+        "the allowance's own pool size and the sum of the lines' grants.",
+    )
 
     @api.depends("mandate_id.state")
     def _compute_direct_debit(self):

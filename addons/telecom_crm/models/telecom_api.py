@@ -14,6 +14,8 @@ import json
 import math
 from datetime import date, datetime
 
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -44,6 +46,7 @@ CUSTOMER_KEYS = {
     "id_document_number",
     "birthdate",
     "lang",
+    "tz",
     "billing_account",
 }
 ACCOUNT_KEYS = {
@@ -143,6 +146,39 @@ class TelecomApi(models.AbstractModel):
         return result
 
     @api.model
+    def _api_require_group(self, groups, what):
+        """``AccessError`` unless the caller is in one of ``groups`` (XML ids).
+
+        Every public method checks its groups inside (RPC calls any public method).
+        """
+        if isinstance(groups, str):
+            groups = (groups,)
+        if not any(self.env.user.has_group(group) for group in groups):
+            names = [self.env.ref(group).full_name for group in groups]
+            raise AccessError(
+                _(
+                    "%(what)s is for %(groups)s.",
+                    what=what,
+                    groups=_(" or ").join(names),
+                )
+            )
+
+    @api.model
+    def _api_timezone(self, value, label):
+        """A time zone name (pytz, e.g. ``Europe/Paris``), or False when none is given."""
+        if value in (None, False, ""):
+            return False
+        if not isinstance(value, str) or value not in pytz.all_timezones_set:
+            raise UserError(
+                _(
+                    "%(label)s: %(value)s is not a time zone name (IANA, e.g. Europe/Paris).",
+                    label=label,
+                    value=value,
+                )
+            )
+        return value
+
+    @api.model
     def _api_date(self, value, label, required=False):
         if value in (None, False, ""):
             if required:
@@ -230,14 +266,21 @@ class TelecomApi(models.AbstractModel):
         return value
 
     @api.model
-    def _api_customer(self, ref):
-        Partner = self.env["res.partner"]
+    def _api_lookup(self, records, ref, field, domain=()):
+        """The record of ``records``' model a caller names: its id, or ``field``'s value.
+
+        Empty when there is none (or ``ref`` is neither a non-empty string nor an id);
+        ``domain`` narrows the search by value (e.g. to the company).
+        """
         if isinstance(ref, int) and not isinstance(ref, bool):
-            partner = Partner.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            partner = Partner.search([("telecom_customer_number", "=", ref)], limit=1)
-        else:
-            partner = Partner
+            return records.browse(ref).exists()
+        if isinstance(ref, str) and ref:
+            return records.search([(field, "=", ref), *domain], limit=1)
+        return records.browse()
+
+    @api.model
+    def _api_customer(self, ref):
+        partner = self._api_lookup(self.env["res.partner"], ref, "telecom_customer_number")
         if not partner or not partner.telecom_customer_number:
             raise UserError(_("No customer %(ref)s (give its id or customer number).", ref=ref))
         partner.check_access("read")
@@ -305,13 +348,7 @@ class TelecomApi(models.AbstractModel):
 
     @api.model
     def _api_product(self, ref, kinds=None):
-        Product = self.env["product.product"]
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            product = Product.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            product = Product.search([("default_code", "=", ref)], limit=1)
-        else:
-            product = Product
+        product = self._api_lookup(self.env["product.product"], ref, "default_code")
         if not product or not product.telecom_kind or (kinds and product.telecom_kind not in kinds):
             raise UserError(
                 _(
@@ -453,6 +490,9 @@ class TelecomApi(models.AbstractModel):
             "is_company": ctype != "residential",
             "telecom_customer_type": ctype,
             "customer_rank": 1,
+            # no time zone given: none (not the caller's context), so rating reads time
+            # bands and billing periods in the tariff's time zone
+            "tz": self._api_timezone(values.get("tz"), "tz"),
         }
         for key in ("email", "phone", "mobile", "street", "street2", "zip", "city", "vat", "lang"):
             if values.get(key):
@@ -548,6 +588,31 @@ class TelecomApi(models.AbstractModel):
                 raise UserError(_("Unknown payment term %(id)s.", id=term_id))
             vals["payment_term_id"] = term.id
         return vals
+
+    @api.model
+    def set_customer_timezone(self, customer, tz, request_id=None):
+        """Set (or, with False, clear) the time zone of a customer (id or number).
+
+        The time zone decides the time bands of the customer's usage and the local
+        day that puts a record in a billing period; without one, the tariff's.
+        Usage rated before keeps its result until it is re-rated.
+        """
+
+        def work():
+            self._api_require_group(
+                ("telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_care"),
+                _("Changing a customer's time zone"),
+            )
+            partner = self._api_customer(customer)
+            partner.check_access("write")
+            partner.tz = self._api_timezone(tz, "tz")
+            return {
+                "customer_id": partner.id,
+                "customer_number": partner.telecom_customer_number,
+                "tz": partner.tz or False,
+            }
+
+        return self._api_call("set_customer_timezone", request_id, [customer, tz], work)
 
     @api.model
     def place_order(self, values, request_id=None):

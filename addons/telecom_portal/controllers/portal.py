@@ -410,11 +410,13 @@ class TelecomPortal(CustomerPortal):
                 if key in grouped:
                     continue
                 if pool:
-                    quantity = sum(
-                        other.quantity * allowance.quantity_base
-                        for other in pool_lines
-                        if allowance in other.product_id.product_tmpl_id.telecom_allowance_ids
-                    )
+                    quantity = allowance._telecom_pool_size(account)
+                    if quantity is None:  # no size stated: the sum of the lines' grants
+                        quantity = sum(
+                            other.quantity * allowance.quantity_base
+                            for other in pool_lines
+                            if allowance in other.product_id.product_tmpl_id.telecom_allowance_ids
+                        )
                 else:
                     quantity = line.quantity * allowance.quantity_base
                 grouped[key] = {
