@@ -34,6 +34,7 @@ import time
 import urllib.error
 import urllib.request
 
+import odoo_install
 import pgcluster
 from telecom_addons import MODULES
 
@@ -531,20 +532,9 @@ class Sites:
 
     @property
     def odoo_bin(self):
-        """A launcher script: Odoo's prefork server re-executes ``sys.argv[0]`` for its
-        gevent worker, which ``python -m odoo`` cannot be."""
-        path = os.path.join(self.root, "odoo-bin")
-        text = (
-            f"#!{sys.executable}\n"
-            "import os\n"
-            "os.environ['TZ'] = 'UTC'  # as Odoo's own odoo-bin\n"
-            "import odoo\n"
-            "odoo.cli.main()\n"
-        )
-        with open(path, "w") as fh:
-            fh.write(text)
-        os.chmod(path, 0o755)
-        return path
+        """Odoo's prefork server re-runs ``sys.argv[0]`` for its gevent worker: a launcher
+        script, not ``python -m odoo``."""
+        return odoo_install.launcher(os.path.join(self.root, "odoo-bin"))
 
     def start_haproxy(self, site):
         if port_open(SITES[site], HAPROXY_PORT):
