@@ -53,6 +53,7 @@ import xmlrpc.client
 import requests
 import sites as sites_mod
 
+RUNNER_TIMEOUT = 180  # s: the runners poll every minute; after that, one is missing
 ADMIN = ("admin", "admin")  # the demo database's administrator
 PASSWORD = "drill-Passw0rd-1"
 RETRYABLE = (
@@ -74,6 +75,19 @@ RETRYABLE = (
 # ----------------------------------------------------------------------------------
 # clients
 # ----------------------------------------------------------------------------------
+
+
+def runner_sites(holders):
+    """{'cron': 'site b', 'queue_job': 'none'}: where each runner is, from the holders
+    of the advisory locks ({key: application_name}, as Sites.leaders() reads them;
+    Odoo at a site connects as ``odoo-site-<x>-<pid>``)."""
+    keys = (("cron", sites_mod.CRON_LEADER_KEY), ("queue_job", sites_mod.QUEUE_JOB_RUNNER_KEY))
+    return {
+        label: (holders.get(key) or "none").replace("odoo-site-", "site ").rsplit("-", 1)[0]
+        for label, key in keys
+    }
+
+
 class TimeoutTransport(xmlrpc.client.Transport):
     def __init__(self, timeout):
         super().__init__()
@@ -890,24 +904,33 @@ class PowerCutDrill:
             "two standbys in the synchronous quorum", self.sites.replicas_in_sync, 300
         )
         print(f"[{variant}] site {primary.upper()} rejoined as a standby ({rewind})", flush=True)
-        holders = self.sites.leaders()
-        runners = {
-            label: (holders.get(key) or "none").replace("odoo-site-", "site ").rsplit("-", 1)[0]
-            for label, key in (
-                ("cron", sites_mod.CRON_LEADER_KEY),
-                ("queue_job", sites_mod.QUEUE_JOB_RUNNER_KEY),
-            )
-        }
-        print(
-            f"[{variant}] runners now: cron at {runners['cron']}, "
-            f"queue_job at {runners['queue_job']}",
-            flush=True,
-        )
+        runners = self.wait_runners(variant)
         self.wait_bill_run(bill_run)
         self.recorder.close()
         result = self.audit(bill_run, clients)
         result["resumed"] = resumed
+        if runners is None:
+            result["problems"].append(
+                f"cron or queue_job runner not running {RUNNER_TIMEOUT} s after the rejoin"
+            )
         return result
+
+    def wait_runners(self, variant):
+        """Wait until a cron runner and a queue_job runner hold their locks again (each
+        takes its lock at its next poll, up to a minute after the failover)."""
+        started = time.monotonic()
+        while True:
+            runners = runner_sites(self.sites.leaders())
+            if "none" not in runners.values() or time.monotonic() - started > RUNNER_TIMEOUT:
+                break
+            time.sleep(2)
+        print(
+            f"[{variant}] runners now: cron at {runners['cron']}, "
+            f"queue_job at {runners['queue_job']} "
+            f"({time.monotonic() - started:.0f} s after the rejoin)",
+            flush=True,
+        )
+        return None if "none" in runners.values() else runners
 
     def log_offset(self, site):
         try:

@@ -57,3 +57,14 @@ def test_every_audited_kind_has_a_query():
     assert set(drill.AUDIT) == {"order", "usage", "ticket", "payment", "plan_change"}
     for query in drill.AUDIT.values():
         assert query.startswith("SELECT count(")
+
+
+def test_runner_sites_names_the_site_of_each_lock_holder():
+    cron, runner = drill.sites_mod.CRON_LEADER_KEY, drill.sites_mod.QUEUE_JOB_RUNNER_KEY
+    assert drill.runner_sites({cron: "odoo-site-b-4242", runner: "odoo-site-a-17"}) == {
+        "cron": "site b",
+        "queue_job": "site a",
+    }
+    # right after a failover a runner may not have taken its lock again yet
+    assert drill.runner_sites({runner: "odoo-site-c-9"}) == {"cron": "none", "queue_job": "site c"}
+    assert drill.runner_sites({}) == {"cron": "none", "queue_job": "none"}
