@@ -126,6 +126,9 @@ class RatingSession:
         self.fmt_ts = self.formatter.fmt_ts
         self._company_lock = self._lock_epoch(company.telecom_usage_lock_date)
         self.generation = None
+        #: (subscription id, billing account id, period_start) -> epoch second of the
+        #: earliest record an import rated (late usage: see the batch's _rerate_late_usage)
+        self.first_usage = {}
 
     # -- concurrency -------------------------------------------------------------
     def sync(self):
@@ -608,6 +611,12 @@ class DbBalanceStore:
         self._queried = set()
         self._ensured = set()
         self._new_id = 0
+        #: (scope, owner id, period_start) whose balances this session created: nobody
+        #: consumed from them before (kept across invalidations)
+        self.created = set()
+        #: (scope, owner id, period_start) whose grant fell below what was already
+        #: consumed (a termination mid-period): the period must be rated again
+        self.short = set()
         #: None: new balances are inserted at once; a list (import pipeline): their ids
         #: are taken from the sequence at once and their rows wait here, to be inserted
         #: by :meth:`write_inserts` with the chunk's COPY (off the rating's path)
@@ -887,9 +896,12 @@ class DbBalanceStore:
             created = fresh + carried
             self._pending += [(b, sub, months) for b in created]
             self.owned[key] = sorted(created, key=Balance.sort_key)
+            self.created.add(key)
             return
-        # grants may have grown since the balances were created (an add-on bought
-        # mid-period): add the new allowances, raise the quantities of this period's
+        # grants may have changed since the balances were created: an add-on bought
+        # mid-period adds allowances and raises this period's quantities; a line that
+        # ends earlier (a termination mid-period, prorated allowances) lowers them, never
+        # below what is consumed already (the period is then rated again: ``short``)
         have = {b.allowance.id: b for b in existing if b.generation == 0}
         added = []
         for allowance, quantity in grants:
@@ -898,6 +910,11 @@ class DbBalanceStore:
                 added.append(Balance(None, allowance, scope, owner, start, quantity))
             elif quantity > balance.quantity:
                 balance.quantity = quantity  # written by flush()
+            elif quantity < balance.quantity:
+                floor = balance.used + balance.carried
+                balance.quantity = max(quantity, floor)  # written by flush()
+                if floor > quantity:
+                    self.short.add(key)
         if added:
             self._pending += [(b, sub, months) for b in added]
             existing += added

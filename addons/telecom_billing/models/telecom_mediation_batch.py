@@ -39,13 +39,14 @@ from odoo.tools import SQL
 
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
-from ..rating import mediation
+from ..rating import POOL, SUB, mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
 from .rating_session import (
     GENERATION_SEQUENCE,
     RATING_LOCK,
     RatingSession,
+    from_epoch,
     group_by_period,
 )
 
@@ -277,7 +278,7 @@ class TelecomMediationBatch(models.Model):
         self.write(vals)
         self._commit_if_allowed()
         try:
-            self._run(self._open_data())
+            session = self._run(self._open_data())
         except (mediation.FileError, LookupError, OSError, EOFError, zlib.error,
                 gzip.BadGzipFile) as exc:  # fmt: skip
             self._fail(_("The file cannot be read: %(error)s", error=exc))
@@ -302,7 +303,91 @@ class TelecomMediationBatch(models.Model):
         self.env["telecom.allowance.balance"].invalidate_model()
         self.message_post(body=self._report_message())
         self._commit_if_allowed()
+        self._rerate_late_usage(session)
         return self
+
+    def _rerate_late_usage(self, session):
+        """Usage that arrived late (this file, for times before usage another import
+        already rated against the same allowances) is rated again with that period,
+        in time order: the result does not depend on the order files arrive in.
+
+        Only periods whose balances existed before this import can be out of order
+        (``DbBalanceStore.created``): an import of new usage costs nothing here.
+        """
+        store = session.store
+        candidates = {}
+        for (sub_id, account_id, period), first in session.first_usage.items():
+            if (SUB, sub_id, period) in store.created and (
+                POOL,
+                account_id,
+                period,
+            ) in store.created:
+                continue
+            key = (account_id, period)
+            candidates[key] = min(first, candidates.get(key, first))
+        if not candidates:
+            return False
+        keys = list(candidates)
+        cr = self.env.cr
+        # the allowance units another import took later in time, not yet invoiced
+        cr.execute(
+            SQL(
+                """SELECT d.account, d.period
+                     FROM unnest(%s::int[], %s::date[], %s::timestamp[])
+                          AS d(account, period, first)
+                    WHERE EXISTS (
+                          SELECT 1 FROM telecom_usage_record u
+                           WHERE u.billing_account_id = d.account AND u.period_start = d.period
+                             AND u.start_time > d.first AND u.state = 'rated'
+                             AND u.allowance_quantity > 0 AND u.batch_id <> %s)""",
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [from_epoch(candidates[k]) for k in keys],
+                self.id,
+            )
+        )
+        late = cr.fetchall()
+        if not late:
+            return False
+        accounts = self.env["telecom.billing.account"].browse({row[0] for row in late})
+        periods = [row[1] for row in late]
+        # an automatic correction of what this import did: as the importing system
+        rerating = (
+            self.env["telecom.rerating"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "reason": _(
+                        "Import %(batch)s brought usage older than usage already rated: "
+                        "its period is rated again in time order.",
+                        batch=self.name,
+                    ),
+                    "period_from": min(periods),
+                    "period_to": max(periods),
+                    "subscription_ids": [
+                        fields.Command.set(
+                            self.env["telecom.subscription"]
+                            .sudo()
+                            .search([("billing_account_id", "in", accounts.ids)])
+                            .ids
+                        )
+                    ],
+                }
+            )
+        )
+        rerating.action_run()
+        self.message_post(
+            body=_(
+                "Late usage: %(count)s billing period(s) of %(accounts)s account(s) rated again "
+                "in time order (%(rerating)s).",
+                count=len(late),
+                accounts=len(accounts),
+                rerating=rerating.name,
+            )
+        )
+        self._commit_if_allowed()
+        return rerating
 
     def _fail(self, error):
         self.write({"state": "failed", "error": error})
@@ -323,8 +408,9 @@ class TelecomMediationBatch(models.Model):
         )
 
     def _run(self, data):
+        """Import ``data``; returns the rating session (what it rated and created)."""
         with quiet_garbage_collector():
-            self._run_import(data)
+            return self._run_import(data)
 
     def _run_import(self, data):
         source = self.source_id
@@ -366,6 +452,7 @@ class TelecomMediationBatch(models.Model):
                 raise
         finally:
             reader.close()
+        return session
 
     @staticmethod
     def _prepare_offline(session, records):
@@ -407,6 +494,17 @@ class TelecomMediationBatch(models.Model):
         chunk = StoredChunk(records, accepted, others)
         PHASES["balances_load"] += clock() - mark
         accepted.sort(key=chronological)
+        # the earliest record of each subscription and period (for _rerate_late_usage):
+        # the chunk is in time order, the first one seen is its earliest
+        first = session.first_usage
+        seen = set()
+        for rec in accepted:
+            sub = rec.sub
+            key = (sub.id, sub.billing_account_id, rec.period_start)
+            if key not in seen:
+                seen.add(key)
+                if rec.start < first.get(key, rec.start + 1):
+                    first[key] = rec.start
         return chunk
 
     def _store_counters(self, records):

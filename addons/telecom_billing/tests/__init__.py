@@ -15,3 +15,4 @@ from . import test_billing_security
 from . import test_demo_usage
 from . import test_billing_api_xmlrpc
 from . import test_bill_run_tour
+from . import test_revenue_assurance
