@@ -23,7 +23,7 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -659,8 +659,8 @@ class HelpdeskTicket(models.Model):
             self._telecom_report_failed_credits(failed)
         issued = self.env["account.move"].browse([move.id for move, _ids in credited])
         if issued:
-            self.telecom_credit_note_ids = [Command.link(move_id) for move_id in issued.ids]
-            self.message_post(
+            self._telecom_link_credit_notes(issued)
+            self._message_log(
                 body=Markup("<p>%s</p>")
                 % self.env._(
                     "SLA credits issued: %(count)s credit note(s), %(first)s to %(last)s.",
@@ -668,9 +668,27 @@ class HelpdeskTicket(models.Model):
                     first=issued[:1].name,
                     last=issued[-1:].name,
                 ),
-                subtype_xmlid="mail.mt_note",
             )
         return issued
+
+    def _telecom_link_credit_notes(self, moves):
+        """The outage keeps its credit notes. Jobs issuing chunks of them run side by
+        side: the links are inserted without writing the outage's row (which would make
+        concurrent jobs fail on each other) - raw SQL on the relation, hot path."""
+        self.ensure_one()
+        field = self._fields["telecom_credit_note_ids"]
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO %s (%s, %s) SELECT %s, unnest(%s::int[])
+                   ON CONFLICT DO NOTHING""",
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
+                self.id,
+                moves.ids,
+            )
+        )
+        self.invalidate_recordset(["telecom_credit_note_ids"])
 
     def _telecom_claim_credits(self, account_ids=None):
         """Ids of this outage's credits to issue, locked for this transaction; those
@@ -725,13 +743,12 @@ class HelpdeskTicket(models.Model):
             Markup("<li>%s: %s</li>") % (account.display_name, error)
             for account, _ids, error in failed
         )
-        self.message_post(
+        self._message_log(
             body=Markup("<p>%s</p><ul>%s</ul>")
             % (
                 self.env._("No credit note for %(count)s billing account(s):", count=len(failed)),
                 items,
             ),
-            subtype_xmlid="mail.mt_note",
         )
 
     # -- views -------------------------------------------------------------------
