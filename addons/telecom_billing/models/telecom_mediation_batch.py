@@ -314,15 +314,8 @@ class TelecomMediationBatch(models.Model):
         Only periods whose balances existed before this import can be out of order
         (``DbBalanceStore.created``): an import of new usage costs nothing here.
         """
-        store = session.store
         candidates = {}
-        for (sub_id, account_id, period), first in session.first_usage.items():
-            if (SUB, sub_id, period) in store.created and (
-                POOL,
-                account_id,
-                period,
-            ) in store.created:
-                continue
+        for (_sub_id, account_id, period), first in session.first_usage.items():
             key = (account_id, period)
             candidates[key] = min(first, candidates.get(key, first))
         if not candidates:
@@ -489,23 +482,40 @@ class TelecomMediationBatch(models.Model):
         store = session.store
         mark = clock()
         PHASES["resolve_dedup"] += mark - started
-        store.prepare(group_by_period(accepted))
+        pairs = group_by_period(accepted)
+        store.prepare(pairs)
         others = [rec for rec in records if rec.state != "accepted"]
         chunk = StoredChunk(records, accepted, others)
         PHASES["balances_load"] += clock() - mark
         accepted.sort(key=chronological)
-        # the earliest record of each subscription and period (for _rerate_late_usage):
-        # the chunk is in time order, the first one seen is its earliest
+        self._note_first_usage(session, accepted, pairs)
+        return chunk
+
+    @staticmethod
+    def _note_first_usage(session, accepted, pairs):
+        """The earliest record of each subscription and period whose balances existed
+        before this import (``_rerate_late_usage``); periods this import opened (all of
+        them when the usage is new) need no look at the records."""
+        created = session.store.created
+        older = {
+            (sub.id, start)
+            for sub, start in pairs
+            if (SUB, sub.id, start) not in created
+            or (POOL, sub.billing_account_id, start) not in created
+        }
+        if not older:
+            return
         first = session.first_usage
-        seen = set()
-        for rec in accepted:
+        for rec in accepted:  # in time order: the first one seen is the earliest
             sub = rec.sub
-            key = (sub.id, sub.billing_account_id, rec.period_start)
-            if key not in seen:
-                seen.add(key)
+            pair = (sub.id, rec.period_start)
+            if pair in older:
+                older.discard(pair)
+                key = (sub.id, sub.billing_account_id, rec.period_start)
                 if rec.start < first.get(key, rec.start + 1):
                     first[key] = rec.start
-        return chunk
+                if not older:
+                    break
 
     def _store_counters(self, records):
         self.env.cr.execute(self._counters_sql(records))
@@ -822,7 +832,8 @@ class ChunkPipeline:
         started = time.perf_counter()
         session = self.session
         prefix = session.copy_prefix(self.batch.source_id.id, self.batch.id)
-        rate, line = session.engine.rate, session.copy_line
+        # the formatter's own method: no wrapper call per record
+        rate, line = session.engine.rate, session.formatter.line
         accepted = chunk.accepted
         for rec in accepted:  # chronologically: allowances are consumed in time order
             rate(rec)

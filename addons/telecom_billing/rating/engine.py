@@ -102,6 +102,7 @@ class UsageRecord:
         "amount",
         "band",
         "called_number",
+        "clean",
         "day",
         "db_id",
         "direction",
@@ -153,6 +154,8 @@ class UsageRecord:
         self.called_number = called_number
         self.location = location
         self.raw = raw
+        # the raw line holds nothing COPY must escape (its fields go out as they are)
+        self.clean = False
         self.start_text = None
         self.sub = sub
         self.local = None
@@ -271,7 +274,7 @@ class RatingEngine:
             trace.append(("increments", quantity, line.first, line.next, rated))
             trace.append(("allowance", covered, list(detail)))
         if covered >= rated:
-            rec.amount = rec.version.rounding.apply(ZERO)
+            rec.amount = rec.version.rounding.zero
         else:
             rec.amount = self._price(rec, utype, line, covered, rated, trace)
         rec.state = RATED
@@ -401,7 +404,7 @@ class RatingEngine:
         rec.reason = reason
         rec.rated_quantity = 0
         rec.allowance_quantity = 0
-        rec.amount = rec.version.rounding.apply(ZERO) if rec.version else ZERO
+        rec.amount = rec.version.rounding.zero if rec.version else ZERO
         return rec
 
     def explain(self, rec):
