@@ -63,6 +63,7 @@ class Subscriber:
         "company_id",
         "id",
         "period_months",
+        "store_order",
         "terms",
         "tz",
     )
@@ -85,6 +86,8 @@ class Subscriber:
         # ((day_from or None, day_to or None, Tariff or None), ...): the plan lines
         self.terms = tuple(terms)
         self.company_id = company_id
+        #: the order records are stored in: by billing account, then subscription
+        self.store_order = (billing_account_id or 0, id or 0)
 
     def tariff_on(self, day):
         for day_from, day_to, tariff in self.terms:
