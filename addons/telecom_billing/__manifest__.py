@@ -3,7 +3,7 @@
 {
     "name": "Telecom Billing",
     "summary": "Mediation and rating of usage, bill runs, invoices, payments and dunning",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.2.1",
     "category": "Telecom",
     "license": "AGPL-3",
     "author": "Telecom Suite contributors",

@@ -162,3 +162,54 @@ def test_bad_configuration_and_missing_data():
     with pytest.raises(AdapterError, match="no network request"):
         netsim_request("reserve_number", CTX)
     assert rest_client.RETRYABLE_STATUS >= {429, 503}
+
+
+def test_redirects_never_followed_with_credentials():
+    """A 3xx answer is an error: the token and payload never reach the Location."""
+    import http.server
+    import threading
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            seen.append((self.server.server_port, self.path, self.headers.get("Authorization")))
+            if self.server is redirector:
+                self.send_response(307)
+                self.send_header("Location", f"http://127.0.0.1:{collector.server_port}/steal")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                body = b"{}"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+        def log_message(self, *args):
+            pass
+
+    redirector = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    collector = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    for server in (redirector, collector):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        c = RestClient(
+            f"http://127.0.0.1:{redirector.server_port}",
+            auth_type="bearer",
+            secret="s3cret",
+            sleep=lambda s: None,
+        )
+        for method in ("GET", "POST"):
+            with pytest.raises(AdapterError) as err:
+                c.request(method, "/api/v1/subscribers", {"imsi": "1"})
+            assert err.value.status == 307 and not err.value.retryable
+            assert "redirects are not followed" in err.value.message
+        assert {port for port, _path, _auth in seen} == {redirector.server_port}
+        assert len(seen) == 2  # one attempt each: not retried
+    finally:
+        for server in (redirector, collector):
+            server.shutdown()
+            server.server_close()

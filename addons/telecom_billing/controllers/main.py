@@ -4,56 +4,60 @@
 
 The usage detail answers both the back office (read access to the invoice) and
 the customer (the invoice's portal access token, as core ``/my/invoices`` links
-carry it), so the portal add-on can link to it.
+carry it), through Odoo's portal check (``_document_check_access``), so the
+portal add-on can link to it. A large detail comes in parts (``?part=2``...), one
+per request (``account.move._telecom_usage_part``).
 """
 
 from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import consteq
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class TelecomBillingDownloads(http.Controller):
+def usage_part(value):
+    """The part number of a usage-detail download (``?part=``), or None if malformed."""
+    if value in (None, ""):
+        return 1
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def usage_file_name(move, part):
+    """``INV_2025_00001-usage`` (``-usage-part2`` for the next parts), no extension."""
+    name = (move.name or "invoice").replace("/", "_")
+    return f"{name}-usage" + (f"-part{part}" if part > 1 else "")
+
+
+class TelecomBillingDownloads(CustomerPortal):
     @http.route(
         "/telecom_billing/usage_detail/<int:move_id>.xlsx",
         type="http",
         auth="public",
         methods=["GET"],
     )
-    def usage_detail_xlsx(self, move_id, access_token=None, **kwargs):
-        move = request.env["account.move"].browse(move_id)
+    def usage_detail_xlsx(self, move_id, access_token=None, part=None, **kwargs):
         try:
-            move_sudo = self._move_access(move, access_token)
-        except (AccessError, MissingError) as exc:
+            move_sudo = self._document_check_access("account.move", move_id, access_token)
+            number = usage_part(part)
+            if number is None:
+                raise MissingError(request.env._("No such part."))
+            content = move_sudo._telecom_usage_xlsx(number)
+        except (AccessError, MissingError, UserError) as exc:
             raise NotFound() from exc
-        content = move_sudo._telecom_usage_xlsx()
-        name = (move_sudo.name or "invoice").replace("/", "_")
+        name = usage_file_name(move_sudo, number)
         return request.make_response(
             content,
             headers=[
                 ("Content-Type", XLSX),
-                ("Content-Disposition", http.content_disposition(f"{name}-usage.xlsx")),
+                ("Content-Disposition", http.content_disposition(f"{name}.xlsx")),
             ],
         )
-
-    def _move_access(self, move, access_token):
-        move = move.exists()
-        if not move:
-            raise MissingError(request.env._("Invoice not found."))
-        if not request.env.user._is_public() and move.has_access("read"):
-            return move.sudo()
-        move_sudo = move.sudo()
-        if (
-            access_token
-            and move_sudo.access_token
-            and consteq(move_sudo.access_token, access_token)
-        ):
-            return move_sudo
-        raise AccessError(request.env._("No access to this invoice."))
 
     @http.route(
         "/telecom_billing/bill_run/<int:run_id>.xlsx", type="http", auth="user", methods=["GET"]

@@ -31,3 +31,6 @@ from . import telecom_rerating_billing
 from . import telecom_subscription_billing
 from . import telecom_demo_generator_billing
 from . import telecom_api_billing
+from . import telecom_allowance_pool
+from . import telecom_api_rating
+from . import telecom_api_usage

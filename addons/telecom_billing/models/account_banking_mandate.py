@@ -29,6 +29,7 @@ class AccountBankingMandate(models.Model):
     )
 
     def validate(self):
+        self.check_access("write")
         res = super().validate()
         for mandate in self.filtered("telecom_billing_account_id"):
             account = mandate.telecom_billing_account_id

@@ -7,11 +7,15 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import xlsxwriter
 
+from ..tools import spreadsheet
+from ..tools.params import positive_int_param
 from .telecom_usage_record import human_quantity
 
 _logger = logging.getLogger(__name__)
+
+#: records per part of the itemised usage detail (system parameters override)
+USAGE_DETAIL_ROWS = {"xlsx": 100_000, "pdf": 2_000}
 
 SEND_STATES = [
     ("none", "Not to send"),
@@ -239,6 +243,7 @@ class AccountMove(models.Model):
 
     # -- actions ----------------------------------------------------------------------------
     def action_telecom_usage(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action"
@@ -248,6 +253,7 @@ class AccountMove(models.Model):
         return action
 
     def action_telecom_usage_xlsx(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         if self.telecom_kind != "bill":
             raise UserError(_("Only bill-run invoices have an itemised usage detail."))
@@ -258,7 +264,63 @@ class AccountMove(models.Model):
         }
 
     # -- itemised usage ----------------------------------------------------------------
-    def _telecom_usage_rows(self, limit=None):
+    # A bill of a business with hundreds of lines holds millions of records: the detail
+    # is cut into parts of at most N records (system parameters
+    # telecom_billing.usage_detail_xlsx_rows / _pdf_rows), one part per request, each
+    # telling which records it holds and how many parts there are.
+    def _telecom_usage_count(self):
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM telecom_usage_record u
+                     JOIN account_move_line l ON l.id = u.invoice_line_id
+                    WHERE l.move_id = %s""",
+                self.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _telecom_usage_part(self, fmt, part=1):
+        """Which records part ``part`` of the ``fmt`` (xlsx | pdf) detail holds.
+
+        Returns a dict: ``part``, ``parts``, ``count``, ``offset``, ``limit``,
+        ``first`` and ``last`` (1-based record numbers), ``note`` (False when the
+        detail fits in one part). A part that does not exist is a ``UserError``.
+        """
+        self.ensure_one()
+        size = positive_int_param(
+            self.env, f"telecom_billing.usage_detail_{fmt}_rows", USAGE_DETAIL_ROWS[fmt]
+        )
+        count = self._telecom_usage_count()
+        parts = max(1, -(-count // size))
+        if isinstance(part, bool) or not isinstance(part, int) or not 1 <= part <= parts:
+            raise UserError(
+                _("The usage detail of %(move)s has %(n)s part(s).", move=self.name, n=parts)
+            )
+        offset = (part - 1) * size
+        info = {
+            "part": part,
+            "parts": parts,
+            "count": count,
+            "offset": offset,
+            "limit": size,
+            "first": offset + 1 if count else 0,
+            "last": min(offset + size, count),
+            "note": False,
+        }
+        if parts > 1:
+            info["note"] = _(
+                "Part %(part)s of %(parts)s: usage records %(first)s to %(last)s of %(count)s. "
+                "The other parts are the other downloads of this invoice's usage detail.",
+                part=part,
+                parts=parts,
+                first=info["first"],
+                last=info["last"],
+                count=count,
+            )
+        return info
+
+    def _telecom_usage_rows(self, limit=None, offset=0):
         """The invoice's usage records, per subscription then time (plain tuples)."""
         self.ensure_one()
         self.env.cr.execute(
@@ -272,9 +334,10 @@ class AccountMove(models.Model):
                      LEFT JOIN telecom_subscription s ON s.id = u.subscription_id
                     WHERE l.move_id = %s
                     ORDER BY s.name, u.start_time, u.id
-                    %s""",
+                    %s OFFSET %s""",
                 self.id,
                 SQL("LIMIT %s", limit) if limit else SQL(),
+                offset or 0,
             )
         )
         rows = self.env.cr.fetchall()
@@ -308,8 +371,13 @@ class AccountMove(models.Model):
             )
         return out
 
+    def _telecom_usage_report_part(self):
+        """The part of the printed detail (context ``telecom_usage_part``, default 1)."""
+        return self._telecom_usage_part("pdf", self.env.context.get("telecom_usage_part") or 1)
+
     def _telecom_usage_report_rows(self):
-        """Rows of the printed usage detail: dicts with human quantities."""
+        """Rows of the printed usage detail (one part): dicts with human quantities."""
+        part = self._telecom_usage_report_part()
         rows = []
         for (
             sub,
@@ -324,7 +392,7 @@ class AccountMove(models.Model):
             _rated,
             allowance,
             amount,
-        ) in self._telecom_usage_rows():
+        ) in self._telecom_usage_rows(part["limit"], part["offset"]):
             rows.append(
                 {
                     "subscription": f"{sub} {ident}".strip(),
@@ -340,11 +408,12 @@ class AccountMove(models.Model):
             )
         return rows
 
-    def _telecom_usage_xlsx(self):
-        """The itemised usage as an XLSX file (bytes), written row by row."""
+    def _telecom_usage_xlsx(self, part=1):
+        """Part ``part`` of the itemised usage as an XLSX file (bytes), row by row."""
         self.ensure_one()
+        info = self._telecom_usage_part("xlsx", part)
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+        workbook = spreadsheet.workbook(buffer, {"in_memory": True, "constant_memory": True})
         sheet = workbook.add_worksheet(_("Usage"))
         bold = workbook.add_format({"bold": True})
         stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
@@ -367,7 +436,9 @@ class AccountMove(models.Model):
         sheet.set_column(0, 1, 16)
         sheet.set_column(2, 2, 20)
         sheet.set_column(3, 11, 14)
-        for index, row in enumerate(self._telecom_usage_rows(), start=1):
+        index = 0
+        rows = self._telecom_usage_rows(info["limit"], info["offset"])
+        for index, row in enumerate(rows, start=1):
             (sub, ident, start, utype, unit, called, zone, band, qty, rated, allowance, amount) = (
                 row
             )
@@ -380,6 +451,8 @@ class AccountMove(models.Model):
                 [utype or "", unit or "", called, zone, band, qty or 0, rated or 0, allowance or 0],
             )
             sheet.write_number(index, 11, float(amount or 0), money)
+        if info["note"]:
+            sheet.write_string(index + 2, 0, info["note"], bold)
         workbook.close()
         return buffer.getvalue()
 
@@ -455,6 +528,7 @@ class AccountMove(models.Model):
 
     def action_telecom_print_batch(self):
         """Print the invoices delivered by post (one PDF) and mark them printed."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         moves = self.filtered(lambda m: m.telecom_send_state == "to_print") or self.search(
             [("telecom_send_state", "=", "to_print"), ("company_id", "in", self.env.companies.ids)]
         )
@@ -464,6 +538,9 @@ class AccountMove(models.Model):
         return self.env.ref("account.account_invoices").report_action(moves, config=False)
 
     def action_telecom_resend(self):
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_billing", "account.group_account_invoice"
+        )
         self.filtered(lambda m: m.state == "posted" and m.telecom_kind == "bill").write(
             {"telecom_send_state": "to_send", "telecom_send_error": False}
         )

@@ -13,6 +13,9 @@ from ..rating import UsageRecord, mediation
 from ..rating.timebands import TimeZone
 from .rating_session import RatingSession, to_epoch
 
+#: the largest quantity a preview prices (seconds, bytes or count): a petabyte
+MAX_PREVIEW_QUANTITY = 10**15
+
 
 def parse_moment(env, value):
     """A naive UTC datetime from an ISO-8601 string or a datetime (RPC-friendly)."""
@@ -120,10 +123,14 @@ def rate_preview(env, subscription, usage_type, start_time, quantity, called_num
         raise ValidationError(_("Unknown usage type %(code)s.", code=usage_type))
     try:
         quantity = int(quantity)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # "x", None, NaN, Infinity
         raise ValidationError(_("The quantity must be a whole number.")) from exc
     if quantity < 0:
         raise ValidationError(_("The quantity cannot be negative."))
+    if quantity > MAX_PREVIEW_QUANTITY:
+        raise ValidationError(
+            _("The quantity is absurd: at most %(max)s.", max=MAX_PREVIEW_QUANTITY)
+        )
     if direction not in ("out", "in"):
         raise ValidationError(_("The direction is 'out' or 'in'."))
     number = None

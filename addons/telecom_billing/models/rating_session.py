@@ -785,6 +785,18 @@ class DbBalanceStore:
             end=end,
         )
 
+    # the pool size stated on the account (telecom.allowance.pool), else on the shared
+    # allowance (pool_quantity): it replaces the sum of the lines' grants (see
+    # telecom_allowance_pool.py); NULL when none is stated
+    _POOL_JOIN = SQL(
+        """LEFT JOIN telecom_allowance_pool ap
+               ON ap.billing_account_id = s.billing_account_id AND ap.allowance_id = a.id"""
+    )
+    _POOL_SIZE = SQL(
+        "MAX(CASE WHEN a.share_scope = 'billing_account'"
+        " THEN COALESCE(ap.quantity_base, NULLIF(a.pool_quantity_base, 0)) END)"
+    )
+
     def _prefetch_grants(self, wanted):
         """Grants of many ``(scope, owner, start, months)`` in one query per period."""
         missing = [k for k in wanted if k[:3] not in self._grants_cache]
@@ -802,17 +814,20 @@ class DbBalanceStore:
             accounts = [o for s, o in owners if s == POOL]
             cr.execute(
                 SQL(
-                    """SELECT s.id, s.billing_account_id, a.id, a.share_scope, %s
+                    """SELECT s.id, s.billing_account_id, a.id, a.share_scope, %s, %s
                          FROM telecom_subscription_line l
                          JOIN telecom_subscription s ON s.id = l.subscription_id
                          JOIN product_product p ON p.id = l.product_id
                          JOIN product_template t ON t.id = p.product_tmpl_id
                          JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
+                         %s
                         WHERE (s.id = ANY(%s) OR s.billing_account_id = ANY(%s))
                           AND s.state IN %s AND l.kind IN ('plan', 'addon')
                           AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
                         GROUP BY s.id, s.billing_account_id, a.id, a.share_scope""",
                     self._granted_sql(start, end),
+                    self._POOL_SIZE,
+                    self._POOL_JOIN,
                     subs,
                     accounts,
                     SUB_STATES_WITH_USAGE,
@@ -824,11 +839,14 @@ class DbBalanceStore:
             self._load_allowances({r[2] for r in rows})
             grants = defaultdict(lambda: defaultdict(int))
             sub_set, account_set = set(subs), set(accounts)
-            for sid, account, aid, share, qty in rows:
+            for sid, account, aid, share, qty, pool_size in rows:
                 if share == "subscription" and sid in sub_set:
                     grants[(SUB, sid)][aid] += int(qty or 0)
                 elif share == "billing_account" and account in account_set:
-                    grants[(POOL, account)][aid] += int(qty or 0)
+                    if pool_size is not None:  # a stated size: the pool's, whatever the lines
+                        grants[(POOL, account)][aid] = int(pool_size)
+                    else:
+                        grants[(POOL, account)][aid] += int(qty or 0)
             for scope, owner in owners:
                 found = grants.get((scope, owner), {})
                 self._grants_cache[(scope, owner, start)] = [
@@ -849,17 +867,20 @@ class DbBalanceStore:
         cr = self.cr
         cr.execute(
             SQL(
-                """SELECT a.id, %s
+                """SELECT a.id, %s, %s
                      FROM telecom_subscription_line l
                      JOIN telecom_subscription s ON s.id = l.subscription_id
                      JOIN product_product p ON p.id = l.product_id
                      JOIN product_template t ON t.id = p.product_tmpl_id
                      JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
+                     %s
                     WHERE %s AND s.state IN %s AND a.share_scope = %s
                       AND l.kind IN ('plan', 'addon')
                       AND l.date_start <= %s AND (l.date_end IS NULL OR l.date_end >= %s)
                     GROUP BY a.id ORDER BY a.id""",
                 self._granted_sql(start, end),
+                self._POOL_SIZE,
+                self._POOL_JOIN,
                 owner_clause,
                 SUB_STATES_WITH_USAGE,
                 share,
@@ -869,7 +890,11 @@ class DbBalanceStore:
         )
         rows = cr.fetchall()
         self._load_allowances([r[0] for r in rows])
-        grants = [(self.allowances[aid], int(qty or 0)) for aid, qty in rows]
+        grants = [
+            (self.allowances[aid], int(pool_size if scope == POOL and pool_size is not None
+                                       else qty or 0))
+            for aid, qty, pool_size in rows
+        ]  # fmt: skip
         if len(self._grants_cache) > 200_000:
             self._grants_cache.clear()
         self._grants_cache[key] = grants

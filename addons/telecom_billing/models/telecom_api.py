@@ -70,6 +70,8 @@ class TelecomApi(models.AbstractModel):
                 )
         if batch_ref is not None and not isinstance(batch_ref, str):
             raise ValidationError(_("batch_ref must be a string."))
+        if batch_ref is not None and len(batch_ref) > 128:
+            raise ValidationError(_("batch_ref has at most 128 characters."))
         data = mediation.records_to_csv(records).encode("utf-8")
         batch = self.env["telecom.mediation.batch"]._import_data(
             source.with_company(source.company_id),
@@ -90,6 +92,7 @@ class TelecomApi(models.AbstractModel):
         the zone, band, rated quantity, allowance units that would be used, the
         amount (a string, exact) and the steps of the calculation.
         """
+        self._api_check_user()
         Sub = self.env["telecom.subscription"]
         if isinstance(subscription, int) and not isinstance(subscription, bool):
             sub = Sub.browse(subscription).exists()

@@ -13,13 +13,7 @@ class TelecomApi(models.AbstractModel):
 
     @api.model
     def _api_billing_account_ref(self, ref):
-        Account = self.env["telecom.billing.account"]
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            account = Account.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            account = Account.search([("name", "=", ref)], limit=1)
-        else:
-            account = Account
+        account = self._api_lookup(self.env["telecom.billing.account"], ref, "name")
         if not account:
             raise UserError(self.env._("No billing account %(ref)s.", ref=ref))
         account.check_access("read")
@@ -98,6 +92,8 @@ class TelecomApi(models.AbstractModel):
         ``reason``: a credit or dispute reason code; ``origin``: free reference (e.g.
         the ticket number); ``invoice``: id or number of the invoice credited.
         """
+        if not self.env["account.move"].has_access("create"):
+            raise AccessError(self.env._("Creating credit notes needs the invoicing rights."))
 
         def work():
             account = self._api_billing_account_ref(billing_account)

@@ -28,11 +28,11 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.misc import xlsxwriter
 
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from ..billrun import period_end
+from ..tools import spreadsheet
 from .billrun_engine import BillRunEngine
 
 _logger = logging.getLogger(__name__)
@@ -277,6 +277,7 @@ class TelecomBillRun(models.Model):
     # -- actions ----------------------------------------------------------------------------
     def action_start(self):
         """Claim the due accounts and bill them (in jobs, or at once in tests)."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for run in self:
             if run.state not in ("draft", "running"):
                 raise UserError(_("%(run)s is %(state)s.", run=run.name, state=run.state))
@@ -295,6 +296,7 @@ class TelecomBillRun(models.Model):
 
     def action_resume(self):
         """Go on after a crash or a kill: pending lines are billed, the rest is kept."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for run in self:
             if run.state not in ("running", "posting"):
                 raise UserError(_("Only a running run can be resumed."))
@@ -302,6 +304,7 @@ class TelecomBillRun(models.Model):
         return True
 
     def action_retry_errors(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for run in self:
             lines = run.line_ids.filtered(lambda line: line.state == "error")
             if not lines:
@@ -310,6 +313,7 @@ class TelecomBillRun(models.Model):
         return True
 
     def action_cancel(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for run in self:
             if run.state == "done" and not run.dry_run:
                 raise UserError(_("%(run)s is done: cancel its invoices instead.", run=run.name))
@@ -320,6 +324,7 @@ class TelecomBillRun(models.Model):
         return True
 
     def action_view_invoices(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -329,6 +334,7 @@ class TelecomBillRun(models.Model):
         return action
 
     def action_view_errors(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_bill_run_line_action"
@@ -338,6 +344,7 @@ class TelecomBillRun(models.Model):
         return action
 
     def action_export_xlsx(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
@@ -349,7 +356,7 @@ class TelecomBillRun(models.Model):
         """The run's accounts with state, error and totals, as XLSX bytes."""
         self.ensure_one()
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = spreadsheet.workbook(buffer, {"in_memory": True})
         sheet = workbook.add_worksheet(self.name)
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
@@ -821,6 +828,7 @@ class TelecomBillRunLine(models.Model):
 
     def action_retry(self):
         """Bill these accounts again (errors, or a cancelled invoice), alone."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         runs = self.run_id
         for line in self:
             if line.state not in ("error", "cancelled"):

@@ -8,6 +8,7 @@ calls it for tickets. Dunning (levels, history, ``_telecom_dunning_excluded``)
 is in ``telecom_dunning.py``.
 """
 
+import math
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -16,6 +17,8 @@ from stdnum import iban as stdnum_iban
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from odoo.addons.telecom_crm.models.telecom_api import MAX_LONG_TEXT, MAX_NUMBER
 
 from ..billrun import add_months, period_start
 from .invoice_writer import InvoiceDefaults
@@ -68,6 +71,13 @@ class TelecomBillingAccount(models.Model):
         help="What the account owes: residual of its posted invoices minus open credit notes.",
     )
     overdue_amount = fields.Monetary(compute="_compute_invoice_stats")
+    telecom_pool_ids = fields.One2many(
+        "telecom.allowance.pool",
+        "billing_account_id",
+        string="Shared Pool Sizes",
+        help="The size of the account's pool of a shared allowance, stated here: it replaces "
+        "the allowance's own pool size and the sum of the lines' grants.",
+    )
 
     @api.depends("mandate_id.state")
     def _compute_direct_debit(self):
@@ -260,6 +270,9 @@ class TelecomBillingAccount(models.Model):
 
     # -- actions ----------------------------------------------------------------------
     def action_view_invoices(self):
+        self._telecom_check_groups(
+            "account.group_account_invoice", "account.group_account_readonly"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -269,6 +282,7 @@ class TelecomBillingAccount(models.Model):
         return action
 
     def action_open_credit_note_wizard(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -281,21 +295,60 @@ class TelecomBillingAccount(models.Model):
 
     # -- extension point: credit notes ----------------------------------------------------
     @api.model
+    @api.model
+    def _telecom_credit_origin_models(self):
+        """Models a credit's origin may name as ``'model,id'`` text (RPC, wizard):
+        ``{model: path to the record's customer}``."""
+        return {
+            "telecom.subscription": "partner_id",
+            "telecom.usage.record": "billing_account_id.partner_id",
+            "account.move": "commercial_partner_id",
+        }
+
     def _telecom_origin_reference(self, origin):
-        """('model,id' or free text, display name) of a credit's origin."""
+        """('model,id' or free text, display name) of a credit's origin.
+
+        A record passed by code is trusted. Text naming a record (``'model,id'``,
+        from RPC or a form) may only name one of ``_telecom_credit_origin_models``
+        that the caller may read, of this account's customer; other text is a free
+        reference.
+        """
         if not origin:
             return False, False
         if isinstance(origin, models.BaseModel):
             origin.ensure_one()
             return f"{origin._name},{origin.id}", origin.display_name
         text = str(origin)
-        if "," in text:
-            model, _sep, rec_id = text.partition(",")
-            if model in self.env and rec_id.isdigit():
-                record = self.env[model].browse(int(rec_id)).exists()
-                if record:
-                    return text, record.sudo().display_name
-        return text[:256], text[:256]
+        if len(text) > 256:
+            raise ValidationError(_("The origin is a reference of at most 256 characters."))
+        model, sep, rec_id = text.partition(",")
+        if sep and model.strip() in self.env:
+            model = model.strip()
+            allowed = self._telecom_credit_origin_models()
+            if model not in allowed or not rec_id.strip().isdigit():
+                raise ValidationError(
+                    _(
+                        "The origin %(origin)s names a record a credit cannot answer: give a "
+                        "%(models)s as 'model,id', or a free reference.",
+                        origin=text,
+                        models=", ".join(sorted(allowed)),
+                    )
+                )
+            record = self.env[model].browse(int(rec_id)).exists()
+            if not record:
+                raise ValidationError(_("The origin %(origin)s does not exist.", origin=text))
+            record.check_access("read")
+            customer = record.sudo().mapped(allowed[model]).commercial_partner_id
+            if customer != self.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "The origin %(origin)s is not a record of %(account)s's customer.",
+                        origin=text,
+                        account=self.name,
+                    )
+                )
+            return f"{model},{record.id}", record.display_name
+        return text, text
 
     def _telecom_create_credit_note(self, lines, reason, origin=None, invoice=None, post=True):
         """Credit the customer: a posted credit note (``account.move`` out_refund).
@@ -573,6 +626,10 @@ class TelecomBillingAccount(models.Model):
         description = (vals.get("description") or "").strip()
         if not description:
             raise ValidationError(_("Each credit line needs a description."))
+        if len(description) > MAX_LONG_TEXT:
+            raise ValidationError(
+                _("A credit line's description has at most %(max)s characters.", max=MAX_LONG_TEXT)
+            )
         try:
             amount = float(vals.get("amount"))
             quantity = float(vals.get("quantity") or 1.0)
@@ -580,8 +637,17 @@ class TelecomBillingAccount(models.Model):
             raise ValidationError(
                 _("%(line)s: the amount must be a number.", line=description)
             ) from exc
+        if not (math.isfinite(amount) and math.isfinite(quantity)):
+            raise ValidationError(
+                _("%(line)s: the amount and quantity must be finite numbers.", line=description)
+            )
         if amount <= 0 or quantity <= 0:
             raise ValidationError(_("%(line)s: a credit is a positive amount.", line=description))
+        if amount * quantity > MAX_NUMBER:
+            raise ValidationError(
+                _("%(line)s: a credit of more than %(max)s is a mistake.", line=description,
+                  max=MAX_NUMBER)
+            )  # fmt: skip
         product = self.env["product.product"]
         if vals.get("product_id"):
             product = defaults.existing("product.product", [vals["product_id"]])

@@ -349,6 +349,7 @@ class TelecomBillingAccount(models.Model):
                 account._telecom_dunning_restore()
 
     def action_dunning_hold(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.write({"dunning_hold": True})
         for account in self:
             self.env["telecom.dunning.event"].create(
@@ -362,5 +363,6 @@ class TelecomBillingAccount(models.Model):
         return True
 
     def action_dunning_release(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.write({"dunning_hold": False, "dunning_hold_until": False})
         return True

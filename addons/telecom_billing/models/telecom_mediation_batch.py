@@ -43,6 +43,7 @@ from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 from ..rating import POOL, SUB, mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
+from ..tools.params import positive_int_param
 from .rating_session import (
     GENERATION_SEQUENCE,
     RATING_LOCK,
@@ -230,6 +231,7 @@ class TelecomMediationBatch(models.Model):
         return batch
 
     def action_resume(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for batch in self:
             if batch.state == "done":
                 raise UserError(_("Import %(name)s is complete.", name=batch.name))
@@ -256,15 +258,7 @@ class TelecomMediationBatch(models.Model):
         raise UserError(_("Import %(name)s has no file to read.", name=self.name))
 
     def _chunk_size(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("telecom_billing.chunk_size", str(CHUNK_SIZE))
-        )
-        try:
-            return max(int(value), 1)
-        except ValueError:
-            return CHUNK_SIZE
+        return positive_int_param(self.env, "telecom_billing.chunk_size", CHUNK_SIZE)
 
     def _process(self):
         """Run (or resume) the batch; record a failure instead of losing it."""
@@ -637,6 +631,7 @@ class TelecomMediationBatch(models.Model):
     # -- reconciliation -------------------------------------------------------------------
     def action_verify(self):
         """Recount the batch from its stored records and say whether it reconciles."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for batch in self:
             rows = self.env["telecom.usage.record"]._read_group(
                 [("batch_id", "=", batch.id)], ["state"], ["__count"]
@@ -673,6 +668,7 @@ class TelecomMediationBatch(models.Model):
         return True
 
     def action_view_records(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action"
@@ -682,6 +678,7 @@ class TelecomMediationBatch(models.Model):
         return action
 
     def action_view_rejects(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         action = self.action_view_records()
         action["domain"] = [("batch_id", "=", self.id), ("state", "=", "rejected")]
         return action

@@ -13,9 +13,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..rating import mediation
+from ..tools.params import positive_int_param
 
 _logger = logging.getLogger(__name__)
 
+MB = 1024**2
 DELIMITERS = [(",", "Comma (,)"), (";", "Semicolon (;)"), ("\t", "Tab"), ("|", "Pipe (|)")]
 FOLDER_PATTERNS = ("*.csv", "*.csv.gz", "*.cdr", "*.cdr.gz", "*.txt", "*.txt.gz")
 
@@ -117,9 +119,17 @@ class TelecomMediationSource(models.Model):
             max_bytes=self.max_volume_mb * 1024 * 1024,
             max_count=self.max_count,
             future_tolerance=self.future_tolerance,
+            max_line_bytes=positive_int_param(
+                self.env, "telecom_billing.usage_max_line_bytes", mediation.MAX_LINE_BYTES
+            ),
+            max_file_bytes=positive_int_param(
+                self.env, "telecom_billing.usage_max_file_mb", mediation.MAX_FILE_BYTES // MB
+            )
+            * MB,
         )
 
     def action_view_batches(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_mediation_batch_action"
@@ -129,6 +139,7 @@ class TelecomMediationSource(models.Model):
         return action
 
     def action_view_rejects(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action_rejected"

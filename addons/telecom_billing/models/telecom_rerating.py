@@ -54,8 +54,9 @@ class TelecomRerating(models.Model):
         string="Invoiced (hook)", readonly=True,
         help="Invoiced records matching the selection: handed to the adjustment hook.",
     )  # fmt: skip
-    amount_before = fields.Monetary(readonly=True)
-    amount_after = fields.Monetary(readonly=True)
+    # the records' precision (a tariff rounds to up to 6 decimals), not the currency's cents
+    amount_before = fields.Float(readonly=True, digits="Telecom Rate")
+    amount_after = fields.Float(readonly=True, digits="Telecom Rate")
     line_ids = fields.One2many("telecom.usage.rerating.line", "rerating_id", string="Audit")
     date_done = fields.Datetime(readonly=True)
 
@@ -98,6 +99,7 @@ class TelecomRerating(models.Model):
         return SQL(" AND ").join(clauses)
 
     def action_run(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         if self.state != "draft":
             raise UserError(_("This re-rating already ran."))
@@ -214,12 +216,13 @@ class TelecomRerating(models.Model):
         self.env["telecom.mediation.batch"].invalidate_model()
         cr.execute(
             SQL(
-                """SELECT COALESCE(SUM(old_amount), 0), COALESCE(SUM(new_amount), 0),
+                """SELECT COALESCE(SUM(old_amount), 0)::text, COALESCE(SUM(new_amount), 0)::text,
                           COUNT(*) FILTER (WHERE old_amount IS DISTINCT FROM new_amount)
                      FROM telecom_usage_rerating_line WHERE rerating_id = %s""",
                 self.id,
             )
         )
+        # as text: exact sums at the records' precision (the cursor reads numeric as float)
         before, after, changed = cr.fetchone()
         self.env["telecom.usage.record"].invalidate_model()
         self.env["telecom.allowance.balance"].invalidate_model()
@@ -230,8 +233,8 @@ class TelecomRerating(models.Model):
                 "selected_count": selected,
                 "changed_count": changed,
                 "billed_count": len(billed_ids),
-                "amount_before": before,
-                "amount_after": after,
+                "amount_before": float(before),
+                "amount_after": float(after),
                 "date_done": fields.Datetime.now(),
             }
         )

@@ -38,6 +38,7 @@ class TelecomSubscription(models.Model):
             raise UserError(_("A subscription with usage records cannot be deleted."))
 
     def action_view_usage(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_usage_record_action"
@@ -48,6 +49,7 @@ class TelecomSubscription(models.Model):
 
     def action_view_allowances(self):
         """The subscription's own and pooled balances of the current period."""
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         self._telecom_ensure_balances()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -64,6 +66,7 @@ class TelecomSubscription(models.Model):
         return action
 
     def action_open_rating_preview(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         usage_type = self.env["telecom.usage.type"].search([], limit=1)
         preview = self.env["telecom.rating.preview"].create(

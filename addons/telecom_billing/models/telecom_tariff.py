@@ -69,6 +69,7 @@ class TelecomTariff(models.Model):
             tariff.display_name = f"[{tariff.code}] {tariff.name}" if tariff.code else tariff.name
 
     def action_view_versions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_tariff_version_action"
@@ -198,6 +199,7 @@ class TelecomTariffVersion(models.Model):
 
         This version then ends the day before. Returns the new version.
         """
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         date_from = fields.Date.to_date(date_from) or fields.Date.context_today(self)
         if date_from <= self.date_from:
@@ -234,6 +236,7 @@ class TelecomTariffVersion(models.Model):
         return new
 
     def action_open_new_version(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -244,6 +247,7 @@ class TelecomTariffVersion(models.Model):
         }
 
     def action_view_zones(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_tariff_zone_action"
@@ -253,6 +257,7 @@ class TelecomTariffVersion(models.Model):
         return action
 
     def action_view_prefixes(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_billing.telecom_tariff_prefix_action"
@@ -262,6 +267,7 @@ class TelecomTariffVersion(models.Model):
         return action
 
     def action_import_prefixes(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -19,6 +19,9 @@ class TelecomTariffZone(models.Model):
         "telecom.tariff.version", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="version_id.company_id", store=True)
+    sequence = fields.Integer(
+        default=10, help="Order of the zones in the version's document (RPC export)."
+    )
     code = fields.Char(required=True)
     name = fields.Char(required=True)
     zone_class_id = fields.Many2one("telecom.zone.class", required=True, ondelete="restrict")

@@ -183,28 +183,31 @@ class TelecomUsageRecord(models.Model):
         """Rating writes in bulk (SQL); through the ORM only three things change:
 
         the raw line of a rejected record (to correct it), and, for bill runs, the
-        state between ``rated`` and ``billed`` with the ``invoice_line_id``.
+        state between ``rated`` and ``billed`` with the ``invoice_line_id``. No one
+        else, whatever the context (mediation, rating and re-rating write in SQL).
         """
-        if not self.env.context.get("telecom_rating_write"):
-            if set(vals) - {"raw", "state", "invoice_line_id"}:
-                raise UserError(
-                    _(
-                        "Usage records are written by mediation and rating; only the raw line "
-                        "of a rejected record can be corrected."
-                    )
+        if vals:
+            self.check_access("write")
+        if set(vals) - {"raw", "state", "invoice_line_id"}:
+            raise UserError(
+                _(
+                    "Usage records are written by mediation and rating; only the raw line "
+                    "of a rejected record can be corrected."
                 )
-            if "raw" in vals and any(rec.state not in ("rejected", "duplicate") for rec in self):
-                raise UserError(_("Only the raw line of a rejected record can be corrected."))
-            if "state" in vals and (
-                vals["state"] not in ("rated", "billed")
-                or any(rec.state not in ("rated", "billed") for rec in self)
-            ):
-                raise UserError(_("Only bill runs change a record's state, from rated to billed."))
+            )
+        if "raw" in vals and any(rec.state not in ("rejected", "duplicate") for rec in self):
+            raise UserError(_("Only the raw line of a rejected record can be corrected."))
+        if "state" in vals and (
+            vals["state"] not in ("rated", "billed")
+            or any(rec.state not in ("rated", "billed") for rec in self)
+        ):
+            raise UserError(_("Only bill runs change a record's state, from rated to billed."))
         return super().write(vals)
 
     # -- actions ------------------------------------------------------------------
     def action_reprocess(self):
         """Run the (corrected) raw lines of rejected records through mediation again."""
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         records = self.filtered(lambda r: r.state == "rejected")
         if not records:
             raise UserError(_("Select rejected usage records to re-process."))
@@ -226,5 +229,6 @@ class TelecomUsageRecord(models.Model):
 
     def action_explain(self):
         """Show how the record was (or would now be) priced, step by step."""
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
-        return self.env["telecom.rating.preview"].create_from_usage(self)._action_open()
+        return self.env["telecom.rating.preview"]._create_from_usage(self)._action_open()

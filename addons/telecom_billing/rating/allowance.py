@@ -6,7 +6,9 @@ An :class:`AllowanceDef` (from a plan or add-on) grants ``quantity`` base units 
 billing period for one usage type (it also covers the roaming variants whose
 ``base_code`` is that type) and a set of zone classes (``None`` = every class).
 A ``shared`` allowance goes to the **pool** of the billing account: the pool holds
-the sum of the grants of every subscription of the account, and every
+the sum of the grants of every subscription of the account, unless a pool size is
+stated (on the account or on the allowance: then the pool is that size, whatever
+the number of lines; the grant functions the stores are given decide), and every
 subscription of the account draws from it.
 
 A :class:`Balance` is the state of one grant for one owner (a subscription or a

@@ -28,6 +28,13 @@ location        no       visited network of a roaming record, as a country code 
 Blank lines are skipped (not records). Every other line is **read** and ends in
 exactly one state: rated, rejected (with a reason code below), duplicate or
 unbillable.
+
+**Limits.** A line longer than ``max_line_bytes`` (64 KiB by default) is rejected
+(``malformed_line``) without being held in memory. A file is refused as a whole,
+before any record is read, when it holds more than ``max_file_bytes`` once
+decompressed (8 GiB by default) or when a gzip file decompresses to more than 100
+times its size (beyond 16 MiB): a gzip bomb. Reading is streamed in bounded
+pieces, so memory does not grow with the file.
 """
 
 import csv
@@ -55,7 +62,8 @@ REQUIRED_COLUMNS = ("record_id", "subscriber", "usage_type", "start_time", "quan
 REASONS = {
     # mediation (the record itself)
     "bad_encoding": "The line is not valid text in the source's encoding",
-    "malformed_line": "Wrong number of columns, or a record id longer than 100 characters",
+    "malformed_line": "Wrong number of columns, a line longer than the maximum (64 KiB), or a "
+    "record id longer than 100 characters",
     "missing_field": "A required field is empty",
     "bad_timestamp": "The start time is not an ISO-8601 date and time",
     "future_timestamp": "The start time is in the future",
@@ -95,6 +103,17 @@ DIRECTIONS = {
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_RECORD_ID = 100
+#: longest line read (bytes); a longer one is rejected, never held in memory
+MAX_LINE_BYTES = 64 * 1024
+#: most a file may hold once decompressed (bytes)
+MAX_FILE_BYTES = 8 * 1024**3
+#: a gzip file decompressing to more than this many times its size is a bomb...
+MAX_GZIP_RATIO = 100
+#: ...once past this size (small files compress little and prove nothing)
+GZIP_RATIO_FLOOR = 16 * 1024**2
+READ_CHUNK = 1024 * 1024
+#: how much of a line that is too long the rejected record keeps
+LONG_LINE_KEPT = 200
 
 
 class FileError(ValueError):
@@ -112,6 +131,8 @@ class Options:
         "mapping",
         "max_bytes",
         "max_count",
+        "max_file_bytes",
+        "max_line_bytes",
         "max_seconds",
         "tz",
     )
@@ -127,6 +148,8 @@ class Options:
         max_bytes=100 * 1024**3,
         max_count=1_000,
         future_tolerance=300,
+        max_line_bytes=MAX_LINE_BYTES,
+        max_file_bytes=MAX_FILE_BYTES,
     ):
         if len(delimiter) != 1 or delimiter in '"\r\n':
             raise ValueError(f"bad delimiter {delimiter!r}")
@@ -147,27 +170,100 @@ class Options:
         self.max_bytes = int(max_bytes)
         self.max_count = int(max_count)
         self.future_tolerance = int(future_tolerance)
+        self.max_line_bytes = max(int(max_line_bytes), 256)
+        self.max_file_bytes = max(int(max_file_bytes), 1)
 
     def max_for(self, unit):
         return {"second": self.max_seconds, "byte": self.max_bytes}.get(unit, self.max_count)
 
 
-def open_binary(data_or_file):
-    """A binary line iterator over bytes or a binary file, gunzipping when needed."""
+def _mb(size):
+    return f"{size / 1024**2:,.0f} MB"
+
+
+def open_binary(data_or_file, max_file_bytes=MAX_FILE_BYTES):
+    """A binary stream over bytes or a (seekable) binary file, gunzipping when needed.
+
+    ``FileError`` when the file holds more than ``max_file_bytes`` (decompressed) or
+    is a gzip bomb: a gzip file is decompressed once, in bounded pieces, to measure
+    it before any line is read.
+    """
     if isinstance(data_or_file, bytes | bytearray | memoryview):
         fh = io.BytesIO(bytes(data_or_file))
     elif isinstance(data_or_file, str):
         fh = open(data_or_file, "rb")  # noqa: SIM115  (closed by the caller's iterator)
     else:
         fh = data_or_file
-    head = fh.peek(2)[:2] if hasattr(fh, "peek") else None
-    if head is None:
+    try:
         pos = fh.tell()
+        size = fh.seek(0, io.SEEK_END) - pos
+        fh.seek(pos)
         head = fh.read(2)
         fh.seek(pos)
-    if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=fh, mode="rb")
-    return fh
+        if head != GZIP_MAGIC:
+            if size > max_file_bytes:
+                raise FileError(
+                    f"the file holds {_mb(size)}, more than the maximum of "
+                    f"{_mb(max_file_bytes)} for a usage file"
+                )
+            return fh
+        _check_gzip_size(fh, size, max_file_bytes)
+        fh.seek(pos)
+    except BaseException:
+        fh.close()
+        raise
+    return gzip.GzipFile(fileobj=fh, mode="rb")
+
+
+def _check_gzip_size(fh, compressed, max_file_bytes):
+    """Decompress in bounded pieces, counting; ``FileError`` past the limits."""
+    bomb = max(GZIP_RATIO_FLOOR, MAX_GZIP_RATIO * compressed)
+    allowed = min(max_file_bytes, bomb)
+    total = 0
+    stream = gzip.GzipFile(fileobj=fh, mode="rb")  # closing it leaves fh open
+    try:
+        while True:
+            chunk = stream.read(READ_CHUNK)
+            if not chunk:
+                return total
+            total += len(chunk)
+            if total > allowed:
+                break
+    finally:
+        stream.close()
+    if allowed == bomb:
+        raise FileError(
+            f"it decompresses to more than {_mb(total)}, over {MAX_GZIP_RATIO} times its "
+            f"compressed size ({compressed:,} bytes): refused as a gzip bomb"
+        )
+    raise FileError(
+        f"it decompresses to more than the maximum of {_mb(max_file_bytes)} for a usage file"
+    )
+
+
+class LongLine(bytes):
+    """The start of a line longer than the limit (the rest was skipped unread)."""
+
+
+def bounded_lines(stream, limit):
+    """The lines of a binary stream, none longer than ``limit`` bytes in memory.
+
+    A longer line is read on in bounded pieces and dropped; a ``LongLine`` with its
+    first bytes stands for it.
+    """
+    readline = stream.readline
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:
+                rest = readline(READ_CHUNK)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield LongLine(line[:LONG_LINE_KEPT])
+            continue
+        yield line
 
 
 def normalize_number(text, country_code=""):
@@ -279,17 +375,21 @@ class Reader:
 
     def __init__(self, data_or_file, options):
         self.options = options
-        self.stream = open_binary(data_or_file)
+        self.stream = open_binary(data_or_file, options.max_file_bytes)
         self.header = None
         self.index = None
         self.width = 0
         self.line_no = 0
-        self._lines = iter(self.stream)
+        self._lines = bounded_lines(self.stream, options.max_line_bytes)
         self._read_header()
 
     def _read_header(self):
         for raw in self._lines:
             self.line_no += 1
+            if type(raw) is LongLine:
+                raise FileError(
+                    f"the header line is longer than {self.options.max_line_bytes} bytes"
+                )
             try:
                 text = raw.decode(
                     "utf-8-sig"
@@ -317,6 +417,10 @@ class Reader:
         width = self.width
         for raw in self._lines:
             self.line_no += 1
+            if type(raw) is LongLine:
+                text = raw.decode(encoding, "backslashreplace").replace("\x00", "\\x00")
+                yield self.line_no, text + "...", None, "malformed_line"
+                continue
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:

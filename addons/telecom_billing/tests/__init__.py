@@ -15,4 +15,8 @@ from . import test_billing_security
 from . import test_demo_usage
 from . import test_billing_api_xmlrpc
 from . import test_bill_run_tour
+from . import test_rpc_example
+from . import test_allowance_pool
+from . import test_rating_api
+from . import test_usage_api
 from . import test_revenue_assurance

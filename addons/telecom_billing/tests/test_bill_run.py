@@ -306,9 +306,7 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         # a product without an income account cannot be invoiced
         broken = self._plan("Broken", "TB-BROKEN", 3.0, kind="addon")
         sub = bad.subscription_ids
-        sub.with_context(telecom_lifecycle=True).line_ids = [
-            Command.create({"product_id": broken.id, "date_start": date(2025, 5, 1)})
-        ]
+        sub.line_ids = [Command.create({"product_id": broken.id, "date_start": date(2025, 5, 1)})]
         broken.product_tmpl_id.categ_id = self.env["product.category"].create({"name": "No acc"})
         broken.product_tmpl_id.categ_id.property_account_income_categ_id = False
         broken.product_tmpl_id.property_account_income_id = False
@@ -400,3 +398,12 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         self.env["telecom.bill.run"]._cron_process()
         self.assertEqual((run.state, run.done_count, run.posted_count), ("done", 4, 4))
         self.assertEqual(len(run.invoice_ids.filtered(lambda m: m.state == "posted")), 4)
+
+    def test_bill_run_jobs_may_commit_their_chunks(self):
+        """A bill-run job commits after each chunk: queue_job runs it only if its job
+        function allows commits (else every job fails with 'Commit is forbidden')."""
+        config = self.env["queue.job.function"].job_config(
+            self.env["queue.job.function"].job_function_name("telecom.bill.run", "_job_bill")
+        )
+        self.assertTrue(config.allow_commit)
+        self.assertEqual(config.channel, "root.telecom_billing")

@@ -84,6 +84,63 @@ class TestBillingApiXmlRpc(XmlRpcClient, BillingFixtures, HttpCase):
             self.env["account.move"].search_count([("telecom_kind", "=", "credit")]), 1
         )
 
+    def test_hostile_credit_notes_and_previews(self):
+        """NaN, Infinity, absurd amounts, over-long text and origins naming any model."""
+        other = self._sub(self._account("Other Rpc"), self.mobile_m, date(2025, 5, 1))
+        call = self._proxy("tb_rpc_billing")
+        Move = self.env["account.move"]
+        before = Move.search_count([("telecom_kind", "=", "credit")])
+        acc = self.acc.name
+        for amount, message in (
+            (float("nan"), "finite numbers"),
+            (float("inf"), "finite numbers"),
+            (1e13, "is a mistake"),
+        ):
+            with self.subTest(amount=amount):
+                self.assertRpcFault(message, call, "create_credit_note", acc,
+                                    [{"description": "x", "amount": amount}],
+                                    "credit_goodwill")  # fmt: skip
+        self.assertRpcFault("at most 65536 characters", call, "create_credit_note", acc,
+                            [{"description": "d" * 70_000, "amount": 1.0}],
+                            "credit_goodwill")  # fmt: skip
+        good = [{"description": "Goodwill", "amount": 1.0}]
+        admin = self.env.ref("base.user_admin")
+        for origin, message in (
+            (f"res.users,{admin.id}", "cannot answer"),
+            ("ir.config_parameter,1", "cannot answer"),
+            (f"telecom.subscription,{other.id}", "is not a record of"),
+            ("telecom.subscription,999999999", "does not exist"),
+            ("x" * 300, "at most 256"),
+        ):
+            with self.subTest(origin=origin):
+                self.assertRpcFault(message, call, "create_credit_note", acc, good,
+                                    "credit_goodwill", origin=origin)  # fmt: skip
+        self.env.invalidate_all()
+        self.assertEqual(Move.search_count([("telecom_kind", "=", "credit")]), before)
+        # the customer's own records and free references are fine
+        credit = call("create_credit_note", acc, good, "credit_goodwill",
+                      origin=f"account.move,{self.invoice.id}")  # fmt: skip
+        self.assertEqual(credit["origin"], self.invoice.display_name)
+        credit = call("create_credit_note", acc, good, "credit_goodwill", origin="Case 12, call")
+        self.assertEqual(credit["origin"], "Case 12, call")
+        # rate_preview: telecom users only, numbers that are numbers
+        new_test_user(
+            self.env, login="tb_rpc_plain", password="tb_rpc_plain_pw", groups="base.group_user"
+        )
+        args = [self.sub.name, "voice", "2025-05-10T10:00:00Z"]
+        self.assertRpcFault("telecom users", self._proxy("tb_rpc_plain"), "rate_preview",
+                            *args, 60)  # fmt: skip
+        user_call = self._proxy("tb_rpc_user")
+        self.assertTrue(user_call("rate_preview", *args, 60)["amount"])
+        for quantity, message in (
+            (float("nan"), "whole number"),
+            (float("inf"), "whole number"),
+            (-1, "negative"),
+            (1e20, "absurd"),
+        ):
+            with self.subTest(quantity=quantity):
+                self.assertRpcFault(message, user_call, "rate_preview", *args, quantity)
+
     def test_sign_and_revoke_mandate(self):
         call = self._proxy("tb_rpc_billing")
         Mandate = self.env["account.banking.mandate"]

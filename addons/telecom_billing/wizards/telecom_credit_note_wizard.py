@@ -45,6 +45,7 @@ class TelecomCreditNoteWizard(models.TransientModel):
             self.description = self.reason_code_id.name
 
     def action_confirm(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         line = {"description": self.description, "amount": self.amount}
         if self.product_id:

@@ -33,6 +33,7 @@ class TelecomPrefixImportWizard(models.TransientModel):
     result = fields.Text(readonly=True)
 
     def action_import(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         if not self.file:
             raise UserError(_("Choose a CSV file."))

@@ -28,7 +28,7 @@ class TelecomRatingPreview(models.TransientModel):
     result_html = fields.Html(readonly=True, sanitize=False)
 
     @api.model
-    def create_from_usage(self, usage):
+    def _create_from_usage(self, usage):
         if not usage.subscription_id or not usage.usage_type_id:
             raise UserError(self.env._("This record has no subscription or usage type to explain."))
         preview = self.create(
@@ -57,6 +57,7 @@ class TelecomRatingPreview(models.TransientModel):
         }
 
     def action_compute(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         result = self.env["telecom.subscription"]._telecom_rate_preview(
             self.subscription_id,

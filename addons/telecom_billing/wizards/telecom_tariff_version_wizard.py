@@ -11,6 +11,7 @@ class TelecomTariffVersionWizard(models.TransientModel):
     date_from = fields.Date(required=True, default=fields.Date.context_today)
 
     def action_create(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         new = self.version_id.action_new_version(self.date_from)
         return {

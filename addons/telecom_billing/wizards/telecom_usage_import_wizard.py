@@ -32,6 +32,7 @@ class TelecomUsageImportWizard(models.TransientModel):
         )
 
     def action_import(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         if not self.file:
             raise UserError(_("Choose a file to import."))

@@ -1,3 +1,4 @@
+from . import base
 from . import telecom_customer_segment
 from . import telecom_usage_type
 from . import telecom_zone_class
@@ -17,3 +18,4 @@ from . import sale_order
 from . import telecom_api_request
 from . import telecom_api
 from . import telecom_demo_generator
+from . import telecom_production

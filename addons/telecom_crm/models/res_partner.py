@@ -7,6 +7,7 @@ IDENTITY_GROUPS = (
     "telecom_crm.group_telecom_care,telecom_crm.group_telecom_sales,"
     "telecom_crm.group_telecom_manager"
 )
+RISK_GROUPS = "telecom_crm.group_telecom_billing"
 
 
 class ResPartner(models.Model):
@@ -29,12 +30,17 @@ class ResPartner(models.Model):
     telecom_segment_id = fields.Many2one(
         "telecom.customer.segment", string="Segment", tracking=True, ondelete="restrict"
     )
+    # internal risk data: billing (credit control) and managers read them; customers,
+    # agents, sales and care do not, over RPC either
     telecom_credit_class = fields.Selection(
         [("a", "A (best)"), ("b", "B"), ("c", "C"), ("d", "D (worst)")],
         string="Credit Class",
         tracking=True,
+        groups=RISK_GROUPS,
     )
-    telecom_credit_limit = fields.Monetary(currency_field="currency_id", tracking=True)
+    telecom_credit_limit = fields.Monetary(
+        currency_field="currency_id", tracking=True, groups=RISK_GROUPS
+    )
     telecom_contact_by_email = fields.Boolean(string="Contact by E-mail", default=True)
     telecom_contact_by_sms = fields.Boolean(string="Contact by SMS")
     telecom_contact_by_phone = fields.Boolean(string="Contact by Phone")
@@ -216,6 +222,9 @@ class ResPartner(models.Model):
     # -- actions ---------------------------------------------------------------
     def action_telecom_make_customer(self):
         """Give the commercial partner a customer number (button 'Make customer')."""
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_care"
+        )
         self.commercial_partner_id._telecom_assign_customer_number()
         return True
 
@@ -227,6 +236,7 @@ class ResPartner(models.Model):
         return action
 
     def action_telecom_view_subscriptions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(
@@ -236,6 +246,7 @@ class ResPartner(models.Model):
         )
 
     def action_telecom_view_billing_accounts(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(
@@ -245,6 +256,11 @@ class ResPartner(models.Model):
         )
 
     def action_telecom_view_open_balance(self):
+        self._telecom_check_groups(
+            "sales_team.group_sale_salesman",
+            "account.group_account_invoice",
+            "account.group_account_readonly",
+        )
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(
@@ -259,6 +275,7 @@ class ResPartner(models.Model):
         )
 
     def action_telecom_view_orders(self):
+        self._telecom_check_groups("sales_team.group_sale_salesman")
         self.ensure_one()
         customer = self.commercial_partner_id
         return self._telecom_action(

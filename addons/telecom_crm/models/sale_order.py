@@ -37,6 +37,8 @@ ORDER_KINDS = [
     ("move", "Move"),
 ]
 LIFECYCLE_KINDS = ("suspension", "resumption", "termination", "move")
+#: services one order line may create: beyond is a mistake (or an attack), not a sale
+MAX_LINE_QUANTITY = 1_000
 
 
 class SaleOrder(models.Model):
@@ -297,6 +299,15 @@ class SaleOrder(models.Model):
                     raise UserError(
                         _("%(line)s: order a whole number of services.", line=line.name)
                     )
+                if qty > MAX_LINE_QUANTITY:
+                    raise UserError(
+                        _(
+                            "%(line)s: at most %(max)s services per order line, not %(qty)s.",
+                            line=line.name,
+                            max=MAX_LINE_QUANTITY,
+                            qty=int(qty),
+                        )
+                    )
                 if qty > 1 and line._telecom_identifiers():
                     raise UserError(
                         _(
@@ -518,6 +529,7 @@ class SaleOrder(models.Model):
 
     # -- actions ---------------------------------------------------------------
     def action_view_telecom_service_orders(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_service_order_action"
@@ -527,6 +539,7 @@ class SaleOrder(models.Model):
         return action
 
     def action_view_telecom_subscriptions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_subscription_action"
@@ -553,6 +566,11 @@ class SaleOrderLine(models.Model):
     telecom_sim_iccid = fields.Char(string="SIM ICCID")
     telecom_circuit_id = fields.Char(string="Circuit ID")
     telecom_username = fields.Char(string="Username")
+    telecom_port_in = fields.Boolean(
+        string="Port-in",
+        help="The phone number comes from another operator (number portability): it is not "
+        "one of our number pools. Without it, a number must come from our pools.",
+    )
 
     @api.constrains("telecom_sim_iccid")
     def _check_telecom_sim_iccid(self):
@@ -615,6 +633,7 @@ class SaleOrderLine(models.Model):
             "installation_partner_id": order.partner_shipping_id.id,
             "sale_order_id": order.id,
             **self._telecom_identifiers(),
+            "port_in": bool(self.telecom_port_in and self.telecom_phone_number),
         }
 
     def _telecom_create_charge(self, subscription, date):

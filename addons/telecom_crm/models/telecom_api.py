@@ -11,12 +11,15 @@ retry with the same id returns the first answer without doing the work again.
 
 import hashlib
 import json
+import math
 from datetime import date, datetime
+
+import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .sale_order import ORDER_KINDS
+from .sale_order import MAX_LINE_QUANTITY, ORDER_KINDS
 from .telecom_subscription import SUSPEND_REASONS
 
 CUSTOMER_KEYS = {
@@ -43,6 +46,7 @@ CUSTOMER_KEYS = {
     "id_document_number",
     "birthdate",
     "lang",
+    "tz",
     "billing_account",
 }
 ACCOUNT_KEYS = {
@@ -76,7 +80,16 @@ LINE_KEYS = {
     "circuit_id",
     "username",
     "description",
+    "port_in",
 }
+#: the longest text a field of the API takes (names, references, identifiers)
+MAX_TEXT = 256
+#: the longest free text (descriptions, messages)
+MAX_LONG_TEXT = 65_536
+#: lines of one order (services per line: sale_order.MAX_LINE_QUANTITY)
+MAX_ORDER_LINES = 500
+#: the largest number any API field takes (amounts, limits, quantities)
+MAX_NUMBER = 10**12
 
 
 class TelecomApi(models.AbstractModel):
@@ -85,9 +98,14 @@ class TelecomApi(models.AbstractModel):
 
     # -- plumbing --------------------------------------------------------------
     @api.model
-    def _api_call(self, method, request_id, params, func):
+    def _api_check_user(self):
+        """Every method of the API is for telecom users (its own checks come on top)."""
         if not self.env.user.has_group("telecom_crm.group_telecom_user"):
             raise AccessError(_("The telecom API is for telecom users."))
+
+    @api.model
+    def _api_call(self, method, request_id, params, func):
+        self._api_check_user()
         if request_id is not None and request_id is not False:
             if not isinstance(request_id, str) or not request_id.strip() or len(request_id) > 128:
                 raise UserError(
@@ -126,6 +144,39 @@ class TelecomApi(models.AbstractModel):
                     }
                 )
         return result
+
+    @api.model
+    def _api_require_group(self, groups, what):
+        """``AccessError`` unless the caller is in one of ``groups`` (XML ids).
+
+        Every public method checks its groups inside (RPC calls any public method).
+        """
+        if isinstance(groups, str):
+            groups = (groups,)
+        if not any(self.env.user.has_group(group) for group in groups):
+            names = [self.env.ref(group).full_name for group in groups]
+            raise AccessError(
+                _(
+                    "%(what)s is for %(groups)s.",
+                    what=what,
+                    groups=_(" or ").join(names),
+                )
+            )
+
+    @api.model
+    def _api_timezone(self, value, label):
+        """A time zone name (pytz, e.g. ``Europe/Paris``), or False when none is given."""
+        if value in (None, False, ""):
+            return False
+        if not isinstance(value, str) or value not in pytz.all_timezones_set:
+            raise UserError(
+                _(
+                    "%(label)s: %(value)s is not a time zone name (IANA, e.g. Europe/Paris).",
+                    label=label,
+                    value=value,
+                )
+            )
+        return value
 
     @api.model
     def _api_date(self, value, label, required=False):
@@ -184,22 +235,52 @@ class TelecomApi(models.AbstractModel):
         return value
 
     @api.model
-    def _api_number(self, value, label, minimum=None):
+    def _api_number(self, value, label, minimum=None, maximum=MAX_NUMBER):
+        """A finite number (int or float) within ``minimum``..``maximum``."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise UserError(_("%(label)s must be a number.", label=label))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UserError(
+                _("%(label)s must be a finite number, not %(value)s.", label=label, value=value)
+            )
         if minimum is not None and value < minimum:
             raise UserError(_("%(label)s must be at least %(min)s.", label=label, min=minimum))
+        if maximum is not None and value > maximum:
+            raise UserError(_("%(label)s must be at most %(max)s.", label=label, max=maximum))
         return value
 
     @api.model
-    def _api_customer(self, ref):
-        Partner = self.env["res.partner"]
+    def _api_text(self, value, label, max_length=MAX_TEXT):
+        """A string of at most ``max_length`` characters (refused, never cut)."""
+        if not isinstance(value, str):
+            raise UserError(_("%(label)s must be a string.", label=label))
+        if len(value) > max_length:
+            raise UserError(
+                _(
+                    "%(label)s is %(length)s characters long; at most %(max)s.",
+                    label=label,
+                    length=len(value),
+                    max=max_length,
+                )
+            )
+        return value
+
+    @api.model
+    def _api_lookup(self, records, ref, field, domain=()):
+        """The record of ``records``' model a caller names: its id, or ``field``'s value.
+
+        Empty when there is none (or ``ref`` is neither a non-empty string nor an id);
+        ``domain`` narrows the search by value (e.g. to the company).
+        """
         if isinstance(ref, int) and not isinstance(ref, bool):
-            partner = Partner.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            partner = Partner.search([("telecom_customer_number", "=", ref)], limit=1)
-        else:
-            partner = Partner
+            return records.browse(ref).exists()
+        if isinstance(ref, str) and ref:
+            return records.search([(field, "=", ref), *domain], limit=1)
+        return records.browse()
+
+    @api.model
+    def _api_customer(self, ref):
+        partner = self._api_lookup(self.env["res.partner"], ref, "telecom_customer_number")
         if not partner or not partner.telecom_customer_number:
             raise UserError(_("No customer %(ref)s (give its id or customer number).", ref=ref))
         partner.check_access("read")
@@ -267,13 +348,7 @@ class TelecomApi(models.AbstractModel):
 
     @api.model
     def _api_product(self, ref, kinds=None):
-        Product = self.env["product.product"]
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            product = Product.browse(ref).exists()
-        elif isinstance(ref, str) and ref:
-            product = Product.search([("default_code", "=", ref)], limit=1)
-        else:
-            product = Product
+        product = self._api_lookup(self.env["product.product"], ref, "default_code")
         if not product or not product.telecom_kind or (kinds and product.telecom_kind not in kinds):
             raise UserError(
                 _(
@@ -403,6 +478,7 @@ class TelecomApi(models.AbstractModel):
         name = values.get("name")
         if not isinstance(name, str) or not name.strip():
             raise UserError(_("A customer needs a name."))
+        self._api_text(name, "name")
         ctype = self._api_selection(
             "res.partner",
             "telecom_customer_type",
@@ -414,12 +490,13 @@ class TelecomApi(models.AbstractModel):
             "is_company": ctype != "residential",
             "telecom_customer_type": ctype,
             "customer_rank": 1,
+            # no time zone given: none (not the caller's context), so rating reads time
+            # bands and billing periods in the tariff's time zone
+            "tz": self._api_timezone(values.get("tz"), "tz"),
         }
         for key in ("email", "phone", "mobile", "street", "street2", "zip", "city", "vat", "lang"):
             if values.get(key):
-                if not isinstance(values[key], str):
-                    raise UserError(_("%(key)s must be a string.", key=key))
-                vals[key] = values[key]
+                vals[key] = self._api_text(values[key], key)
         if values.get("country_code"):
             vals["country_id"] = self._api_code(
                 "res.country", str(values["country_code"]).upper(), "country_code"
@@ -463,7 +540,9 @@ class TelecomApi(models.AbstractModel):
                 "id_document_type",
             )
         if values.get("id_document_number"):
-            vals["telecom_id_document_number"] = str(values["id_document_number"])
+            vals["telecom_id_document_number"] = self._api_text(
+                str(values["id_document_number"]), "id_document_number", 64
+            )
         birthdate = self._api_date(values.get("birthdate"), "birthdate")
         if birthdate:
             vals["telecom_birthdate"] = birthdate
@@ -495,7 +574,9 @@ class TelecomApi(models.AbstractModel):
                     "telecom.billing.account", key, account_values[key], key
                 )
         if account_values.get("invoice_email"):
-            vals["invoice_email"] = str(account_values["invoice_email"])
+            vals["invoice_email"] = self._api_text(
+                str(account_values["invoice_email"]), "invoice_email"
+            )
         if "paperless" in account_values:
             vals["paperless"] = bool(account_values["paperless"])
         if account_values.get("payment_term_id"):
@@ -507,6 +588,31 @@ class TelecomApi(models.AbstractModel):
                 raise UserError(_("Unknown payment term %(id)s.", id=term_id))
             vals["payment_term_id"] = term.id
         return vals
+
+    @api.model
+    def set_customer_timezone(self, customer, tz, request_id=None):
+        """Set (or, with False, clear) the time zone of a customer (id or number).
+
+        The time zone decides the time bands of the customer's usage and the local
+        day that puts a record in a billing period; without one, the tariff's.
+        Usage rated before keeps its result until it is re-rated.
+        """
+
+        def work():
+            self._api_require_group(
+                ("telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_care"),
+                _("Changing a customer's time zone"),
+            )
+            partner = self._api_customer(customer)
+            partner.check_access("write")
+            partner.tz = self._api_timezone(tz, "tz")
+            return {
+                "customer_id": partner.id,
+                "customer_number": partner.telecom_customer_number,
+                "tz": partner.tz or False,
+            }
+
+        return self._api_call("set_customer_timezone", request_id, [customer, tz], work)
 
     @api.model
     def place_order(self, values, request_id=None):
@@ -544,6 +650,8 @@ class TelecomApi(models.AbstractModel):
             "telecom_effective_date": order_date,
             "client_order_ref": values.get("client_order_ref") or False,
         }
+        if order_vals["client_order_ref"]:
+            self._api_text(order_vals["client_order_ref"], "client_order_ref")
         if account.currency_id != self.env.company.currency_id:
             pricelist = self.env["product.pricelist"].search(
                 [("currency_id", "=", account.currency_id.id)], limit=1
@@ -554,6 +662,8 @@ class TelecomApi(models.AbstractModel):
         refs = values.get("subscriptions") or []
         if not isinstance(refs, list):
             raise UserError(_("subscriptions must be a list."))
+        if len(refs) > MAX_ORDER_LINES:
+            raise UserError(_("An order names at most %(max)s subscriptions.", max=MAX_ORDER_LINES))
         for ref in refs:
             subs |= self._api_subscription(ref)
         if subs:
@@ -591,7 +701,7 @@ class TelecomApi(models.AbstractModel):
                             "parent_id": customer.id,
                             "type": "other",
                             **{
-                                k: str(v)
+                                k: self._api_text(str(v), f"address {k}")
                                 for k, v in address.items()
                                 if k in ("name", "street", "street2", "zip", "city")
                             },
@@ -612,21 +722,37 @@ class TelecomApi(models.AbstractModel):
     def _api_order_lines(self, lines):
         if not isinstance(lines, list):
             raise UserError(_("lines must be a list."))
+        if len(lines) > MAX_ORDER_LINES:
+            raise UserError(
+                _(
+                    "An order has at most %(max)s lines, not %(count)s: split it.",
+                    max=MAX_ORDER_LINES,
+                    count=len(lines),
+                )
+            )
         commands = []
         for index, line in enumerate(lines, start=1):
             self._api_check_keys(line, LINE_KEYS, _("line %(n)s", n=index))
             product = self._api_product(line.get("product"))
-            qty = self._api_number(line.get("quantity", 1), f"line {index} quantity", 0)
+            qty = self._api_number(
+                line.get("quantity", 1), f"line {index} quantity", 0, MAX_LINE_QUANTITY
+            )
             line_vals = {"product_id": product.id, "product_uom_qty": qty, "sequence": index * 10}
             if line.get("description"):
-                line_vals["name"] = str(line["description"])
+                line_vals["name"] = self._api_text(
+                    str(line["description"]), f"line {index} description", MAX_LONG_TEXT
+                )
             if line.get("subscription"):
                 line_vals["telecom_subscription_id"] = self._api_subscription(
                     line["subscription"]
                 ).id
             for key in ("phone_number", "sim_iccid", "circuit_id", "username"):
                 if line.get(key):
-                    line_vals[f"telecom_{key}"] = str(line[key])
+                    line_vals[f"telecom_{key}"] = self._api_text(
+                        str(line[key]), f"line {index} {key}", 64
+                    )
+            if line.get("port_in"):
+                line_vals["telecom_port_in"] = True
             commands.append(fields.Command.create(line_vals))
         return commands
 
@@ -720,6 +846,5 @@ class TelecomApi(models.AbstractModel):
     @api.model
     def lookup_subscription(self, number):
         """A subscription by number, phone number, SIM, circuit id, username or reference."""
-        if not self.env.user.has_group("telecom_crm.group_telecom_user"):
-            raise AccessError(_("The telecom API is for telecom users."))
+        self._api_check_user()
         return self._api_subscription_data(self._api_subscription(number))

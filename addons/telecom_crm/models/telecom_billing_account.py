@@ -255,6 +255,24 @@ class TelecomBillingAccount(models.Model):
         accounts.partner_id._telecom_assign_customer_number()
         return accounts
 
+    def write(self, vals):
+        if "state" in vals and not self.env.su:
+            self.check_access("write")
+            if any(account.state != vals["state"] for account in self):
+                raise UserError(
+                    _(
+                        "A billing account is activated, suspended, closed and reopened "
+                        "with its buttons, not by changing its state."
+                    )
+                )
+        return super().write(vals)
+
+    def _telecom_set_state(self, state):
+        """The accounts' own state change (the public actions checked the caller's
+        role): the caller's write access is checked, then it runs as superuser."""
+        self.check_access("write")
+        return self.sudo().write({"state": state})
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         for account in self:
@@ -268,26 +286,33 @@ class TelecomBillingAccount(models.Model):
 
     # -- actions ---------------------------------------------------------------
     def action_activate(self):
-        for account in self:
-            if account.state == "active":
-                continue
-            account.state = "active"
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_billing"
+        )
+        return self._telecom_activate()
+
+    def _telecom_activate(self):
+        """Activate (the first activated subscription does it for any user)."""
+        self.filtered(lambda account: account.state != "active")._telecom_set_state("active")
         return True
 
     def action_suspend(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for account in self:
             if account.state != "active":
                 raise UserError(
                     _("%(account)s: only an active account can be suspended.", account=account.name)
                 )
-        self.state = "suspended"
+        self._telecom_set_state("suspended")
         return True
 
     def action_close(self):
-        self.write({"state": "closed"})
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
+        self._telecom_set_state("closed")
         return True
 
     def action_reopen(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         for account in self:
             if account.state not in ("closed", "suspended"):
                 raise UserError(
@@ -296,10 +321,11 @@ class TelecomBillingAccount(models.Model):
                         account=account.name,
                     )
                 )
-        self.state = "active"
+        self._telecom_set_state("active")
         return True
 
     def action_view_subscriptions(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_subscription_action"

@@ -114,6 +114,15 @@ class TelecomCharge(models.Model):
                 )
 
     def write(self, vals):
+        if "state" in vals and not self.env.su:
+            self.check_access("write")
+            if any(charge.state != vals["state"] for charge in self):
+                raise UserError(
+                    _(
+                        "Charges are cancelled with their Cancel button and billed by bill "
+                        "runs, not by changing their state."
+                    )
+                )
         frozen = {"amount", "currency_id", "billing_account_id", "subscription_id", "kind"}
         if frozen & set(vals) and self.filtered(lambda c: c.state == "billed"):
             raise UserError(_("A billed charge cannot change its amount or account."))
@@ -125,7 +134,10 @@ class TelecomCharge(models.Model):
             raise UserError(_("Only pending charges can be deleted; cancel the others."))
 
     def action_cancel(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         if self.filtered(lambda c: c.state != "pending"):
             raise UserError(_("Only a pending charge can be cancelled."))
-        self.state = "cancelled"
+        # the cancellation's own write (the role was checked above)
+        self.check_access("write")
+        self.sudo().write({"state": "cancelled"})
         return True

@@ -81,7 +81,16 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     @api.model
     def generate(self, customers=200, seed=42):
-        """Create (or complete) the demo data set; return counts per step."""
+        """Create (or complete) the demo data set; return counts per step.
+
+        For administrators only (over RPC too); it works as superuser, as
+        ``./suite demo`` (scripts/generate_demo.py) does.
+        """
+        self._telecom_check_groups("base.group_system")
+        return self.sudo()._demo_generate(customers, seed)
+
+    @api.model
+    def _demo_generate(self, customers, seed):
         customers = int(customers)
         seed = int(seed)
         if customers < 0:
@@ -496,14 +505,7 @@ class TelecomDemoGenerator(models.AbstractModel):
             tracking_disable=True, mail_create_nolog=True
         )
         for partner, account, ref, plan, ident, _state, days_ago, extras in items:
-            lines = [
-                Command.create(
-                    {
-                        "product_id": plan.id,
-                        **{f"telecom_{k}": v for k, v in ident.items() if k != "imsi"},
-                    }
-                )
-            ]
+            lines = [Command.create(self._demo_order_line_vals(plan, ident, account))]
             if plan.telecom_technology == "mobile":
                 if extras["addon"]:
                     lines.append(Command.create({"product_id": data10.id}))
@@ -523,6 +525,14 @@ class TelecomDemoGenerator(models.AbstractModel):
             )
             order.action_confirm()
             order.telecom_new_subscription_ids.write({"ref": ref, "imsi": ident.get("imsi")})
+
+    @api.model
+    def _demo_order_line_vals(self, plan, ident, account):
+        """The plan line of a demo order: the plan and the service's identifiers."""
+        return {
+            "product_id": plan.id,
+            **{f"telecom_{k}": v for k, v in ident.items() if k != "imsi"},
+        }
 
     @api.model
     def _demo_subscriptions_direct(self, items, today):
@@ -557,7 +567,7 @@ class TelecomDemoGenerator(models.AbstractModel):
                 continue
             if state == "pending":
                 # waiting for the network: the activation order is submitted, not done
-                sub.with_context(telecom_lifecycle=True).state = "pending"
+                sub.state = "pending"  # as superuser: the lifecycle's own write
                 self.env["telecom.service.order"].create(
                     {
                         "subscription_id": sub.id,

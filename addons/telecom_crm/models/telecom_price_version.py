@@ -109,6 +109,7 @@ class TelecomPriceVersion(models.Model):
 
     def action_schedule_for_subscribers(self):
         """Open the wizard moving subscribers to this price from a date."""
+        self._telecom_check_groups("telecom_crm.group_telecom_manager")
         self.ensure_one()
         lines = self.env["telecom.subscription.line"].search(
             [

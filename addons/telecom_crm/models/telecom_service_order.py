@@ -18,14 +18,26 @@ need no waiting: they take effect through dated subscription lines.
 import logging
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .sequence import assign_sequence_names
+from .telecom_subscription import LIFECYCLE_GROUPS
 
 _logger = logging.getLogger(__name__)
 
 # the actions whose effect is a state or an address, which a dated line cannot carry
 SCHEDULED_ACTIONS = ("terminate", "move")
+# what only the order's own actions change (as superuser, after checking the caller):
+# a crafted ``values`` would apply an unchecked change (a waived fee, a free plan)
+PROTECTED_FIELDS = (
+    "subscription_id",
+    "action",
+    "values",
+    "state",
+    "error",
+    "done_date",
+    "sale_order_id",
+)
 
 ACTIONS = [
     ("activate", "Activate"),
@@ -136,10 +148,41 @@ class TelecomServiceOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
+        if not self.env.su:
+            # the subscription's actions validate a change, then create its order as
+            # superuser (``telecom.subscription._telecom_submit``)
+            raise AccessError(
+                _(
+                    "Service orders come from the subscription's actions (suspend, change "
+                    "plan, terminate...), which check the change first."
+                )
+            )
         assign_sequence_names(self.env, vals_list, "telecom.service.order", (_("New"),))
         for vals in vals_list:
             vals.setdefault("values", {})
         return super().create(vals_list)
+
+    def write(self, vals):
+        if vals and not self.env.su:
+            self.check_access("write")
+            protected = [fname for fname in PROTECTED_FIELDS if fname in vals]
+            if "requested_date" in vals and self.filtered(lambda o: o.state != "draft"):
+                protected.append("requested_date")
+            if protected:
+                raise UserError(
+                    _(
+                        "%(fields)s of a service order change through its actions only.",
+                        fields=", ".join(self._fields[fname].string for fname in protected),
+                    )
+                )
+        return super().write(vals)
+
+    def _telecom_write(self, vals):
+        """The orders' own write of what ``write`` protects: the caller's write access
+        is checked, then it runs as superuser (the public actions checked the role)."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
@@ -154,6 +197,7 @@ class TelecomServiceOrder(models.Model):
 
     # -- actions ---------------------------------------------------------------
     def action_submit(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         for order in self:
             if order.state != "draft":
                 raise UserError(
@@ -167,7 +211,7 @@ class TelecomServiceOrder(models.Model):
                         sub=order.subscription_id.name,
                     )
                 )
-        self.write({"state": "submitted", "error": False})
+        self._telecom_write({"state": "submitted", "error": False})
         self._telecom_carry_out_due()
         return True
 
@@ -177,7 +221,7 @@ class TelecomServiceOrder(models.Model):
             if order.state != "submitted" or order._telecom_is_scheduled():
                 continue
             if not order._telecom_requires_fulfilment():
-                order.action_done()
+                order._telecom_mark_done()
         for order in self.filtered(lambda o: o._telecom_is_scheduled()):
             order.subscription_id.message_post(
                 body=_(
@@ -206,18 +250,25 @@ class TelecomServiceOrder(models.Model):
                 done += 1
             except (UserError, ValidationError) as exc:
                 _logger.info("scheduled service order %s refused: %s", order.name, exc)
-                order.action_fail(str(exc.args[0] if exc.args else exc))
+                order._telecom_mark_failed(str(exc.args[0] if exc.args else exc))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
     def action_start(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         if self.filtered(lambda o: o.state != "submitted"):
             raise UserError(_("Only submitted service orders can start."))
-        self.state = "in_progress"
+        self._telecom_write({"state": "in_progress"})
         return True
 
     def action_done(self):
-        """Apply the change to the subscription and close the order."""
+        """Apply the change to the subscription and close the order (by hand)."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
+        return self._telecom_mark_done()
+
+    def _telecom_mark_done(self):
+        """Apply the change to the subscription and close the order (fulfilment
+        calls this when the network is done)."""
         for order in self:
             if order.state not in ("submitted", "in_progress"):
                 raise UserError(
@@ -228,15 +279,23 @@ class TelecomServiceOrder(models.Model):
                     )
                 )
             order._apply_to_subscription()
-            order.write({"state": "done", "done_date": fields.Datetime.now(), "error": False})
+            order._telecom_write(
+                {"state": "done", "done_date": fields.Datetime.now(), "error": False}
+            )
         return True
 
     def action_fail(self, error):
-        """The network refused: nothing changes on the subscription."""
+        """The network refused (said by hand): nothing changes on the subscription."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
+        return self._telecom_mark_failed(error)
+
+    def _telecom_mark_failed(self, error):
+        """The network refused: nothing changes on the subscription (fulfilment calls
+        this when provisioning failed)."""
         for order in self:
             if order.state not in ("submitted", "in_progress"):
                 raise UserError(_("%(order)s is not waiting for the network.", order=order.name))
-        self.write({"state": "failed", "error": error or _("Unknown error")})
+        self._telecom_write({"state": "failed", "error": error or _("Unknown error")})
         for order in self:
             order.subscription_id.message_post(
                 body=_(
@@ -248,31 +307,37 @@ class TelecomServiceOrder(models.Model):
             )
             if order.action == "activate" and order.subscription_id.state == "pending":
                 # back to draft so that it can be corrected and activated again
-                order.subscription_id.with_context(telecom_lifecycle=True).state = "draft"
+                order.subscription_id._telecom_lifecycle_write({"state": "draft"})
         return True
 
     def action_retry(self):
         """Send a failed order again."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         for order in self.filtered(lambda o: o.state == "failed"):
             if order.action == "activate" and order.subscription_id.state == "draft":
-                order.subscription_id.with_context(telecom_lifecycle=True).state = "pending"
-            order.state = "draft"
+                order.subscription_id._telecom_lifecycle_write({"state": "pending"})
+            order._telecom_write({"state": "draft"})
             order.action_submit()
         return True
 
     def action_cancel(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         if self.filtered(lambda o: o.state not in ("draft", "submitted", "failed")):
             raise UserError(_("Only orders not yet in progress or done can be cancelled."))
         for order in self:
             if order.action == "activate" and order.subscription_id.state == "pending":
-                order.subscription_id.with_context(telecom_lifecycle=True).state = "draft"
-        self.state = "cancelled"
+                order.subscription_id._telecom_lifecycle_write({"state": "draft"})
+        self._telecom_write({"state": "cancelled"})
         return True
 
     # -- business logic --------------------------------------------------------
     def _apply_to_subscription(self):
         self.ensure_one()
-        subscription = self.subscription_id.with_context(telecom_lifecycle=True)
+        # the lifecycle's private path: the apply methods re-validate the change, then
+        # write what the subscription protects (state, dates, live lines) as superuser;
+        # the caller passed action_done's role check and may write the subscription
+        self.subscription_id.check_access("write")
+        subscription = self.subscription_id.sudo()
         method = getattr(subscription, f"_telecom_apply_{self.action}", None)
         if method is None:
             raise UserError(_("Unknown service order action %(action)s.", action=self.action))

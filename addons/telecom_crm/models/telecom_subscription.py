@@ -37,6 +37,25 @@ SUSPEND_REASONS = [
     ("other", "Other"),
 ]
 OPEN_SERVICE_ORDER_STATES = ("draft", "submitted", "in_progress")
+# what the lifecycle owns: only the service orders' apply methods change it
+LIFECYCLE_FIELDS = (
+    "state",
+    "suspend_reason",
+    "activation_date",
+    "commitment_end_date",
+    "suspension_date",
+    "termination_date",
+    "termination_reason_id",
+    "etf_waived",
+)
+# set by hand on a draft; on a live subscription they change through orders only
+CUSTOMER_FIELDS = ("partner_id", "billing_account_id", "company_id")
+# who changes subscriptions (their write access): the lifecycle actions are theirs
+LIFECYCLE_GROUPS = (
+    "telecom_crm.group_telecom_sales",
+    "telecom_crm.group_telecom_care",
+    "telecom_crm.group_telecom_billing",
+)
 
 
 class TelecomSubscription(models.Model):
@@ -108,6 +127,12 @@ class TelecomSubscription(models.Model):
     # service identifiers
     phone_number = fields.Char(
         index=True, tracking=True, help="E.164: a plus sign and digits, e.g. +32470123456."
+    )
+    port_in = fields.Boolean(
+        string="Number Ported In",
+        copy=False,
+        tracking=True,
+        help="The phone number came from another operator (a port-in), not from our pools.",
     )
     sim_iccid = fields.Char(string="SIM ICCID", index="btree_not_null", tracking=True)
     imsi = fields.Char(string="IMSI", index="btree_not_null")
@@ -330,6 +355,18 @@ class TelecomSubscription(models.Model):
     # -- CRUD ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or any(
+                    vals.get(fname) for fname in LIFECYCLE_FIELDS if fname != "state"
+                ):
+                    raise UserError(
+                        _(
+                            "A subscription starts as a draft: its state and dates come "
+                            "from its activation and later actions."
+                        )
+                    )
         accounts = self.env["telecom.billing.account"].browse(
             [vals["billing_account_id"] for vals in vals_list if vals.get("billing_account_id")]
         )
@@ -338,10 +375,21 @@ class TelecomSubscription(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        protected = {"partner_id", "billing_account_id", "company_id"} & set(vals)
-        if protected and not self.env.context.get("telecom_lifecycle"):
+        # the lifecycle (service orders) writes these as superuser after checking
+        # its caller: no context key lets an RPC caller through
+        if vals and not self.env.su:
+            self.check_access("write")
+            lifecycle = [fname for fname in LIFECYCLE_FIELDS if fname in vals]
+            if lifecycle and self._telecom_changes(vals, lifecycle):
+                raise UserError(
+                    _(
+                        "The state and the dates of a subscription change through its "
+                        "actions (activate, suspend, resume, terminate...), not by hand."
+                    )
+                )
+            protected = [fname for fname in CUSTOMER_FIELDS if fname in vals]
             for sub in self.filtered(lambda s: s.state != "draft"):
-                if any(sub[fname].id != vals[fname] for fname in protected):
+                if protected and sub._telecom_changes(vals, protected):
                     raise UserError(
                         _(
                             "%(sub)s is no longer a draft: its customer, billing account and "
@@ -354,6 +402,23 @@ class TelecomSubscription(models.Model):
                 vals["billing_account_id"]
             )._telecom_check_usable()
         return super().write(vals)
+
+    def _telecom_changes(self, vals, fnames):
+        """Whether writing ``vals`` changes one of ``fnames`` on one of the records."""
+        for sub in self:
+            for fname in fnames:
+                field = self._fields[fname]
+                new = field.convert_to_record(field.convert_to_cache(vals[fname], sub), sub)
+                if new != sub[fname]:
+                    return True
+        return False
+
+    def _telecom_lifecycle_write(self, vals):
+        """The lifecycle's own write of what ``write`` protects (state, dates,
+        customer): the caller's write access is checked, then the write runs as
+        superuser. Only private code paths that checked their caller call this."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_not_draft(self):
@@ -388,27 +453,35 @@ class TelecomSubscription(models.Model):
         }
 
     def action_open_suspend(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("suspend")
 
     def action_open_resume(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("resume")
 
     def action_open_terminate(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("terminate")
 
     def action_open_change_plan(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("change_plan")
 
     def action_open_add_addon(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("add_addon")
 
     def action_open_remove_addon(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("remove_addon")
 
     def action_open_move(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         return self._telecom_open_wizard("move")
 
     def action_view_service_orders(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_crm.telecom_service_order_action"
@@ -420,6 +493,7 @@ class TelecomSubscription(models.Model):
     # -- lifecycle actions (public API, see the module docstring) --------------
     def action_activate(self, date=None):
         """Ask for activation of draft subscriptions; return the service orders."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         orders = self.env["telecom.service.order"]
         for sub in self:
@@ -435,13 +509,14 @@ class TelecomSubscription(models.Model):
             if not sub.line_ids.filtered(lambda line: line.kind == "plan"):
                 raise UserError(_("%(sub)s has no plan: add a plan line first.", sub=sub.name))
             sub.billing_account_id._telecom_check_usable()
-        self.with_context(telecom_lifecycle=True).write({"state": "pending"})
+        self._telecom_lifecycle_write({"state": "pending"})
         for sub in self:
             orders |= sub._telecom_submit("activate", {"date": fields.Date.to_string(date)}, date)
         return orders
 
     def action_suspend(self, reason, date=None, note=None):
         """Suspend active subscriptions for ``reason`` (a ``suspend_reason`` key)."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         if reason not in dict(SUSPEND_REASONS):
             raise UserError(
                 _(
@@ -462,6 +537,7 @@ class TelecomSubscription(models.Model):
 
     def action_resume(self, date=None, note=None):
         """Resume suspended subscriptions."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         if date > fields.Date.context_today(self):
             raise UserError(
@@ -478,6 +554,7 @@ class TelecomSubscription(models.Model):
         ``reason`` is a ``telecom.reason.code`` (record, id or code) of kind
         termination. Only managers may waive the early termination fee.
         """
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         reason = self._telecom_reason(reason, "termination")
         if waive_etf and not self.env.user.has_group("telecom_crm.group_telecom_manager"):
@@ -494,6 +571,7 @@ class TelecomSubscription(models.Model):
 
     def action_change_plan(self, plan, date=None, price_unit=None, note=None):
         """Move to ``plan`` (a product of kind plan) from ``date`` (first day on it)."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         plan = self._telecom_product(plan, ("plan", "bundle"))
         orders = self.env["telecom.service.order"]
@@ -510,6 +588,7 @@ class TelecomSubscription(models.Model):
 
     def action_add_addon(self, product, date=None, quantity=1.0, price_unit=None):
         """Add the add-on ``product`` from ``date``."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         product = self._telecom_product(product, ("addon",))
         orders = self.env["telecom.service.order"]
@@ -526,6 +605,7 @@ class TelecomSubscription(models.Model):
 
     def action_remove_addon(self, product, date=None):
         """Remove the add-on ``product``; ``date`` is the first day without it."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         product = self._telecom_product(product, ("addon",))
         for sub in self:
@@ -535,6 +615,7 @@ class TelecomSubscription(models.Model):
 
     def action_move(self, address, date=None):
         """Move the service to another installation address (a res.partner)."""
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         date = self._telecom_date(date)
         address = self.env["res.partner"].browse(getattr(address, "id", address)).exists()
         if not address:
@@ -958,18 +1039,30 @@ class TelecomSubscription(models.Model):
     def _telecom_submit(self, action, values, date, sale_order=None):
         """Create and submit the service order of one action on ``self``."""
         self.ensure_one()
-        sale_order_id = (
-            sale_order.id if sale_order else self.env.context.get("telecom_sale_order_id")
-        )
-        order = self.env["telecom.service.order"].create(
-            {
-                "subscription_id": self.id,
-                "action": action,
-                "requested_date": date,
-                "values": values,
-                "sale_order_id": sale_order_id or False,
-                "company_id": self.company_id.id,
-            }
+        context_order = self.env.context.get("telecom_sale_order_id")
+        if not sale_order and isinstance(context_order, int):
+            # set by sale.order confirmation; any RPC caller may send it too, so it
+            # only links an order of this subscription's customer
+            sale_order = self.env["sale.order"].sudo().browse(context_order).exists()
+            if sale_order.telecom_customer_id != self.partner_id.commercial_partner_id:
+                sale_order = None
+        # the caller passed the public action's checks: the order is created as
+        # superuser (service orders are not created by hand, see their ``create``)
+        self.check_access("write")
+        order = (
+            self.env["telecom.service.order"]
+            .sudo()
+            .create(
+                {
+                    "subscription_id": self.id,
+                    "action": action,
+                    "requested_date": date,
+                    "values": values,
+                    "sale_order_id": sale_order.id if sale_order else False,
+                    "company_id": self.company_id.id,
+                }
+            )
+            .with_env(self.env)
         )
         order.action_submit()
         return order
@@ -1014,9 +1107,9 @@ class TelecomSubscription(models.Model):
         vals = {"state": "active", "activation_date": date}
         if months:
             vals["commitment_end_date"] = date + relativedelta(months=months) - timedelta(days=1)
-        self.with_context(telecom_lifecycle=True).write(vals)
+        self._telecom_lifecycle_write(vals)
         if self.billing_account_id.state == "draft":
-            self.billing_account_id.action_activate()
+            self.billing_account_id._telecom_activate()
         self._telecom_event("activate", date, order)
 
     def _telecom_apply_suspend(self, order):
@@ -1031,7 +1124,7 @@ class TelecomSubscription(models.Model):
                 )
             )
         reason = order.values.get("reason") or "other"
-        self.with_context(telecom_lifecycle=True).write(
+        self._telecom_lifecycle_write(
             {"state": "suspended", "suspend_reason": reason, "suspension_date": date}
         )
         label = dict(SUSPEND_REASONS).get(reason, reason)
@@ -1049,7 +1142,7 @@ class TelecomSubscription(models.Model):
                     state=self._telecom_state_label(),
                 )
             )
-        self.with_context(telecom_lifecycle=True).write(
+        self._telecom_lifecycle_write(
             {"state": "active", "suspend_reason": False, "suspension_date": False}
         )
         self._telecom_event("resume", date, order, order.values.get("note") or "")
@@ -1074,7 +1167,7 @@ class TelecomSubscription(models.Model):
         self.line_ids.filtered(lambda line: not line.date_end or line.date_end > date).write(
             {"date_end": date}
         )
-        self.with_context(telecom_lifecycle=True).write(
+        self._telecom_lifecycle_write(
             {
                 "state": "terminated",
                 "termination_date": date,
@@ -1139,7 +1232,7 @@ class TelecomSubscription(models.Model):
         )
         commitment_end = self._telecom_commitment_end_after(plan, date)
         if commitment_end != self.commitment_end_date:
-            self.with_context(telecom_lifecycle=True).commitment_end_date = commitment_end
+            self._telecom_lifecycle_write({"commitment_end_date": commitment_end})
         self._telecom_event(
             "plan_change",
             date,
@@ -1250,7 +1343,10 @@ class TelecomSubscription(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("telecom_crm.group_telecom_manager"):
             raise AccessError(_("Only a telecom manager may schedule a price change."))
-        return self.with_context(telecom_lifecycle=True)._telecom_reprice(version, date)
+        # the lifecycle's private path: the lines of a live subscription change as
+        # superuser once the caller is known to be a manager who may write it
+        self.check_access("write")
+        return self.sudo()._telecom_reprice(version, date).with_env(self.env)
 
     def _telecom_reprice(self, version, date):
         self.ensure_one()

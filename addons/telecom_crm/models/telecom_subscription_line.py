@@ -132,10 +132,34 @@ class TelecomSubscriptionLine(models.Model):
                         )
                     )
 
+    # -- CRUD: lines of a live subscription change through its lifecycle only ------
+    def _telecom_check_live_change(self, subscriptions):
+        """Refuse changing lines of ``subscriptions`` that are no longer drafts.
+
+        The lifecycle (service orders, price changes) is the private path: it checks
+        its caller, then changes the lines as superuser. No context key opens this
+        door: any RPC caller can send one.
+        """
+        if self.env.su:
+            return
+        if subscriptions.filtered(lambda sub: sub.state != "draft"):
+            raise UserError(
+                _(
+                    "Lines of a live subscription change through its actions (change plan, "
+                    "add-ons, price changes, termination), not by hand."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         Product = self.env["product.product"]
         Subscription = self.env["telecom.subscription"]
+        self.check_access("create")
+        self._telecom_check_live_change(
+            Subscription.browse(
+                {vals["subscription_id"] for vals in vals_list if vals.get("subscription_id")}
+            )
+        )
         for vals in vals_list:
             if "price_unit" in vals or not vals.get("product_id"):
                 continue
@@ -147,22 +171,17 @@ class TelecomSubscriptionLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("telecom_lifecycle") and self.filtered(
-            lambda line: line.subscription_id.state != "draft"
-        ):
-            raise UserError(
-                _(
-                    "Lines of a live subscription change through its actions (change plan, "
-                    "add-ons, price changes, termination), not by hand."
-                )
-            )
+        if vals:
+            self.check_access("write")
+            subscriptions = self.subscription_id
+            if vals.get("subscription_id"):
+                subscriptions |= self.env["telecom.subscription"].browse(vals["subscription_id"])
+            self._telecom_check_live_change(subscriptions)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_live(self):
-        if not self.env.context.get("telecom_lifecycle") and self.filtered(
-            lambda line: line.subscription_id.state != "draft"
-        ):
+        if not self.env.su and self.filtered(lambda line: line.subscription_id.state != "draft"):
             raise UserError(_("Lines of a live subscription cannot be deleted."))
 
     def _telecom_covers(self, date):

@@ -11,3 +11,6 @@ from . import test_customer_360
 from . import test_access_rules
 from . import test_api_xmlrpc
 from . import test_views
+from . import test_risk_fields
+from . import test_production_profile
+from . import test_api_hostile

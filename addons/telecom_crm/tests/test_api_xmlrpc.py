@@ -96,6 +96,62 @@ class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
         self.assertEqual(self._count("res.partner"), before)
         self.assertFalse(self._count("res.partner", [("name", "=", "No Mail Partner")]))
 
+    def test_time_zone_of_the_customer(self):
+        answer = self.call(
+            "create_customer",
+            {"name": "Zoe Zone", "email": "zoe@example.com", "tz": "Europe/Paris"},
+        )
+        partner = self.env["res.partner"].browse(answer["customer_id"])
+        self.assertEqual(partner.tz, "Europe/Paris")
+        # none given: none at all (not the caller's), rating then reads the tariff's
+        plain = self.call(
+            "create_customer",
+            {"name": "No Zone", "email": "nz@example.com"},
+            context={"tz": "Asia/Tokyo"},
+        )
+        self.assertFalse(self.env["res.partner"].browse(plain["customer_id"]).tz)
+        before = self._count("res.partner")
+        self.assertFault(
+            "not a time zone name",
+            "create_customer",
+            {"name": "X", "email": "x@example.com", "tz": "Europe/Pariss"},
+        )
+        self.assertFault(
+            "not a time zone name",
+            "create_customer",
+            {"name": "X", "email": "x@example.com", "tz": 1},
+        )
+        self.assertEqual(self._count("res.partner"), before)
+        moved = self.call(
+            "set_customer_timezone",
+            answer["customer_number"],
+            "America/Montreal",
+            request_id="tz-1",
+        )
+        self.assertEqual(
+            moved,
+            {
+                "customer_id": partner.id,
+                "customer_number": answer["customer_number"],
+                "tz": "America/Montreal",
+            },
+        )
+        self.assertEqual(self.call("set_customer_timezone", partner.id, False)["tz"], False)
+        self.assertFault("not a time zone name", "set_customer_timezone", partner.id, "Mars")
+        self.assertFault("No customer", "set_customer_timezone", "C9999999", "Europe/Paris")
+        self.env.invalidate_all()
+        self.assertFalse(partner.tz)
+        # a billing user or a read-only user may not move customers between time zones
+        for login in ("tc_billing", "tc_ro"):
+            self.env["res.users"].search([("login", "=", login)]).password = login + "_pw"
+            self.assertRpcFault(
+                "is for Telecom / Sales Agent or Telecom / Customer Care",
+                self.rpc_caller(login, login + "_pw"),
+                "set_customer_timezone",
+                partner.id,
+                "Europe/Paris",
+            )
+
     def test_request_id_makes_retries_safe(self):
         values = {"name": "Retry Ralf", "email": "ralf@example.com"}
         first = self.call("create_customer", values, request_id="crm-42")

@@ -91,28 +91,36 @@ class TestPartner(TelecomCommon):
             partner.telecom_birthdate = date.today() + timedelta(days=2)
         with self.assertRaises(ValidationError):
             partner.write({"telecom_id_document_number": "X1"})
+        # the credit limit is internal risk data (care may not even read it)
         with self.assertRaises(ValidationError):
-            partner.telecom_credit_limit = -5
+            self.resident.with_user(self.manager).telecom_credit_limit = -5
 
     def test_commercial_fields_follow_the_company(self):
         sme = self.env.ref("telecom_crm.telecom_customer_segment_sme")
-        self.business.with_user(self.care).write(
-            {"telecom_segment_id": sme.id, "telecom_credit_class": "b"}
-        )
+        self.business.with_user(self.care).write({"telecom_segment_id": sme.id})
+        self.business.with_user(self.manager).write({"telecom_credit_class": "b"})
+        # care creates a contact: the company's credit class follows it, unseen by care
         contact = (
             self.env["res.partner"]
             .with_user(self.care)
             .create({"name": "Ben at Bolt", "parent_id": self.business.id})
         )
         self.assertEqual(contact.telecom_segment_id, sme)
-        self.assertEqual(contact.telecom_credit_class, "b")
+        self.assertEqual(contact.with_user(self.billing).telecom_credit_class, "b")
         self.assertEqual(contact.telecom_billing_account_count, 1)
 
     def test_partner_form(self):
         with Form(self.business.with_user(self.care)) as form:
+            form.telecom_contact_by_sms = True
+        self.assertTrue(self.business.telecom_contact_by_sms)
+        with Form(self.business.with_user(self.manager)) as form:
             form.telecom_credit_class = "a"
             form.telecom_credit_limit = 5000
-            form.telecom_contact_by_sms = True
         self.assertEqual(self.business.telecom_credit_class, "a")
         self.assertEqual(self.business.telecom_credit_limit, 5000)
-        self.assertTrue(self.business.telecom_contact_by_sms)
+        self.assertNotIn(
+            "telecom_credit_limit",
+            self.env["res.partner"]
+            .with_user(self.care)
+            .get_views([(False, "form")])["views"]["form"]["arch"],
+        )

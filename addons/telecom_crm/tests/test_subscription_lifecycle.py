@@ -168,7 +168,7 @@ class TestSubscriptionLifecycle(TelecomCommon):
         self.assertNotEqual(good.installation_partner_id, self.resident)
         # the data changed under the scheduled order (a script, a data fix): it fails
         # with the subscription's reason, the other order is carried out
-        sub.with_context(telecom_lifecycle=True).sudo().state = "terminated"
+        sub.sudo().state = "terminated"
         with freeze_time("2025-06-30"):
             self.assertEqual(self.env["telecom.service.order"]._cron_release_scheduled(), 1)
         self.assertEqual(bad_order.state, "failed")

@@ -1,7 +1,7 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class TelecomPriceChangeWizard(models.TransientModel):
@@ -28,6 +28,7 @@ class TelecomPriceChangeWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
+        self.check_access("create")
         values = super().default_get(fields_list)
         context = self.env.context
         if (
@@ -53,9 +54,8 @@ class TelecomPriceChangeWizard(models.TransientModel):
 
     def action_apply(self):
         """Schedule the price for each subscription; keep the good, report the bad."""
+        self._telecom_check_groups("telecom_crm.group_telecom_manager")
         self.ensure_one()
-        if not self.env.user.has_group("telecom_crm.group_telecom_manager"):
-            raise AccessError(_("Only a telecom manager may schedule a price change."))
         if not self.subscription_ids:
             raise UserError(_("Choose the subscriptions to move to the new price."))
         done, errors = 0, []

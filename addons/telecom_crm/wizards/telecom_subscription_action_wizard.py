@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..models.telecom_subscription import SUSPEND_REASONS
+from ..models.telecom_subscription import LIFECYCLE_GROUPS, SUSPEND_REASONS
 
 
 class TelecomSubscriptionActionWizard(models.TransientModel):
@@ -157,6 +157,7 @@ class TelecomSubscriptionActionWizard(models.TransientModel):
             wizard.current_addon_ids = lines.product_id
 
     def action_confirm(self):
+        self._telecom_check_groups(*LIFECYCLE_GROUPS)
         self.ensure_one()
         sub = self.subscription_id
         if self.action == "suspend":

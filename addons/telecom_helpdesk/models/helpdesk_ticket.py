@@ -170,30 +170,50 @@ class HelpdeskTicket(models.Model):
                 ticket.telecom_resolution_hours = 0.0
 
     # -- constraints and onchanges ---------------------------------------------
-    @api.constrains("telecom_subscription_id", "telecom_billing_account_id", "partner_id")
+    @api.constrains(
+        "telecom_subscription_id",
+        "telecom_billing_account_id",
+        "telecom_service_order_id",
+        "telecom_provisioning_order_id",
+        "partner_id",
+    )
     def _check_telecom_customer(self):
-        for ticket in self:
+        """A ticket links records of its own customer only (and needs a customer for
+        them): nobody files another customer's service under a ticket."""
+        for ticket in self.sudo():
             customer = ticket.commercial_partner_id
-            for record in (ticket.telecom_subscription_id, ticket.telecom_billing_account_id):
-                if record and customer and record.partner_id.commercial_partner_id != customer:
+            linked = (
+                (ticket.telecom_subscription_id, ticket.telecom_subscription_id.partner_id),
+                (ticket.telecom_billing_account_id, ticket.telecom_billing_account_id.partner_id),
+                (
+                    ticket.telecom_service_order_id,
+                    ticket.telecom_service_order_id.subscription_id.partner_id,
+                ),
+                (
+                    ticket.telecom_provisioning_order_id,
+                    ticket.telecom_provisioning_order_id.partner_id,
+                ),
+            )
+            for record, owner in linked:
+                if record and owner and owner.commercial_partner_id != customer:
                     raise ValidationError(
                         self.env._(
                             "%(ticket)s: %(record)s is not a service of %(customer)s.",
                             ticket=ticket.display_name,
                             record=record.display_name,
-                            customer=customer.display_name,
+                            customer=customer.display_name or self.env._("(no customer)"),
                         )
                     )
 
     @api.constrains("telecom_invoice_id", "partner_id")
     def _check_telecom_invoice(self):
-        for ticket in self:
+        for ticket in self.sudo():
             invoice = ticket.telecom_invoice_id
             if not invoice:
                 continue
-            if invoice.move_type != "out_invoice" or (
-                ticket.commercial_partner_id
-                and invoice.commercial_partner_id != ticket.commercial_partner_id
+            if (
+                invoice.move_type != "out_invoice"
+                or invoice.commercial_partner_id != ticket.commercial_partner_id
             ):
                 raise ValidationError(
                     self.env._(
@@ -212,6 +232,8 @@ class HelpdeskTicket(models.Model):
     # -- CRUD ------------------------------------------------------------------
     @api.model
     def default_get(self, fields_list):
+        # the defaults of a new ticket, for whoever may see tickets (portal included)
+        self.check_access("read")
         defaults = super().default_get(fields_list)
         if "channel_id" in fields_list and not defaults.get("channel_id"):
             code = self.env.context.get("telecom_channel") or (
@@ -266,6 +288,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def message_new(self, msg, custom_values=None):
+        self.check_access("create")
         custom_values = dict(custom_values or {})
         if not custom_values.get("channel_id"):
             channel = self.env["helpdesk.ticket.channel"]._telecom_channel("email")

@@ -27,6 +27,9 @@ DISPUTE_STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_DISPUTE = ("open", "credit_requested")
+# the outcome of a dispute (or an outage): written by the resolution methods only (as
+# superuser, once they checked their caller), never by hand nor through an RPC write
+OUTCOME_FIELDS = ("telecom_dispute_state", "telecom_credit_note_ids", "telecom_rerating_id")
 
 
 class HelpdeskTicket(models.Model):
@@ -109,12 +112,30 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.telecom_credit_note_count = len(ticket.telecom_credit_note_ids)
 
+    def write(self, vals):
+        if not self.env.su and any(fname in vals for fname in OUTCOME_FIELDS):
+            raise UserError(
+                self.env._(
+                    "A dispute is decided with its Resolve button (credit, re-rating or "
+                    "rejection), not by changing its state."
+                )
+            )
+        return super().write(vals)
+
+    def _telecom_write_outcome(self, vals):
+        """Write the outcome (``OUTCOME_FIELDS``): the caller's write access on the
+        tickets is checked, then it runs as superuser."""
+        self.check_access("write")
+        return self.sudo().write(vals)
+
     # -- stage changes -----------------------------------------------------------
     def _telecom_before_stage(self, stage):
         res = super()._telecom_before_stage(stage)
         if stage.closed and stage.telecom_stage_kind not in ("rejected", "cancelled"):
+            # the resolution methods decide first (the state is no longer open), then
+            # move the ticket: an open dispute never closes another way
             unanswered = self.filtered(lambda t: t.telecom_dispute_state in OPEN_DISPUTE)
-            if unanswered and not self.env.context.get("telecom_dispute_resolving"):
+            if unanswered:
                 raise UserError(
                     self.env._(
                         "Dispute %(ticket)s is still open: resolve it with a credit note or "
@@ -131,18 +152,21 @@ class HelpdeskTicket(models.Model):
             return res
         if stage.closed and stage.telecom_stage_kind in ("rejected", "cancelled"):
             state = "rejected" if stage.telecom_stage_kind == "rejected" else "cancelled"
-            disputes.filtered(lambda t: t.telecom_dispute_state in OPEN_DISPUTE).write(
-                {"telecom_dispute_state": state}
-            )
+            disputes.filtered(
+                lambda t: t.telecom_dispute_state in OPEN_DISPUTE
+            )._telecom_write_outcome({"telecom_dispute_state": state})
         elif not stage.closed:
             # reopened: a rejected or cancelled dispute is open again
-            disputes.filtered(lambda t: t.telecom_dispute_state in ("rejected", "cancelled")).write(
-                {"telecom_dispute_state": "open"}
-            )
+            disputes.filtered(
+                lambda t: t.telecom_dispute_state in ("rejected", "cancelled")
+            )._telecom_write_outcome({"telecom_dispute_state": "open"})
         return res
 
     # -- resolution --------------------------------------------------------------
     def action_telecom_dispute_resolve(self):
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_care", "telecom_crm.group_telecom_billing"
+        )
         self.ensure_one()
         if self.telecom_dispute_state not in OPEN_DISPUTE:
             raise UserError(self.env._("This dispute is not open."))
@@ -166,8 +190,10 @@ class HelpdeskTicket(models.Model):
         """The customer is not right: the dispute ends, dunning resumes."""
         self._telecom_dispute_check_open()
         for ticket in self:
-            ticket.write({"telecom_dispute_state": "rejected", "telecom_dispute_note": note})
-            ticket.with_context(telecom_dispute_resolving=True)._telecom_move_to("rejected")
+            ticket._telecom_write_outcome(
+                {"telecom_dispute_state": "rejected", "telecom_dispute_note": note}
+            )
+            ticket._telecom_move_to("rejected")
             ticket._telecom_tell_customer(
                 self.env._("We reviewed your dispute and could not accept it: %(note)s", note=note)
             )
@@ -206,7 +232,7 @@ class HelpdeskTicket(models.Model):
 
     def _telecom_dispute_request_credit(self):
         self.ensure_one()
-        self.telecom_dispute_state = "credit_requested"
+        self._telecom_write_outcome({"telecom_dispute_state": "credit_requested"})
         approver = self.team_id.user_id
         self._telecom_schedule_activity(
             approver,
@@ -229,6 +255,7 @@ class HelpdeskTicket(models.Model):
         )
 
     def action_telecom_dispute_approve_credit(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.ensure_one()
         if self.telecom_dispute_state != "credit_requested":
             raise UserError(self.env._("No credit is waiting for approval on this dispute."))
@@ -281,13 +308,13 @@ class HelpdeskTicket(models.Model):
             for line, credit_line in zip(groups[invoice], credit_lines, strict=True):
                 line.credit_line_id = credit_line
             credit_notes |= move
-        self.write(
+        self._telecom_write_outcome(
             {
                 "telecom_dispute_state": "credited",
                 "telecom_credit_note_ids": [fields.Command.link(move.id) for move in credit_notes],
             }
         )
-        self.with_context(telecom_dispute_resolving=True)._telecom_move_to("resolved")
+        self._telecom_move_to("resolved")
         total = sum(credit_notes.mapped("amount_total"))
         self._telecom_tell_customer(
             self.env._(
@@ -344,14 +371,14 @@ class HelpdeskTicket(models.Model):
                 }
             )
             amount = sum(charges.mapped("amount"))
-            ticket.write(
+            ticket._telecom_write_outcome(
                 {
                     "telecom_dispute_state": "rerated",
                     "telecom_dispute_note": note,
                     "telecom_rerating_id": rerating.id,
                 }
             )
-            ticket.with_context(telecom_dispute_resolving=True)._telecom_move_to("resolved")
+            ticket._telecom_move_to("resolved")
             ticket._telecom_tell_customer(
                 self.env._(
                     "We re-rated the disputed usage: %(amount)s %(currency)s on your next "
@@ -375,6 +402,9 @@ class HelpdeskTicket(models.Model):
         )
 
     def action_view_telecom_credit_notes(self):
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_care", "telecom_crm.group_telecom_billing"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_refund_type"

@@ -28,6 +28,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import identity_exact
+from odoo.addons.telecom_billing.tools.params import positive_int_param
 from odoo.addons.telecom_crm.models.sequence import next_sequence_numbers
 
 from .bulk_mail import BulkNotifier, render_field
@@ -567,15 +568,7 @@ class HelpdeskTicket(models.Model):
     def _telecom_credit_chunk(self):
         """Billing accounts credited per transaction (system parameter
         ``telecom_helpdesk.sla_credit_chunk``, default 100)."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("telecom_helpdesk.sla_credit_chunk", CREDIT_CHUNK)
-        )
-        try:
-            return max(int(value), 1)
-        except (TypeError, ValueError):
-            return CREDIT_CHUNK
+        return positive_int_param(self.env, "telecom_helpdesk.sla_credit_chunk", CREDIT_CHUNK)
 
     def _telecom_sla_credit_accounts(self):
         self.ensure_one()
@@ -676,6 +669,8 @@ class HelpdeskTicket(models.Model):
         side: the links are inserted without writing the outage's row (which would make
         concurrent jobs fail on each other) - raw SQL on the relation, hot path."""
         self.ensure_one()
+        # the caller's write access on the outage, as for any outcome it writes
+        self.check_access("write")
         field = self._fields["telecom_credit_note_ids"]
         self.env.cr.execute(
             SQL(
@@ -753,6 +748,7 @@ class HelpdeskTicket(models.Model):
 
     # -- views -------------------------------------------------------------------
     def action_view_telecom_children(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"
@@ -763,6 +759,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_telecom_sla_credits(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_helpdesk.telecom_sla_credit_action"

@@ -63,6 +63,7 @@ class TelecomAlarm(models.Model):
                 ticket._telecom_outage_close()
 
     def action_view_tickets(self):
+        self._telecom_check_groups("helpdesk_mgmt.group_helpdesk_user_own")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"

@@ -15,6 +15,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from odoo.addons.telecom_crm.models.telecom_api import MAX_LONG_TEXT
+
 from .helpdesk_ticket_type import TELECOM_KINDS
 
 TICKET_KEYS = {
@@ -55,6 +57,7 @@ class TelecomApi(models.AbstractModel):
     @api.model
     def get_ticket(self, ticket, messages=True):
         """A ticket (id, number or external reference) with its public messages."""
+        self._api_check_user()
         record = self._api_ticket(ticket)
         data = self._api_ticket_data(record)
         if messages:
@@ -69,6 +72,7 @@ class TelecomApi(models.AbstractModel):
             record = self._api_ticket(ticket)
             if not isinstance(message, str) or not message.strip():
                 raise UserError(self.env._("message must be a non-empty string."))
+            self._api_text(message, "message", MAX_LONG_TEXT)
             record.message_post(
                 body=self._api_html(message),
                 message_type="comment",
@@ -83,6 +87,7 @@ class TelecomApi(models.AbstractModel):
     @api.model
     def list_tickets(self, customer=None, subscription=None, open_only=True, limit=80):
         """The tickets of a customer or a subscription, newest first."""
+        self._api_check_user()
         domain = []
         if customer not in (None, False, ""):
             domain.append(("commercial_partner_id", "=", self._api_customer(customer).id))
@@ -92,7 +97,7 @@ class TelecomApi(models.AbstractModel):
             raise UserError(self.env._("Give a customer or a subscription."))
         if open_only:
             domain.append(("closed", "=", False))
-        limit = self._api_number(limit, "limit", minimum=1)
+        limit = self._api_number(limit, "limit", minimum=1, maximum=MAX_LIST)
         tickets = self.env["helpdesk.ticket"].search(
             domain, order="id desc", limit=min(int(limit), MAX_LIST)
         )
@@ -149,9 +154,11 @@ class TelecomApi(models.AbstractModel):
         title = values.get("title")
         if not isinstance(title, str) or not title.strip():
             raise UserError(self.env._("title is required."))
+        self._api_text(title.strip(), "title")
         description = values.get("description")
         if not isinstance(description, str) or not description.strip():
             raise UserError(self.env._("description is required."))
+        self._api_text(description, "description", MAX_LONG_TEXT)
         kinds = dict(TELECOM_KINDS)
         category = values.get("category")
         if category not in kinds:
@@ -177,7 +184,7 @@ class TelecomApi(models.AbstractModel):
                 )
             )
         vals = {
-            "name": title.strip()[:256],
+            "name": title.strip(),
             "description": self._api_html(description),
             "type_id": ticket_type.id,
             "priority": priority,
@@ -185,7 +192,9 @@ class TelecomApi(models.AbstractModel):
         if values.get("reported_at") not in (None, False, ""):
             vals["telecom_reported_date"] = self._api_datetime(values["reported_at"], "reported_at")
         if values.get("external_ref"):
-            vals["telecom_external_ref"] = str(values["external_ref"])[:128]
+            vals["telecom_external_ref"] = self._api_text(
+                str(values["external_ref"]), "external_ref", 128
+            )
         return vals
 
     @api.model
@@ -212,9 +221,9 @@ class TelecomApi(models.AbstractModel):
             vals["partner_name"] = customer.name
             vals["partner_email"] = customer.email or False
         if values.get("contact_name"):
-            vals["partner_name"] = str(values["contact_name"])[:256]
+            vals["partner_name"] = self._api_text(str(values["contact_name"]), "contact_name")
         if values.get("contact_email"):
-            vals["partner_email"] = str(values["contact_email"])[:256]
+            vals["partner_email"] = self._api_text(str(values["contact_email"]), "contact_email")
         if not customer and not vals.get("partner_email"):
             raise UserError(
                 self.env._("Give a customer, a subscription or at least a contact_email.")
@@ -229,8 +238,22 @@ class TelecomApi(models.AbstractModel):
 
     @api.model
     def _api_ticket_links(self, values, vals):
+        """Invoices, usage, elements and orders the ticket is about: the customer's own
+        (invoices, usage and orders need the ticket's customer)."""
         links = {}
         customer = self.env["res.partner"].browse(vals.get("partner_id"))
+        needs_customer = [
+            key
+            for key in ("invoice", "invoice_lines", "usage_records", "service_order")
+            if values.get(key) not in (None, False, "", [])
+        ]
+        if needs_customer and not customer:
+            raise UserError(
+                self.env._(
+                    "%(keys)s: name the customer or the subscription the ticket is about.",
+                    keys=", ".join(needs_customer),
+                )
+            )
         if values.get("invoice") not in (None, False, ""):
             links["telecom_invoice_id"] = self._api_invoice(values["invoice"], customer).id
         if values.get("invoice_lines"):
@@ -248,6 +271,19 @@ class TelecomApi(models.AbstractModel):
             links["telecom_element_id"] = self._api_element(values["element"]).id
         if values.get("service_order") not in (None, False, ""):
             order = self._api_service_order(values["service_order"])
+            if order.subscription_id.partner_id.commercial_partner_id != customer:
+                raise UserError(
+                    self.env._(
+                        "No service order %(ref)s of the customer.", ref=values["service_order"]
+                    )
+                )
+            if vals.get("telecom_subscription_id") not in (None, False, order.subscription_id.id):
+                raise UserError(
+                    self.env._(
+                        "Service order %(order)s is not about the ticket's subscription.",
+                        order=order.name,
+                    )
+                )
             links["telecom_service_order_id"] = order.id
             links.setdefault("telecom_subscription_id", order.subscription_id.id)
         return links

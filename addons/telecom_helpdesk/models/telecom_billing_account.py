@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .helpdesk_ticket_dispute import OPEN_DISPUTE
 
@@ -28,6 +28,11 @@ class TelecomBillingAccount(models.Model):
         for account in self:
             account.telecom_open_dispute_count = counts.get(account, 0)
 
+    @api.model
+    def _telecom_credit_origin_models(self):
+        origins = super()._telecom_credit_origin_models()
+        return {**origins, "helpdesk.ticket": "commercial_partner_id"}
+
     def _telecom_dunning_excluded(self):
         """Billing's extension point: an account with an open dispute (or one whose
         credit waits for billing's approval) is left out of dunning."""
@@ -51,6 +56,7 @@ class TelecomBillingAccount(models.Model):
         return self.browse([account.id for (account,) in rows])
 
     def action_view_telecom_disputes(self):
+        self._telecom_check_groups("helpdesk_mgmt.group_helpdesk_user_own")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"

@@ -165,8 +165,9 @@ class TelecomDisputeLine(models.Model):
             if not item:
                 continue
             customer = line.ticket_id.commercial_partner_id
-            if item.move_id.move_type != "out_invoice" or (
-                customer and item.move_id.commercial_partner_id != customer
+            if (
+                item.move_id.move_type != "out_invoice"
+                or item.move_id.sudo().commercial_partner_id != customer
             ):
                 raise ValidationError(
                     self.env._(

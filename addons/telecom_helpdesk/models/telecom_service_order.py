@@ -10,8 +10,8 @@ from odoo import models
 class TelecomServiceOrder(models.Model):
     _inherit = "telecom.service.order"
 
-    def action_fail(self, error):
-        res = super().action_fail(error)
+    def _telecom_mark_failed(self, error):
+        res = super()._telecom_mark_failed(error)
         for order in self:
             if order.company_id.telecom_ticket_on_failed_order:
                 order._telecom_open_order_ticket()

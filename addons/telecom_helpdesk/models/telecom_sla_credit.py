@@ -246,5 +246,6 @@ class TelecomSlaCredit(models.Model):
         }
 
     def action_cancel(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_billing")
         self.filtered(lambda c: c.state in ("pending", "to_credit")).write({"state": "cancelled"})
         return True

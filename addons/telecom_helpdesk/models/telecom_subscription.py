@@ -32,6 +32,7 @@ class TelecomSubscription(models.Model):
         return f"{label} ({ident})" if ident else label
 
     def action_view_telecom_tickets(self):
+        self._telecom_check_groups("helpdesk_mgmt.group_helpdesk_user_own")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"

@@ -222,7 +222,7 @@ class HelpdeskFixtures(JobsMixin, TelecomFixtures):
     @classmethod
     def _fibre(cls, element, partner=None, account=None, plan=None, state="active"):
         sub = cls._subscription(partner=partner, account=account, plan=plan or cls.plan_fiber)
-        sub.with_context(telecom_lifecycle=True).write({"telecom_access_element_id": element.id})
+        sub.write({"telecom_access_element_id": element.id})
         if state == "suspended":
             sub.action_suspend("customer_request", date(2025, 2, 1))
         elif state == "terminated":

@@ -3,6 +3,7 @@
 """Opening and following tickets over real XML-RPC against the test server."""
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.telecom_crm.tests.common import XmlRpcClient
@@ -173,6 +174,56 @@ class TestTicketRpc(XmlRpcClient, HelpdeskFixtures, HttpCase):
         # already disputed in the open dispute above
         self.assertFault("already disputed", "open_ticket", dict(good, usage_records=calls.ids))
         self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "Bad usage")]))
+
+    def test_hostile_input(self):
+        """Group checks on reads, numbers, over-long text, another customer's records."""
+        new_test_user(
+            self.env,
+            login="hd_plain",
+            password="hd_plain_pw",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user",
+        )
+        ticket = self._ticket()
+        plain = self.rpc_caller("hd_plain", "hd_plain_pw")
+        self.assertRpcFault("telecom users", plain, "get_ticket", ticket.id)
+        self.assertRpcFault("telecom users", plain, "list_tickets", "C9990001")
+        for limit, message in ((float("nan"), "finite"), (float("inf"), "finite"), (500, "200")):
+            with self.subTest(limit=limit):
+                self.assertFault(message, "list_tickets", "C9990001", limit=limit)
+        good = {"title": "x", "description": "y", "category": "fault", "customer": "C9990001"}
+        self.assertFault("title is 300 characters", "open_ticket", dict(good, title="t" * 300))
+        self.assertFault("external_ref", "open_ticket", dict(good, external_ref="r" * 200))
+        self.assertFault("description", "open_ticket", dict(good, description="d" * 70_000))
+        self.assertFault("message", "add_ticket_comment", ticket.id, "m" * 70_000)
+        # records of a customer need that customer: a bare e-mail contact links none
+        contact = {"title": "x", "description": "y", "category": "dispute"}
+        contact["contact_email"] = "someone@example.com"
+        other_sub = self._subscription(partner=self.business, account=self.business_account)
+        foreign_order = other_sub.service_order_ids[:1]
+        for key, value in (
+            ("invoice", "INV/2025/00001"),
+            ("usage_records", [1]),
+            ("service_order", foreign_order.name),
+        ):
+            with self.subTest(key=key):
+                self.assertFault("name the customer", "open_ticket", dict(contact, **{key: value}))
+        self.assertFault(
+            "No service order", "open_ticket", dict(good, service_order=foreign_order.id)
+        )
+        self.assertFalse(self.env["helpdesk.ticket"].search([("name", "=", "x")]))
+        # the same rules without the API
+        Ticket = self.env["helpdesk.ticket"]
+        with self.assertRaisesRegex(ValidationError, "is not a service of"):
+            self._ticket(telecom_service_order_id=foreign_order.id)
+        with self.assertRaisesRegex(ValidationError, "is not a service of"):
+            Ticket.create(
+                {
+                    "name": "No customer",
+                    "description": "<p>x</p>",
+                    "partner_email": "someone@example.com",
+                    "telecom_billing_account_id": self.business_account.id,
+                }
+            )
 
     def test_bad_input(self):
         good = {"title": "x", "description": "y", "category": "fault", "customer": "C9990001"}

@@ -29,6 +29,9 @@ class TelecomDisputeResolveWizard(models.TransientModel):
             wizard.may_credit = wizard.ticket_id._telecom_may_credit()
 
     def action_confirm(self):
+        self._telecom_check_groups(
+            "telecom_crm.group_telecom_care", "telecom_crm.group_telecom_billing"
+        )
         self.ensure_one()
         if self.outcome == "reject":
             self.ticket_id._telecom_dispute_reject(self.note)

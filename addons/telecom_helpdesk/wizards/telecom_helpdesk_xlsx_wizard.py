@@ -9,7 +9,8 @@ from datetime import datetime, time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import xlsxwriter
+
+from odoo.addons.telecom_billing.tools import spreadsheet
 
 from ..report.telecom_helpdesk_report import AGE_BUCKETS
 
@@ -47,6 +48,7 @@ class TelecomHelpdeskXlsxWizard(models.TransientModel):
         return domain
 
     def action_export(self):
+        self._telecom_check_groups("helpdesk_mgmt.group_helpdesk_user")
         self.ensure_one()
         content = self._telecom_workbook()
         self.write(
@@ -67,7 +69,7 @@ class TelecomHelpdeskXlsxWizard(models.TransientModel):
         Report = self.env["telecom.helpdesk.report"]
         domain = self._domain()
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = spreadsheet.workbook(buffer, {"in_memory": True})
         bold = workbook.add_format({"bold": True})
         kinds = dict(Report._fields["telecom_kind"]._description_selection(self.env))
 

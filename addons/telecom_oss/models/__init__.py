@@ -20,3 +20,4 @@ from . import res_company
 from . import telecom_subscription
 from . import telecom_service_order
 from . import telecom_demo_generator
+from . import sale_order

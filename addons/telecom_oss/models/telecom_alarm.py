@@ -633,6 +633,7 @@ class TelecomAlarm(models.Model):
 
     # -- people --------------------------------------------------------------
     def action_acknowledge(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         active = self.filtered(lambda a: a.state == "active")
         active.write(
             {
@@ -645,6 +646,7 @@ class TelecomAlarm(models.Model):
 
     def action_clear(self):
         """Clear by hand (the source will not send a clear)."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         open_alarms = self.filtered(lambda a: a.state != "cleared")
         events = [
             {
@@ -670,6 +672,7 @@ class TelecomAlarm(models.Model):
         return Subscription._telecom_impacted_by(elements or None, sites or None)
 
     def action_open_impact(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         Element = self.env["telecom.network.element"]
         if self.element_id:
@@ -677,6 +680,7 @@ class TelecomAlarm(models.Model):
         return Element._telecom_impact_action(site=self.site_id)
 
     def action_open_correlated(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("telecom_oss.telecom_alarm_action")
         action["domain"] = [("root_cause_id", "=", self.id)]

@@ -162,6 +162,7 @@ class TelecomConfigVersion(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         for vals in vals_list:
             vals["checksum"] = checksum(vals.get("content"))
             if not vals.get("version"):
@@ -175,6 +176,7 @@ class TelecomConfigVersion(models.Model):
 
     def action_rollback(self):
         """Push this version back to the element (in a job), then take a backup."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         self.ensure_one()
         element = self.element_id
         element._telecom_check_adapter()
@@ -190,6 +192,7 @@ class TelecomConfigVersion(models.Model):
 
     def action_compare(self):
         """Open the diff between this version and another."""
+        self._telecom_check_groups("telecom_oss.group_telecom_noc")
         self.ensure_one()
         other = self.search(
             [("element_id", "=", self.element_id.id), ("id", "!=", self.id)],
@@ -309,6 +312,7 @@ class TelecomNetworkElement(models.Model):
     # -- intended configuration -------------------------------------------------
     def action_render_intended(self):
         """Render the intended configuration from the inventory; keep it as a version."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         for element in self:
             template = element.config_template_id
             if not template:
@@ -350,6 +354,7 @@ class TelecomNetworkElement(models.Model):
 
     def action_backup(self):
         """Take a backup of the running configuration (in a job)."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         self._telecom_check_adapter()
         for element in self:
             element.sudo().with_delay(
@@ -360,6 +365,7 @@ class TelecomNetworkElement(models.Model):
 
     def action_push_intended(self):
         """Send the intended configuration to the element (in a job), then back it up."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         self._telecom_check_adapter()
         for element in self:
             if not element.intended_config:

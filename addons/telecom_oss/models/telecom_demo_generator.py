@@ -40,6 +40,20 @@ class TelecomDemoGenerator(models.AbstractModel):
     _inherit = "telecom.demo.generator"
 
     @api.model
+    def _demo_order_line_vals(self, plan, ident, account):
+        """Demo numbers outside our pools (when the company keeps pools) are ported
+        in: a number is taken from our pools or ported, never just taken."""
+        vals = super()._demo_order_line_vals(plan, ident, account)
+        number = vals.get("telecom_phone_number")
+        if number:
+            keeps_pools, found = self.env["telecom.number"]._telecom_ours(
+                number, account.company_id
+            )
+            if keeps_pools and not found:
+                vals["telecom_port_in"] = True
+        return vals
+
+    @api.model
     def _demo_steps(self):
         return super()._demo_steps() + [
             "_demo_oss_network",
@@ -48,12 +62,20 @@ class TelecomDemoGenerator(models.AbstractModel):
         ]
 
     @api.model
-    def generate(self, customers=200, seed=42):
-        # demo services are migrated, not provisioned: the earlier steps' lifecycle
-        # actions apply at once, and _demo_oss_services gives them their resources
-        return super(
-            TelecomDemoGenerator, self.with_context(telecom_no_provisioning=True)
-        ).generate(customers=customers, seed=seed)
+    def _demo_generate(self, customers, seed):
+        # demo services are migrated, not provisioned: the steps' lifecycle actions
+        # apply at once (provisioning is off while they run), _demo_oss_services gives
+        # the services their resources, and then provisioning is on, so that new
+        # orders go through the simulator
+        Company = self.env["res.company"]
+        provisioned = Company.search([("telecom_provisioning", "=", True)])
+        provisioned.telecom_provisioning = False
+        try:
+            report = super()._demo_generate(customers, seed)
+        finally:
+            provisioned.telecom_provisioning = True
+        self.env.company.telecom_provisioning = True
+        return report
 
     # -- helpers -------------------------------------------------------------
     @api.model
@@ -315,7 +337,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         """Give the demo subscriptions (telecom_crm's step) their network side, as a
         migration would: numbers and SIMs for mobile lines, an OLT port, an IP address
         and an ONT for fibre, the SBC for SIP trunks. Then network provisioning is
-        switched on, so that new orders go through the simulator."""
+        switched on (``_demo_generate``), so that new orders go through the simulator."""
         company = self.env.company
         Sub = self.env["telecom.subscription"].with_context(tracking_disable=True)
         subs = Sub.search(
@@ -398,11 +420,10 @@ class TelecomDemoGenerator(models.AbstractModel):
             elif tech == "voip" and sbc:
                 vals["telecom_access_element_id"] = sbc.id
             if vals:
-                sub.with_context(telecom_lifecycle=True).write(vals)
+                sub.write(vals)
                 done += 1
             if sub.state == "terminated":
                 sub._telecom_demo_terminated()
-        company.telecom_provisioning = True
         return done
 
     @api.model

@@ -268,6 +268,7 @@ class TelecomIpPool(models.Model):
         return prefix
 
     def action_open_prefixes(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_ip_prefix_action"

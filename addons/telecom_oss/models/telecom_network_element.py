@@ -213,6 +213,7 @@ class TelecomNetworkElement(models.Model):
             element.open_alarm_count = counts.get(element, 0)
 
     def action_open_alarms(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("telecom_oss.telecom_alarm_action")
         action["domain"] = [("element_id", "=", self.id)]
@@ -313,6 +314,7 @@ class TelecomNetworkElement(models.Model):
         return self.with_context(active_test=False).search(domain)
 
     def action_open_children(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_network_element_action"
@@ -322,6 +324,7 @@ class TelecomNetworkElement(models.Model):
         return action
 
     def action_open_ports(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_network_port_action"
@@ -331,6 +334,7 @@ class TelecomNetworkElement(models.Model):
         return action
 
     def action_open_impact(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         return self._telecom_impact_action(elements=self)
 

@@ -154,6 +154,7 @@ class TelecomNumberPool(models.Model):
 
     def action_generate_numbers(self, limit=200_000):
         """Create the pool's missing numbers (golden ones flagged); returns how many."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         created = 0
         Number = self.env["telecom.number"]
         for pool in self:
@@ -186,6 +187,7 @@ class TelecomNumberPool(models.Model):
         return created
 
     def action_open_numbers(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("telecom_oss.telecom_number_action")
         action["domain"] = [("pool_id", "=", self.id)]
@@ -302,11 +304,13 @@ class TelecomNumber(models.Model):
         return len(numbers)
 
     def action_block(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         self.filtered(lambda n: n.state in ("free", "quarantine")).write(
             {"state": "blocked", "date_state": fields.Datetime.now()}
         )
 
     def action_unblock(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         self.filtered(lambda n: n.state == "blocked").write(
             {"state": "free", "date_state": fields.Datetime.now()}
         )

@@ -21,6 +21,7 @@ class TelecomOssApi(models.AbstractModel):
 
         Returns one dict per event: ``index``, ``status`` (created | repeated |
         cleared | ignored | error), ``alarm_id``, ``error``."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         Alarm = self.env["telecom.alarm"]
         Alarm.check_access("create")
         Alarm.check_access("write")
@@ -29,6 +30,7 @@ class TelecomOssApi(models.AbstractModel):
     @api.model
     def report_alarm(self, alarm):
         """One alarm event; returns its result dict."""
+        self._telecom_check_groups("telecom_oss.group_telecom_network_engineer")
         if not isinstance(alarm, dict):
             raise UserError(self.env._("An alarm is an object (a dict)."))
         return self.report_alarms([alarm])[0]
@@ -38,14 +40,22 @@ class TelecomOssApi(models.AbstractModel):
         """An external system reports the result of a provisioning task waiting for it.
 
         ``reference``: the task reference (sent as the ``Idempotency-Key`` header of
-        the request), ``status``: ``done`` or ``failed``. Safe to repeat."""
+        the request), ``status``: ``done`` or ``failed``. Safe to repeat. Only tasks of
+        the caller's companies: another company's task is unknown to it."""
+        self._telecom_check_groups(
+            "telecom_oss.group_telecom_provisioning", "telecom_oss.group_telecom_network_engineer"
+        )
         Task = self.env["telecom.provisioning.task"]
         Task.check_access("write")
-        if not isinstance(reference, str) or not reference:
-            raise UserError(self.env._("reference is required."))
+        if not isinstance(reference, str) or not reference or len(reference) > 128:
+            raise UserError(self.env._("reference is required (at most 128 characters)."))
         if data is not None and not isinstance(data, dict):
             raise UserError(self.env._("data must be an object (a dict)."))
-        return Task.sudo()._telecom_report(reference, status, message=message, data=data)
+        if message is not None and (not isinstance(message, str) or len(message) > 4096):
+            raise UserError(self.env._("message must be a string of at most 4096 characters."))
+        return Task.sudo()._telecom_report(
+            reference, status, message=message, data=data, companies=self.env.companies
+        )
 
     @api.model
     def impact(self, element=None, site=None):
@@ -53,6 +63,7 @@ class TelecomOssApi(models.AbstractModel):
 
         Returns ``elements`` (names), the live ``subscriptions`` and the
         ``customers`` behind them."""
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         elements, sites = self._resolve_scope(element, site)
         Element = self.env["telecom.network.element"]
         impacted = Element._telecom_impacted_elements(elements or None, sites or None)

@@ -223,6 +223,7 @@ class TelecomProvisioningOrder(models.Model):
 
     # -- run -----------------------------------------------------------------
     def action_start(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for order in self:
             if order.state != "draft":
                 raise UserError(self.env._("%(order)s has already started.", order=order.name))
@@ -348,7 +349,7 @@ class TelecomProvisioningOrder(models.Model):
         if order and order.state in ("submitted", "in_progress"):
             try:
                 with self.env.cr.savepoint():
-                    order.action_done()
+                    order._telecom_mark_done()
             except (UserError, ValidationError) as err:
                 # the network did its part: say what the subscription refused
                 error = str(err.args[0])
@@ -378,7 +379,7 @@ class TelecomProvisioningOrder(models.Model):
         self.ensure_one()
         order = self.service_order_id
         if order and order.state in ("submitted", "in_progress"):
-            order.action_fail(self.error or self.env._("Provisioning failed"))
+            order._telecom_mark_failed(self.error or self.env._("Provisioning failed"))
 
     # -- failure and compensation -------------------------------------------
     def _telecom_fail(self, error):
@@ -430,6 +431,7 @@ class TelecomProvisioningOrder(models.Model):
 
     def action_cancel(self):
         """Stop a running or waiting order; what was done is compensated."""
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for order in self:
             if order.state == "draft":
                 order.state = "cancelled"
@@ -447,6 +449,7 @@ class TelecomProvisioningOrder(models.Model):
 
     def action_requeue(self):
         """Queue the order's next step again (after an outage of the job runner)."""
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for order in self.filtered(lambda o: o.state in ("running", "compensating")):
             order._telecom_schedule()
         return True

@@ -274,6 +274,9 @@ class TelecomProvisioningTask(models.Model):
                 [("name", "=", wanted), ("company_id", "=", order.company_id.id)], limit=1
             )
             if not number:
+                if not ctx.get("port_in"):
+                    # an arbitrary number: only as a port-in, when we keep pools
+                    Number._telecom_check_ours(wanted, order.company_id, order.name)
                 # not one of our ranges (a ported-in number): used as it is
                 order._telecom_set_values(msisdn=wanted)
                 self._telecom_log(
@@ -301,7 +304,9 @@ class TelecomProvisioningTask(models.Model):
                 return sim
         wanted = ctx.get("requested_iccid")
         if wanted:
-            sim = Sim.search([("iccid", "=", wanted)], limit=1)
+            sim = Sim.search(
+                [("iccid", "=", wanted), ("company_id", "=", order.company_id.id)], limit=1
+            )
             if not sim:
                 raise UserError(self.env._("The SIM card %(iccid)s is not in stock.", iccid=wanted))
             sim._telecom_reserve(
@@ -477,6 +482,7 @@ class TelecomProvisioningTask(models.Model):
     # -- people and external systems -----------------------------------------
     def action_mark_done(self):
         """A person did the task (or confirms the external system did)."""
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for task in self:
             if task.state not in ("waiting", "failed"):
                 raise UserError(self.env._("%(task)s is not waiting for anyone.", task=task.name))
@@ -487,6 +493,7 @@ class TelecomProvisioningTask(models.Model):
         return True
 
     def action_mark_failed(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_provisioning")
         for task in self:
             if task.state != "waiting":
                 raise UserError(self.env._("%(task)s is not waiting for anyone.", task=task.name))
@@ -499,11 +506,17 @@ class TelecomProvisioningTask(models.Model):
         return True
 
     @api.model
-    def _telecom_report(self, reference, status, message=None, data=None):
-        """An external system reports the result of a waiting task (idempotent)."""
+    def _telecom_report(self, reference, status, message=None, data=None, companies=None):
+        """An external system reports the result of a waiting task (idempotent).
+
+        ``companies``: the reporter's companies; a task of another company is unknown.
+        """
         if status not in ("done", "failed"):
             raise UserError(self.env._("status must be 'done' or 'failed', not %(s)r.", s=status))
-        task = self.search([("reference", "=", reference)], limit=1)
+        domain = [("reference", "=", reference)]
+        if companies is not None:
+            domain.append(("company_id", "in", companies.ids))
+        task = self.search(domain, limit=1)
         if not task:
             raise UserError(self.env._("No provisioning task %(ref)s.", ref=reference))
         if task.state == status:

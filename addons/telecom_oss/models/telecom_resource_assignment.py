@@ -234,6 +234,7 @@ class TelecomResourceMixin(models.AbstractModel):
         return ["subscription_id"]
 
     def action_open_history(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_resource_assignment_action"

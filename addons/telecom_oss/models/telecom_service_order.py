@@ -6,10 +6,10 @@ With network provisioning on for the company (``res.company.telecom_provisioning
 and a workflow template for the action and the plan (or its technology), a
 submitted service order goes in progress and a provisioning order does the work
 in background jobs (a termination or move scheduled for later waits for its
-date, see telecom_crm); it calls ``action_done()`` when the network is done and
-``action_fail(error)`` when it failed (after compensation). Without a template,
-or with the context key ``telecom_no_provisioning``, the order is done at once as
-in CRM alone.
+date, see telecom_crm); it calls ``_telecom_mark_done()`` when the network is done
+and ``_telecom_mark_failed(error)`` when it failed (after compensation). Without a
+template, or with provisioning off for the company, the order is done at once as in
+CRM alone (no context key switches provisioning off: an RPC caller could send it).
 """
 
 from markupsafe import Markup
@@ -38,9 +38,7 @@ class TelecomServiceOrder(models.Model):
         """The workflow template fulfilling this order (empty: nothing to provision)."""
         self.ensure_one()
         Template = self.env["telecom.provisioning.template"].sudo()
-        if self.env.context.get("telecom_no_provisioning") or not (
-            self.company_id.telecom_provisioning
-        ):
+        if not self.company_id.telecom_provisioning:
             return Template
         plan = self.subscription_id.plan_id
         if self.action == "change_plan" and (self.values or {}).get("plan_id"):
@@ -96,6 +94,7 @@ class TelecomServiceOrder(models.Model):
         return provisioning
 
     def action_view_provisioning_orders(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_provisioning_order_action"

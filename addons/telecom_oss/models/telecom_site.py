@@ -72,6 +72,7 @@ class TelecomSite(models.Model):
             site.element_count = counts.get(site, 0)
 
     def action_open_elements(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_network_element_action"
@@ -82,5 +83,6 @@ class TelecomSite(models.Model):
 
     def action_open_impact(self):
         """The subscriptions and customers behind this site (see the element's)."""
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         return self.env["telecom.network.element"]._telecom_impact_action(site=self)

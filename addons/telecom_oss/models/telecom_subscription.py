@@ -117,6 +117,7 @@ class TelecomSubscription(models.Model):
             "speed_up_kbps": plan.telecom_speed_up_kbps or None,
             "msisdn": self.phone_number,
             "requested_number": self.phone_number if not number else None,
+            "port_in": bool(self.port_in),
             "number_id": number.id or None,
             "iccid": self.sim_iccid,
             "imsi": self.imsi,
@@ -154,7 +155,7 @@ class TelecomSubscription(models.Model):
             if not self.circuit_id:
                 vals["circuit_id"] = f"{port.element_id.name}:{port.name}:{self.name}"
         if vals:
-            self.sudo().with_context(telecom_lifecycle=True).write(vals)
+            self.sudo().write(vals)
 
     def _telecom_serving_elements(self):
         """The elements this subscription depends on (with their ancestors)."""
@@ -197,7 +198,7 @@ class TelecomSubscription(models.Model):
                 )
             if sub.telecom_access_port_id:
                 sub.telecom_access_port_id._telecom_give_back()
-                sub.with_context(telecom_lifecycle=True).telecom_access_port_id = False
+                sub.telecom_access_port_id = False
 
     # -- impact analysis -----------------------------------------------------
     @api.model
@@ -224,6 +225,7 @@ class TelecomSubscription(models.Model):
 
     # -- actions -------------------------------------------------------------
     def action_view_provisioning_orders(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "telecom_oss.telecom_provisioning_order_action"
@@ -233,6 +235,7 @@ class TelecomSubscription(models.Model):
         return action
 
     def action_view_network_alarms(self):
+        self._telecom_check_groups("telecom_crm.group_telecom_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("telecom_oss.telecom_alarm_action")
         action["domain"] = [("id", "in", self._telecom_network_alarms().ids)]

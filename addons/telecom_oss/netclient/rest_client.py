@@ -6,6 +6,8 @@
 timeout, authentication, an ``Idempotency-Key`` header and a bounded number of
 attempts with exponential backoff for transient failures (connection errors,
 timeouts, 408/425/429/5xx). Anything else is a permanent ``AdapterError``.
+Redirects are never followed (a 3xx answer is an error): the credentials and the
+payload go to the configured endpoint only.
 ``netsim_request`` maps the suite's provisioning operations onto the reference
 API that ``tools/netsim`` implements.
 
@@ -107,6 +109,7 @@ class RestClient:
                     auth=auth,
                     timeout=self.timeout,
                     verify=self.verify,
+                    allow_redirects=False,
                 )
             except requests.Timeout:
                 last_error = AdapterError(
@@ -117,6 +120,14 @@ class RestClient:
             else:
                 data = _json_or_text(response)
                 status = response.status_code
+                if 300 <= status < 400 and status not in accept_status:
+                    location = response.headers.get("Location") or "?"
+                    raise AdapterError(
+                        f"{method} {path}: redirected to {location[:200]}; redirects are not "
+                        "followed (point the adapter at the final address)",
+                        status=status,
+                        attempts=attempt,
+                    )
                 if status < 400 or status in accept_status:
                     return {
                         "status": status,

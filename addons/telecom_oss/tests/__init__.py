@@ -11,3 +11,4 @@ from . import test_security
 from . import test_demo
 from . import test_fulfilment
 from . import test_tours
+from . import test_hostile_input

@@ -200,8 +200,12 @@ class TestFulfilment(FulfilmentCase):
         self.assertEqual(sub.state, "active")
         self.assertFalse(order.telecom_service_order_ids.provisioning_order_ids)
         self.company.telecom_provisioning = True
-        service = sub.with_context(telecom_no_provisioning=True).action_suspend("fraud")
-        self.assertEqual((service.state, sub.state), ("done", "suspended"))
+        # provisioning is the company's setting: a caller's context key (which any RPC
+        # caller may send) no longer skips the network
+        with self.jobs():
+            service = sub.with_context(telecom_no_provisioning=True).action_suspend("fraud")
+        self.assertEqual((service.state, sub.state), ("in_progress", "active"))
+        self.assertEqual(service.provisioning_order_ids.action, "suspend")
 
     def test_fibre_with_technician(self):
         self.env["telecom.ip.pool"].create({"name": "Fibre", "network": "100.71.0.0/24"})
@@ -272,9 +276,7 @@ class TestImpact(FulfilmentCase):
                 }
             )
             sub = cls._subscription(plan=cls.plan_fiber, activate=date(2025, 1, 10))
-            sub.with_context(telecom_lifecycle=True).write(
-                {"telecom_access_element_id": element.id, "telecom_access_port_id": port.id}
-            )
+            sub.write({"telecom_access_element_id": element.id, "telecom_access_port_id": port.id})
             if state == "suspended":
                 sub.action_suspend("non_payment", date(2025, 2, 1))
             elif state == "terminated":
@@ -290,7 +292,7 @@ class TestImpact(FulfilmentCase):
         cls.sub_mobile = cls._subscription(plan=cls.plan_s, activate=date(2025, 1, 10))
         sim = cls.sims[0]
         sim._telecom_assign(holder={"subscription_id": cls.sub_mobile.id})
-        cls.sub_mobile.with_context(telecom_lifecycle=True).telecom_sim_id = sim
+        cls.sub_mobile.telecom_sim_id = sim
 
     def test_impact_of_a_site_lists_exactly_the_affected_subscriptions(self):
         Sub = self.env["telecom.subscription"]

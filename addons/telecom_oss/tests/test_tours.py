@@ -52,7 +52,7 @@ class TestOssTours(TelecomFixtures, HttpCase):
         sub = self._subscription(
             partner=customer, account=account, plan=self.plan_fiber, activate=date(2025, 1, 10)
         )
-        sub.with_context(telecom_lifecycle=True).telecom_access_element_id = self.olt
+        sub.telecom_access_element_id = self.olt
         result = self.env["telecom.alarm"]._telecom_receive(
             [{"element": "tour-olt", "severity": "critical", "probable_cause": "lossOfSignal"}]
         )

@@ -18,6 +18,7 @@ class TelecomAvailabilityReport(models.TransientModel):
     overall_availability = fields.Float(string="Network availability (%)", readonly=True)
 
     def action_compute(self):
+        self._telecom_check_groups("telecom_oss.group_telecom_noc")
         self.ensure_one()
         start = datetime.combine(self.date_from, time.min)
         end = datetime.combine(self.date_to, time.max).replace(microsecond=0)

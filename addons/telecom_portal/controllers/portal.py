@@ -35,6 +35,7 @@ from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.telecom_billing.controllers.main import usage_file_name, usage_part
 from odoo.addons.telecom_billing.rating.periods import (
     next_period_start,
     period_start,
@@ -92,11 +93,27 @@ class TelecomPortal(CustomerPortal):
             return reseller
         return request.env["res.partner"]
 
+    # -- banners: a message code in the URL, its text and reference from the session --
+    # A link anyone can forge (``?message=...&ref=Call+0900...``) shows nothing: the
+    # page shows a banner only for the code our own redirect stored in the session,
+    # with the reference stored beside it, in the user's language.
+    def _telecom_redirect(self, url, message, ref=None):
+        """Redirect to ``url`` showing the banner ``message`` (a REQUEST_MESSAGES code)."""
+        request.session["telecom_flash"] = {"message": message, "ref": ref or ""}
+        return request.redirect(f"{url}{'&' if '?' in url else '?'}message={message}")
+
     def _telecom_message(self, kw):
         key = kw.get("message")
-        if key not in REQUEST_MESSAGES:
+        flash = request.session.get("telecom_flash") or {}
+        if key not in REQUEST_MESSAGES or flash.get("message") != key:
             return False
-        return str(REQUEST_MESSAGES[key]) % {"ref": kw.get("ref") or "-"}
+        return str(REQUEST_MESSAGES[key]) % {"ref": flash.get("ref") or "-"}
+
+    @staticmethod
+    def _telecom_chatter_args(kw):
+        """What core's portal page values take from the query: the chatter's e-mail
+        token only (no free ``error``/``warning`` banner text, no clashing names)."""
+        return {key: kw[key] for key in ("pid", "hash") if kw.get(key)}
 
     def _telecom_own_subscription(self, subscription_id):
         """The user's own subscription (sudo) for a request; never reached by token."""
@@ -393,11 +410,13 @@ class TelecomPortal(CustomerPortal):
                 if key in grouped:
                     continue
                 if pool:
-                    quantity = sum(
-                        other.quantity * allowance.quantity_base
-                        for other in pool_lines
-                        if allowance in other.product_id.product_tmpl_id.telecom_allowance_ids
-                    )
+                    quantity = allowance._telecom_pool_size(account)
+                    if quantity is None:  # no size stated: the sum of the lines' grants
+                        quantity = sum(
+                            other.quantity * allowance.quantity_base
+                            for other in pool_lines
+                            if allowance in other.product_id.product_tmpl_id.telecom_allowance_ids
+                        )
                 else:
                     quantity = line.quantity * allowance.quantity_base
                 grouped[key] = {
@@ -435,7 +454,7 @@ class TelecomPortal(CustomerPortal):
         rows.sort(key=lambda row: (row["shared"], row["usage"] or ""))
         return {"start": start, "end": end, "rows": rows}
 
-    def _telecom_subscription_values(self, sub_sudo, access_token=None, **kw):
+    def _telecom_subscription_values(self, sub_sudo, access_token=None, kw=None):
         today = fields.Date.context_today(sub_sudo)
         user = request.env.user
         is_owner = not user._is_public() and sub_sudo.partner_id == self._telecom_customer()
@@ -452,10 +471,15 @@ class TelecomPortal(CustomerPortal):
             "usage_url": f"/my/usage?service={sub_sudo.id}" if is_owner else False,
             "service_orders": sub_sudo.service_order_ids.sorted("id", reverse=True)[:10],
             "outages": self._telecom_outages(sub_sudo) if sub_sudo.state in LIVE_STATES else [],
-            "telecom_message": self._telecom_message(kw),
+            "telecom_message": self._telecom_message(kw or {}),
         }
         return self._get_page_view_values(
-            sub_sudo, access_token, values, "my_subscriptions_history", False, **kw
+            sub_sudo,
+            access_token,
+            values,
+            "my_subscriptions_history",
+            False,
+            **self._telecom_chatter_args(kw or {}),
         )
 
     @http.route(
@@ -468,11 +492,11 @@ class TelecomPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        values = self._telecom_subscription_values(sub_sudo, access_token, **kw)
+        values = self._telecom_subscription_values(sub_sudo, access_token, kw)
         return request.render("telecom_portal.portal_my_subscription", values)
 
     def _telecom_back_to(self, sub_sudo, message, ref):
-        return request.redirect(f"/my/subscriptions/{sub_sudo.id}?message={message}&ref={ref}")
+        return self._telecom_redirect(f"/my/subscriptions/{sub_sudo.id}", message, ref)
 
     # ------------------------------------------------------------------------
     # usage: records by period and type, keyset pages, exports
@@ -734,7 +758,10 @@ class TelecomPortal(CustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_change_plan(self, subscription_id, error=None, **kw):
+    def portal_change_plan(self, subscription_id, **kw):
+        return self._telecom_change_plan_page(subscription_id, kw)
+
+    def _telecom_change_plan_page(self, subscription_id, kw, error=None):
         try:
             sub_sudo = self._telecom_own_subscription(subscription_id)
         except (AccessError, MissingError):
@@ -782,7 +809,7 @@ class TelecomPortal(CustomerPortal):
             sub_sudo._telecom_check_can_change_plan(plan, date)
             preview = sub_sudo._telecom_change_preview(plan, date)
         except (UserError, ValidationError) as exc:
-            return self.portal_change_plan(subscription_id, error=exc.args[0], **kw)
+            return self._telecom_change_plan_page(subscription_id, kw, error=exc.args[0])
         policies = dict(
             request.env["product.template"]
             ._fields["telecom_proration_policy"]
@@ -816,7 +843,7 @@ class TelecomPortal(CustomerPortal):
                 plan, date = self._telecom_change_plan_args(sub_sudo, kw)
                 order = sub_sudo._telecom_portal_change_plan(plan, date, request.env.user)
         except (UserError, ValidationError) as exc:
-            return self.portal_change_plan(subscription_id, error=exc.args[0], **kw)
+            return self._telecom_change_plan_page(subscription_id, kw, error=exc.args[0])
         return self._telecom_back_to(sub_sudo, "plan_change", order.name)
 
     def _telecom_self_service(self, subscription_id, action, submit, template, values=None):
@@ -1167,7 +1194,10 @@ class TelecomPortal(CustomerPortal):
         return request.render("telecom_portal.portal_my_billing_accounts", values)
 
     @http.route(["/my/billing_accounts/<int:account_id>"], type="http", auth="public", website=True)
-    def portal_my_billing_account(self, account_id, access_token=None, error=None, **kw):
+    def portal_my_billing_account(self, account_id, access_token=None, **kw):
+        return self._telecom_billing_account_page(account_id, access_token, kw)
+
+    def _telecom_billing_account_page(self, account_id, access_token, kw, error=None):
         try:
             account_sudo = self._document_check_access(
                 "telecom.billing.account", account_id, access_token
@@ -1189,7 +1219,12 @@ class TelecomPortal(CustomerPortal):
             **self._telecom_mandate_values(account_sudo, is_owner),
         }
         values = self._get_page_view_values(
-            account_sudo, access_token, values, "my_billing_accounts_history", False, **kw
+            account_sudo,
+            access_token,
+            values,
+            "my_billing_accounts_history",
+            False,
+            **self._telecom_chatter_args(kw),
         )
         return request.render("telecom_portal.portal_my_billing_account", values)
 
@@ -1237,9 +1272,8 @@ class TelecomPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 message, reference = submit(account_sudo)
         except (UserError, ValidationError) as exc:
-            return self.portal_my_billing_account(account_id, error=exc.args[0])
-        url = f"/my/billing_accounts/{account_sudo.id}?message={message}"
-        return request.redirect(f"{url}&ref={reference}" if reference else url)
+            return self._telecom_billing_account_page(account_id, None, {}, error=exc.args[0])
+        return self._telecom_redirect(f"/my/billing_accounts/{account_sudo.id}", message, reference)
 
     def _telecom_account_invoices(self, account_sudo, is_owner, limit=6):
         """The account's latest posted invoices, for its own users (they read them)."""
@@ -1347,32 +1381,44 @@ class TelecomPortal(CustomerPortal):
         methods=["GET"],
         website=True,
     )
-    def portal_my_invoice_usage(self, invoice_id, fmt, access_token=None, **kw):
-        """The itemised usage of a bill-run invoice, as PDF or XLSX.
+    def portal_my_invoice_usage(self, invoice_id, fmt, access_token=None, part=None, **kw):
+        """The itemised usage of a bill-run invoice, as PDF or XLSX, one part at a time.
 
         Same check as the invoice itself (``/my/invoices/<id>``): the reader's record
-        rules or the invoice's own access token.
+        rules or the invoice's own access token. A large detail comes in parts
+        (``?part=2``...), each bounded (``account.move._telecom_usage_part``).
         """
         try:
             invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        number = usage_part(part)
         if (
             fmt not in ("pdf", "xlsx")
             or invoice_sudo.telecom_kind != "bill"
             or invoice_sudo.state != "posted"
+            or number is None
         ):
             return request.redirect("/my")
-        name = (invoice_sudo.name or "invoice").replace("/", "_")
+        name = usage_file_name(invoice_sudo, number)
+        try:
+            invoice_sudo._telecom_usage_part(fmt, number)
+        except UserError:
+            return request.redirect("/my")
         if fmt == "pdf":
-            report = request.env["ir.actions.report"].sudo().with_company(invoice_sudo.company_id)
+            report = (
+                request.env["ir.actions.report"]
+                .sudo()
+                .with_company(invoice_sudo.company_id)
+                .with_context(telecom_usage_part=number)
+            )
             content = report._render_qweb_pdf(
                 "telecom_billing.action_report_telecom_usage_detail", invoice_sudo.ids
             )[0]
-            mimetype, filename = "application/pdf", f"{name}-usage.pdf"
+            mimetype, filename = "application/pdf", f"{name}.pdf"
         else:
-            content = invoice_sudo._telecom_usage_xlsx()
-            mimetype, filename = usage_export.XLSX_MIMETYPE, f"{name}-usage.xlsx"
+            content = invoice_sudo._telecom_usage_xlsx(number)
+            mimetype, filename = usage_export.XLSX_MIMETYPE, f"{name}.xlsx"
         return request.make_response(
             content,
             headers=[
@@ -1384,12 +1430,25 @@ class TelecomPortal(CustomerPortal):
 
     def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
         values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        usage_links = {}
+        usage_links, usage_parts = {}, {}
         if invoice.telecom_kind == "bill" and invoice.state == "posted":
             usage_links = {
                 fmt: invoice.get_portal_url(suffix=f"/usage.{fmt}") for fmt in ("pdf", "xlsx")
             }
+            for fmt in ("pdf", "xlsx"):
+                parts = invoice.sudo()._telecom_usage_part(fmt)["parts"]
+                if parts > 1:
+                    usage_parts[fmt] = [
+                        (
+                            number,
+                            invoice.get_portal_url(
+                                suffix=f"/usage.{fmt}", query_string=f"&part={number}"
+                            ),
+                        )
+                        for number in range(1, parts + 1)
+                    ]
         values["telecom_usage_links"] = usage_links
+        values["telecom_usage_parts"] = usage_parts
         return values
 
     # ------------------------------------------------------------------------
@@ -1500,9 +1559,10 @@ class TelecomPortal(CustomerPortal):
                     .sudo()
                     ._telecom_agent_register_customer(request.env.user, values)
                 )
-                return request.redirect(
-                    f"/my/agent/customers/{customer.id}?message=customer"
-                    f"&ref={customer.telecom_customer_number}"
+                return self._telecom_redirect(
+                    f"/my/agent/customers/{customer.id}",
+                    "customer",
+                    customer.telecom_customer_number,
                 )
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]
@@ -1563,6 +1623,8 @@ class TelecomPortal(CustomerPortal):
         number = (form.get("phone_number") or "").replace(" ", "")
         if number:
             lines[0]["phone_number"] = number
+            if form.get("port_in"):
+                lines[0]["port_in"] = True
         iccid = (form.get("sim_iccid") or "").replace(" ", "")
         if iccid:
             lines[0]["sim_iccid"] = iccid
@@ -1617,8 +1679,8 @@ class TelecomPortal(CustomerPortal):
             try:
                 values = self._telecom_agent_order_values(customer_sudo, kw)
                 order = customer_sudo._telecom_agent_place_order(request.env.user, values)
-                return request.redirect(
-                    f"/my/agent/customers/{customer_sudo.id}?message=order&ref={order.name}"
+                return self._telecom_redirect(
+                    f"/my/agent/customers/{customer_sudo.id}", "order", order.name
                 )
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]

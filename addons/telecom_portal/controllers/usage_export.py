@@ -7,7 +7,7 @@ import io
 import os
 import tempfile
 
-from odoo.tools.misc import xlsxwriter
+from odoo.addons.telecom_billing.tools import spreadsheet
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -15,8 +15,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 def to_csv(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(spreadsheet.csv_row(header))
+    writer.writerows(spreadsheet.csv_row(row) for row in rows)
     return "\ufeff".encode() + buffer.getvalue().encode()
 
 
@@ -25,7 +25,7 @@ def to_xlsx(header, rows, sheet_name):
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+        workbook = spreadsheet.workbook(path, {"constant_memory": True})
         sheet = workbook.add_worksheet(sheet_name[:31])
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, header, bold)

@@ -103,6 +103,15 @@ class ResPartner(models.Model):
         Api = self.env["telecom.api"]
         with self.env.cr.savepoint():
             order_vals = Api._api_order_vals({**values, "customer": self.id})
+            today = fields.Date.context_today(self.with_user(agent_user))
+            if order_vals["telecom_effective_date"] < today:
+                # the form offers today onwards; the server holds to it (no backdating)
+                raise ValidationError(
+                    self.env._(
+                        "An order placed by an agent starts today or later, not on %(date)s.",
+                        date=order_vals["telecom_effective_date"],
+                    )
+                )
             order_vals["order_line"] = Api._api_order_lines(values.get("lines") or [])
             order_vals.update(
                 {

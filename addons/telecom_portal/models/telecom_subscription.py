@@ -337,7 +337,7 @@ class TelecomSubscription(models.Model):
     def _telecom_apply_resume(self, order):
         result = super()._telecom_apply_resume(order)
         if self.telecom_resume_date:
-            self.with_context(telecom_lifecycle=True).telecom_resume_date = False
+            self.telecom_resume_date = False
         return result
 
     @api.model

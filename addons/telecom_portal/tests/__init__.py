@@ -7,3 +7,5 @@ from . import test_demo
 from . import test_portal_usage
 from . import test_portal_billing
 from . import test_portal_isolation
+from . import test_rpc_method_table
+from . import test_portal_hostile

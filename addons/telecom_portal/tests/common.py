@@ -113,6 +113,13 @@ class TelecomPortalFixtures(PortalHttp, TelecomFixtures):
         )
 
     @classmethod
+    def _setup_portal_invoiced(cls):
+        """``_setup_portal``, a chart of accounts and a posted invoice of Alice's company."""
+        cls._setup_portal()
+        cls._setup_invoicing()
+        cls.alice_invoice = cls._invoice(cls.business, 25.0)
+
+    @classmethod
     def _setup_invoicing(cls):
         """A chart of accounts when the database has none (no demo data)."""
         company = cls.env.company

@@ -13,9 +13,7 @@ class TestPortalAccount(TelecomPortalFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_portal()
-        cls._setup_invoicing()
-        cls.alice_invoice = cls._invoice(cls.business, 25.0)
+        cls._setup_portal_invoiced()
         cls.bob_invoice = cls._invoice(cls.resident, 17.0)
 
     # -- billing accounts --------------------------------------------------------

@@ -156,6 +156,61 @@ class TestPortalBilling(PortalHttp, BillingFixtures, HttpCase):
         self.assertEqual(res.status_code, 200)
         self.assertNotIn("+3222222222", self._xlsx_strings(res.content)[1])
 
+    def test_usage_detail_in_parts(self):
+        """A huge detail comes in bounded parts, by the portal route and the token route."""
+        invoice = self.mia_invoice
+        params = self.env["ir.config_parameter"]
+        params.set_param("telecom_billing.usage_detail_xlsx_rows", "1")
+        params.set_param("telecom_billing.usage_detail_pdf_rows", "1")
+        self.assertEqual(invoice._telecom_usage_count(), 2)
+        self.authenticate("tp_mia", "tp_mia")
+        page = self.url_open(f"/my/invoices/{invoice.id}")
+        self.assertIn("o_telecom_usage_parts", page.text)
+        self.assertIn("/usage.xlsx?access_token=", page.text)
+        self.assertIn("&amp;part=2", page.text)
+        numbers = []
+        for part in (1, 2):
+            res = self.url_open(f"/my/invoices/{invoice.id}/usage.xlsx?part={part}")
+            self.assertEqual(res.status_code, 200)
+            sheet, strings = self._xlsx_strings(res.content)
+            self.assertEqual(sheet.count("<row "), 3)  # header, one record, the note
+            self.assertIn(f"Part {part} of 2: usage records {part} to {part} of 2", strings)
+            numbers.append("+3222222222" in strings)
+            pdf = self.url_open(f"/my/invoices/{invoice.id}/usage.pdf?part={part}")
+            self.assertEqual(pdf.status_code, 200)
+            self.assertIn(f"Part {part} of 2".encode(), pdf.content)
+            self.assertEqual(pdf.content.count(b"+32470000201"), 1)  # one record per part
+        self.assertEqual(sorted(numbers), [False, True], "each record in one part only")
+        self.assertIn("-usage-part2.xlsx", res.headers["Content-Disposition"])
+        for bad in ("3", "0", "-1", "abc", "1" * 12):
+            with self.subTest(part=bad):
+                self._redirected_home(
+                    self.url_open(
+                        f"/my/invoices/{invoice.id}/usage.xlsx?part={bad}", allow_redirects=False
+                    )
+                )
+        # the token route (billing's download), anonymous: the same parts, same checks
+        token = invoice.sudo()._portal_ensure_token()
+        self.authenticate(None, None)
+        base = f"/telecom_billing/usage_detail/{invoice.id}.xlsx?access_token={token}"
+        res = self.url_open(f"{base}&part=2")
+        self.assertEqual(res.status_code, 200)
+        self.assertIn("Part 2 of 2", self._xlsx_strings(res.content)[1])
+        self.assertEqual(self.url_open(f"{base}&part=3").status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/telecom_billing/usage_detail/{invoice.id}.xlsx").status_code, 404
+        )
+        noah = self.noah_invoice
+        self.assertEqual(
+            self.url_open(
+                f"/telecom_billing/usage_detail/{noah.id}.xlsx?access_token={token}"
+            ).status_code,
+            404,
+        )
+        # one part: no note, no part links
+        params.set_param("telecom_billing.usage_detail_xlsx_rows", "100")
+        self.assertNotIn("Part 1", self._xlsx_strings(self.url_open(base).content)[1])
+
     def test_plain_invoice_has_no_usage_detail(self):
         """An invoice that no bill run made (a one-off sale) has no usage links."""
         move = self.env["account.move"].create(

@@ -125,9 +125,7 @@ class TestPortalIsolation(TelecomPortalFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_portal()
-        cls._setup_invoicing()
-        cls.alice_invoice = cls._invoice(cls.business, 25.0)
+        cls._setup_portal_invoiced()
         cls.ids = {
             "sub": cls.alice_sub.id,
             "account": cls.business_account.id,

@@ -78,7 +78,7 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         element = self.env["telecom.network.element"].create(
             {"name": "tp-olt-1", "element_type": "olt"}
         )
-        self.alice_fibre.with_context(telecom_lifecycle=True).telecom_access_element_id = element
+        self.alice_fibre.telecom_access_element_id = element
         with trap_jobs() as trap:
             self.env["telecom.alarm"]._telecom_receive(
                 [{"element": "tp-olt-1", "severity": "critical", "probable_cause": "lossOfSignal"}]

@@ -160,6 +160,26 @@ class TestPortalUsage(RatingFixtures, HttpCase):
         self.assertEqual(len(list(sheet.iter_rows())), 8)
         self.assertEqual(self.url_open("/my/usage/export.pdf").status_code, 404)
 
+    def test_exports_write_text_never_formulas(self):
+        """A cell a spreadsheet would run (=, +, -, @) is text: CSV with an apostrophe,
+        XLSX as a string cell."""
+        usage = self.env["telecom.usage.record"].search([("source_record_id", "=", "r1")])
+        usage.zone_id.name = '=HYPERLINK("http://evil.example","Refund")'
+        self.authenticate("tp_rita", "tp_rita")
+        res = self.url_open("/my/usage/export.csv")
+        rows = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
+        cells = [cell for row in rows[1:] for cell in row]
+        self.assertIn('\'=HYPERLINK("http://evil.example","Refund")', cells)
+        self.assertIn("'+3221234567", cells)
+        self.assertFalse([cell for cell in cells if cell[:1] in ("=", "+", "-", "@")])
+        res = self.url_open("/my/usage/export.xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(res.content)).active
+        cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        self.assertFalse([cell.coordinate for cell in cells if cell.data_type == "f"])
+        texts = {cell.value for cell in cells if cell.data_type == "s"}
+        self.assertIn('=HYPERLINK("http://evil.example","Refund")', texts)
+        self.assertIn("+3221234567", texts)
+
     # -- allowance bars ---------------------------------------------------------
     def test_allowance_bars_from_balances(self):
         self.authenticate("tp_rita", "tp_rita")

@@ -1,0 +1,59 @@
+"""The drill clients' one decision: retry an operation at another site (the site or
+its database did not answer) or record it as refused (the server gave a business
+answer). A wrong call would either hide a lost operation or loop on a refusal."""
+
+import os
+import sys
+import xmlrpc.client
+
+import pytest
+import requests
+from conftest import REPO
+
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import drill
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ConnectionRefusedError(),
+        TimeoutError(),
+        requests.ConnectionError("reset"),
+        xmlrpc.client.ProtocolError("x", 502, "Bad Gateway", {}),
+        xmlrpc.client.Fault(1, "Traceback...\npsycopg2.OperationalError: server closed"),
+        xmlrpc.client.Fault(1, "...\ncannot execute INSERT in a read-only transaction"),
+        xmlrpc.client.Fault(1, "...\npsycopg2.InterfaceError: connection already closed"),
+    ],
+)
+def test_site_or_database_down_is_retried(exc):
+    assert isinstance(drill.classify(exc), drill.Unavailable)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        xmlrpc.client.Fault(2, "No telecom product NOPE"),
+        xmlrpc.client.Fault(2, "Customer C0000030 has several open billing accounts: name one."),
+        drill.Refused("plan change not offered"),
+        ValueError("bug in the client"),
+    ],
+)
+def test_business_answers_are_final(exc):
+    assert isinstance(drill.classify(exc), drill.Refused)
+
+
+def test_recorder_logs_every_operation_as_json_lines(tmp_path):
+    recorder = drill.Recorder(str(tmp_path / "ops.jsonl"))
+    recorder.log(key="k1", what="order", acked=True)
+    recorder.log(key="k2", what="usage", acked=False, in_doubt=True)
+    recorder.close()
+    lines = (tmp_path / "ops.jsonl").read_text().splitlines()
+    assert [drill.json.loads(line)["key"] for line in lines] == ["k1", "k2"]
+    assert [op["acked"] for op in recorder.ops] == [True, False]
+
+
+def test_every_audited_kind_has_a_query():
+    assert set(drill.AUDIT) == {"order", "usage", "ticket", "payment", "plan_change"}
+    for query in drill.AUDIT.values():
+        assert query.startswith("SELECT count(")
