@@ -17,15 +17,7 @@ class TestOutage(HelpdeskCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_network()
-        # SLA terms: 99.5 % a month, 5 % of the monthly fee per hour down, capped at 50 %
-        cls.plan_fiber.product_tmpl_id.write(
-            {
-                "telecom_sla_availability": 99.5,
-                "telecom_sla_credit_percent": 5.0,
-                "telecom_sla_credit_cap": 50.0,
-            }
-        )
+        cls._setup_outage_network()
         cls.plan_basic = cls._product(
             "Fibre Basic", "T-FTTH-BASIC", "plan", 25.0, telecom_technology="ftth"
         )
@@ -394,14 +386,7 @@ class TestOutageAtScale(HelpdeskCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_network()
-        cls.plan_fiber.product_tmpl_id.write(
-            {
-                "telecom_sla_availability": 99.5,
-                "telecom_sla_credit_percent": 5.0,
-                "telecom_sla_credit_cap": 50.0,
-            }
-        )
+        cls._setup_outage_network()
         Partner = cls.env["res.partner"]
         Account = cls.env["telecom.billing.account"]
         cls.customers = Partner
