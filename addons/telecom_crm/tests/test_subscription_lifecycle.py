@@ -10,6 +10,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.telecom_crm.models.telecom_service_order import TelecomServiceOrder
 
+from ..models.identifiers import luhn_complete
 from .common import ACTIVATION, TelecomCommon
 
 
@@ -318,8 +319,6 @@ class TestSubscriptionLifecycle(TelecomCommon):
         """An ICCID is 19 or 20 digits starting with 89, the last one its Luhn check
         digit: each mistake gets its own clear error, on the subscription and on the
         order line it comes from."""
-        from odoo.addons.telecom_crm.models.identifiers import luhn_complete
-
         good19 = luhn_complete("893201234567890123")
         good20 = luhn_complete("8932012345678901234")
         self.assertEqual((len(good19), len(good20)), (19, 20))

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.bulk_mail import BulkNotifier
 from .common import HelpdeskCase, utc
 
 
@@ -452,8 +453,6 @@ class TestOutageAtScale(HelpdeskCase):
     def test_bulk_notice_is_what_message_post_writes(self):
         """BulkNotifier stores the message, e-mail and notifications message_post
         would (record-specific values aside)."""
-        from odoo.addons.telecom_helpdesk.models.bulk_mail import BulkNotifier
-
         first, second = self.customers[:2]
         tickets = self.env["helpdesk.ticket"]
         for partner in (first, second):
