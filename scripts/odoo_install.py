@@ -126,6 +126,36 @@ def explain(status, python=None):
     )
 
 
+LAUNCHER = """\
+#!{python}
+# Written by the telecom suite: Odoo's own odoo-bin, for an Odoo installed as a
+# package. Odoo's prefork server (workers > 0) starts its gevent worker again with
+# sys.argv[0], which must be a script (python -m odoo cannot be re-run that way).
+import os
+
+os.environ["TZ"] = "UTC"  # as odoo-bin: the server runs in UTC
+import odoo
+
+odoo.cli.main()
+"""
+
+
+def launcher(path, python=None):
+    """Write (if needed) and return an odoo-bin launcher at ``path``."""
+    text = LAUNCHER.format(python=python or sys.executable)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        with open(path) as fh:
+            current = fh.read()
+    except OSError:
+        current = None
+    if current != text:
+        with open(path, "w") as fh:
+            fh.write(text)
+    os.chmod(path, 0o755)
+    return path
+
+
 if __name__ == "__main__":
     # `python3 scripts/odoo_install.py`: exit 0 when Odoo 18.0 is usable, else explain
     found = odoo_status()

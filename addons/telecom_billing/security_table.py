@@ -11,8 +11,8 @@ from odoo.addons.telecom_crm.security_table import (
     ACL,
     BILLING,
     INVOICING,
+    MANAGER,
     USER,
-    Pending,
 )
 
 METHODS = {
@@ -32,7 +32,24 @@ METHODS = {
         "sign_mandate": (BILLING,),
         "revoke_mandate": (BILLING,),
         "import_usage": (BILLING,),
-        "rate_preview": Pending((USER,), "the hardening branch of issue 15 adds its group check"),
+        "rate_preview": (USER,),
+        # what was rated and billed (plus read access to the subscription or account)
+        "usage_records": (USER,),
+        "allowance_balances": (USER,),
+        "account_invoices": (USER,),
+        "service_status": (USER,),
+        # rating set-up as documents: read by users, written by billing (plans: managers)
+        "export_tariff": (USER,),
+        "list_tariffs": (USER,),
+        "export_plan": (USER,),
+        "export_account_pools": (USER,),
+        "export_mediation_source": (USER,),
+        "validate_tariff": (BILLING,),
+        "import_tariff": (BILLING,),
+        "import_account_pools": (BILLING,),
+        "import_mediation_source": (BILLING,),
+        "rerate": (BILLING,),
+        "import_plan": (MANAGER,),
     },
     "telecom.bill.run": {
         "create": ACL("create"),

@@ -116,6 +116,7 @@ METHODS = {
         "resume": (USER,),
         "terminate": (USER,),
         "lookup_subscription": (USER,),
+        "set_customer_timezone": (SALES, CARE),
     },
     "telecom.billing.account": {
         "create": ACL("create"),

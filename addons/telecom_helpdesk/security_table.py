@@ -6,7 +6,7 @@ The format and the test that holds the code to it: see the docstring of
 ``telecom_crm/security_table.py``.
 """
 
-from odoo.addons.telecom_crm.security_table import ACL, BILLING, CARE, USER, Pending
+from odoo.addons.telecom_crm.security_table import ACL, BILLING, CARE, USER
 
 HELPDESK_OWN = "helpdesk_mgmt.group_helpdesk_user_own"
 HELPDESK_USER = "helpdesk_mgmt.group_helpdesk_user"
@@ -31,8 +31,8 @@ METHODS = {
     "telecom.api": {
         "open_ticket": (USER,),
         "add_ticket_comment": (USER,),
-        "get_ticket": Pending((USER,), "the hardening branch of issue 15 adds its group check"),
-        "list_tickets": Pending((USER,), "the hardening branch of issue 15 adds its group check"),
+        "get_ticket": (USER,),
+        "list_tickets": (USER,),
     },
     "telecom.billing.account": {
         "action_view_telecom_disputes": (HELPDESK_OWN,),

@@ -156,3 +156,26 @@ def test_missing_odoo_fails_the_test_command(tmp_path):
     assert proc.returncode == 3
     assert "Odoo 18.0 is not importable" in proc.stderr and "git clone" in proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "0 passed, 1 failed"
+
+
+def test_launcher_can_be_run_again_by_the_prefork_server(tmp_path):
+    """The prefork server starts its gevent worker as [python, sys.argv[0], 'gevent',
+    ...]: the launcher must be a script that runs Odoo's command line, in UTC."""
+    pkg = tmp_path / "odoo"
+    (pkg / "cli").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from . import cli\n")
+    (pkg / "cli" / "__init__.py").write_text(
+        "import os, sys\ndef main():\n    print(sys.argv[0], sys.argv[1:], os.environ['TZ'])\n"
+    )
+    path = odoo_install.launcher(str(tmp_path / "bin" / "odoo-bin"))
+    assert os.access(path, os.X_OK)
+    assert odoo_install.launcher(path) == path  # unchanged when run again
+    env = dict(fake_env(tmp_path), TZ="Europe/Brussels")
+    out = subprocess.run(
+        [sys.executable, "-S", path, "gevent", "-c", "odoo.conf"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [path, "['gevent',", "'-c',", "'odoo.conf']", "UTC"]

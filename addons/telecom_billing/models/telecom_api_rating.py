@@ -165,7 +165,7 @@ class TelecomApi(models.AbstractModel):
         """
 
         def work():
-            self._api_require_group(BILLING, self.env._("Setting up tariffs"))
+            self._telecom_check_groups(BILLING, what=self.env._("Setting up tariffs"))
             canonical, errors, context = self._api_tariff_check(document)
             action = False
             if canonical:
@@ -190,7 +190,7 @@ class TelecomApi(models.AbstractModel):
         """
 
         def work():
-            self._api_require_group(BILLING, self.env._("Setting up tariffs"))
+            self._telecom_check_groups(BILLING, what=self.env._("Setting up tariffs"))
             canonical, errors, context = self._api_tariff_check(document)
             if errors:
                 raise self._api_document_errors(self.env._("tariff document"), errors)
@@ -513,7 +513,7 @@ class TelecomApi(models.AbstractModel):
         """Create or update a plan or add-on and replace its allowances, all or nothing."""
 
         def work():
-            self._api_require_group(MANAGER, self.env._("Setting up plans and allowances"))
+            self._telecom_check_groups(MANAGER, what=self.env._("Setting up plans and allowances"))
             canonical, errors = documents.plan_document(document, self._api_rating_catalog())
             tmpl = self._api_find_plan(canonical["plan"]) if canonical else None
             if canonical:
@@ -685,7 +685,7 @@ class TelecomApi(models.AbstractModel):
         """State the sizes of a billing account's shared pools (replaces those stated)."""
 
         def work():
-            self._api_require_group(BILLING, self.env._("Stating pool sizes"))
+            self._telecom_check_groups(BILLING, what=self.env._("Stating pool sizes"))
             account, rows = self._api_pool_rows(document)
             account.check_access("write")
             account.telecom_pool_ids.unlink()
@@ -792,7 +792,7 @@ class TelecomApi(models.AbstractModel):
         """Create or update a mediation source (found by its code)."""
 
         def work():
-            self._api_require_group(BILLING, self.env._("Setting up mediation sources"))
+            self._telecom_check_groups(BILLING, what=self.env._("Setting up mediation sources"))
             doc = self._api_source_check(document)
             Source = self.env["telecom.mediation.source"].with_context(active_test=False)
             source = Source.search(
@@ -919,7 +919,7 @@ class TelecomApi(models.AbstractModel):
         """
 
         def work():
-            self._api_require_group(BILLING, self.env._("Re-rating usage"))
+            self._telecom_check_groups(BILLING, what=self.env._("Re-rating usage"))
             vals = self._api_rerating_vals(selection, reason)
             run = self.env["telecom.rerating"].create(vals)
             run.action_run()

@@ -18,9 +18,10 @@ from odoo.exceptions import AccessError
 class Base(models.AbstractModel):
     _inherit = "base"
 
-    def _telecom_check_groups(self, *groups):
+    def _telecom_check_groups(self, *groups, what=None):
         """Refuse (``AccessError``) a caller in none of ``groups`` (xml ids; implied
-        groups count: a Manager is in every telecom group).
+        groups count: a Manager is in every telecom group). ``what`` names the action
+        in the message ("Setting up tariffs is for Telecom / Billing only.").
 
         Code running as superuser passes: a cron, a job, or a public method that
         checked its caller before it went ``sudo()``.
@@ -37,6 +38,14 @@ class Base(models.AbstractModel):
             or group
             for group in groups
         ]
+        if what:
+            raise AccessError(
+                self.env._(
+                    "%(what)s is for %(groups)s only.",
+                    what=what,
+                    groups=self.env._(" or ").join(names),
+                )
+            )
         raise AccessError(
             self.env._(
                 "You are not allowed to do this on %(model)s (%(name)s) records: it is for "

@@ -17,7 +17,7 @@ from datetime import date, datetime
 import pytz
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from .sale_order import MAX_LINE_QUANTITY, ORDER_KINDS
 from .telecom_subscription import SUSPEND_REASONS
@@ -100,8 +100,7 @@ class TelecomApi(models.AbstractModel):
     @api.model
     def _api_check_user(self):
         """Every method of the API is for telecom users (its own checks come on top)."""
-        if not self.env.user.has_group("telecom_crm.group_telecom_user"):
-            raise AccessError(_("The telecom API is for telecom users."))
+        self._telecom_check_groups("telecom_crm.group_telecom_user", what=_("The telecom API"))
 
     @api.model
     def _api_call(self, method, request_id, params, func):
@@ -144,24 +143,6 @@ class TelecomApi(models.AbstractModel):
                     }
                 )
         return result
-
-    @api.model
-    def _api_require_group(self, groups, what):
-        """``AccessError`` unless the caller is in one of ``groups`` (XML ids).
-
-        Every public method checks its groups inside (RPC calls any public method).
-        """
-        if isinstance(groups, str):
-            groups = (groups,)
-        if not any(self.env.user.has_group(group) for group in groups):
-            names = [self.env.ref(group).full_name for group in groups]
-            raise AccessError(
-                _(
-                    "%(what)s is for %(groups)s.",
-                    what=what,
-                    groups=_(" or ").join(names),
-                )
-            )
 
     @api.model
     def _api_timezone(self, value, label):
@@ -599,9 +580,10 @@ class TelecomApi(models.AbstractModel):
         """
 
         def work():
-            self._api_require_group(
-                ("telecom_crm.group_telecom_sales", "telecom_crm.group_telecom_care"),
-                _("Changing a customer's time zone"),
+            self._telecom_check_groups(
+                "telecom_crm.group_telecom_sales",
+                "telecom_crm.group_telecom_care",
+                what=_("Changing a customer's time zone"),
             )
             partner = self._api_customer(customer)
             partner.check_access("write")
