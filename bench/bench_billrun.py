@@ -2,7 +2,8 @@
 """Bill run benchmark: N billing accounts billed and posted, against OCA contract.
 
     ./suite bench billrun [--accounts 10000] [--usage 100] [--workers 2]
-                          [--baseline-contracts N] [--no-baseline] [--kill-resume] [--keep]
+                          [--reference 3000] [--baseline-contracts N] [--no-baseline]
+                          [--kill-resume] [--keep]
 
 What it does, on a throw-away PostgreSQL cluster and Odoo database of its own:
 
@@ -17,6 +18,10 @@ What it does, on a throw-away PostgreSQL cluster and Odoo database of its own:
    delivery. Invoices/s = posted invoices / wall-clock time from the start of
    the run (claims included) to the last invoice posted;
 4. checks every account has exactly one posted invoice for the period;
+   with more accounts than ``--reference`` (3,000), a run of that many accounts
+   (another billing cycle, the 2nd, populated beside the big one) is billed first
+   in the same database as the reference of linearity: invoices/s and peak memory
+   per process of both are printed with their ratio;
 5. (``--kill-resume``) kills one worker with SIGKILL in the middle of a second
    run on fresh data, resumes, and checks the same;
 6. baseline: N OCA contracts with the same two lines, invoiced by contract's
@@ -35,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import benchlib
 from benchlib import REPO, pgcluster
@@ -43,6 +48,18 @@ from benchlib import REPO, pgcluster
 DB = "telecom_bench"
 BILL_DATE = date(2025, 7, 1)
 USAGE_PERIOD = date(2025, 6, 1)
+# generation 0: the run measured; 1: the kill-and-resume run (cycle 1, its own
+# accounts); 2: the reference of linearity (cycle 2)
+REFERENCE = 2
+
+
+def cycle_of(generation):
+    """The billing day of a generation's accounts."""
+    return 2 if int(generation) == REFERENCE else 1
+
+
+def bill_date(generation):
+    return BILL_DATE.replace(day=cycle_of(generation))
 
 
 # ---------------------------------------------------------------------------
@@ -161,12 +178,45 @@ def run_bill(bench, opts, run_id, kill=False):
     return elapsed, results, finish, killed
 
 
+def bill_and_check(bench, opts, generation):
+    """Claim, bill and post the run of a generation; its figures and the check."""
+    prepared = bench.phase("prepare", generation)
+    elapsed, workers, finish, _k = run_bill(bench, opts, prepared["run_id"])
+    elapsed += prepared["seconds"]  # claiming the due accounts
+    check = bench.phase("check", prepared["run_id"])
+    return {
+        "invoices": check["posted"],
+        "seconds": elapsed,
+        "rate": check["posted"] / elapsed,
+        "peak": max([w["maxrss_mb"] for w in workers] + [finish["maxrss_mb"]]),
+        "check": check,
+    }
+
+
+def report_run(label, run, opts):
+    check = run["check"]
+    print(
+        f"{label}: {run['invoices']} invoices posted in {run['seconds']:.1f} s = "
+        f"{run['rate']:.1f} invoices/s ({opts.workers} workers, {opts.chunk} accounts per "
+        f"transaction); peak memory {run['peak']:.0f} MB per process; {check['usage_billed']} "
+        f"usage records billed; exactly one invoice per account: {check['exactly_once']}",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--usage", type=int, default=100, help="usage records per account")
     parser.add_argument("--workers", type=int, default=2, help="parallel bill-run jobs")
     parser.add_argument("--chunk", type=int, default=200, help="accounts per transaction")
+    parser.add_argument(
+        "--reference",
+        type=int,
+        default=3000,
+        help="with more accounts than this, first bill this many in the same database as "
+        "the reference of linearity (0: no reference run)",
+    )
     parser.add_argument(
         "--baseline-contracts",
         type=int,
@@ -202,21 +252,40 @@ def main():
             f"{time.time() - t0:.0f} s",
             flush=True,
         )
-        prepared = bench.phase("prepare", 0)
-        elapsed, workers, finish, _k = run_bill(bench, opts, prepared["run_id"])
-        elapsed += prepared["seconds"]  # claiming the due accounts
-        check = bench.phase("check", prepared["run_id"])
-        invoices = check["posted"]
-        rate = invoices / elapsed
-        peak = max([w["maxrss_mb"] for w in workers] + [finish["maxrss_mb"]])
-        print(
-            f"bill run: {invoices} invoices posted in {elapsed:.1f} s = {rate:.1f} invoices/s "
-            f"({opts.workers} workers, {opts.chunk} accounts per transaction); "
-            f"peak memory {peak:.0f} MB per process; {check['usage_billed']} usage records "
-            f"billed; exactly one invoice per account: {check['exactly_once']}",
-            flush=True,
-        )
+        reference = None
+        if opts.reference and opts.accounts > opts.reference:
+            t0 = time.time()
+            bench.phase("populate", opts.reference, opts.usage, opts.chunk, REFERENCE)
+            print(
+                f"reference data: {opts.reference} accounts (billing cycle 2) in "
+                f"{time.time() - t0:.0f} s",
+                flush=True,
+            )
+            bench.phase("analyze")
+            reference = bill_and_check(bench, opts, REFERENCE)
+            report_run("reference run", reference, opts)
+        bench.phase("analyze")
+        measured = bill_and_check(bench, opts, 0)
+        report_run("bill run", measured, opts)
+        rate, peak = measured["rate"], measured["peak"]
+        invoices, elapsed = measured["invoices"], measured["seconds"]
         result = {"invoices_per_s": rate, "peak_mb": peak, "invoices": invoices, "seconds": elapsed}
+        if reference:
+            speed = rate / reference["rate"]
+            memory = peak / reference["peak"] - 1
+            print(
+                f"linearity: {invoices} accounts at {rate:.1f} invoices/s = {speed:.0%} of the "
+                f"{reference['invoices']}-account run ({reference['rate']:.1f} invoices/s); peak "
+                f"memory per process {peak:.0f} MB vs {reference['peak']:.0f} MB "
+                f"({memory:+.0%})",
+                flush=True,
+            )
+            result.update(
+                reference_invoices_per_s=reference["rate"],
+                reference_peak_mb=reference["peak"],
+                speed_ratio=speed,
+                memory_growth=memory,
+            )
         if opts.kill_resume:
             bench.phase("populate", opts.accounts // 2, opts.usage, opts.chunk, 1)
             prepared = bench.phase("prepare", 1)
@@ -356,6 +425,9 @@ def populate(env, accounts, usage, chunk, generation):
     env.flush_all()
     uid, cid, cur = env.uid, company.id, company.currency_id.id
     prefix = f"G{generation}"
+    day = cycle_of(generation)
+    period = USAGE_PERIOD.replace(day=day)
+    billed_to = bill_date(generation) - timedelta(days=1)
     cr.execute(
         """INSERT INTO res_partner (name, complete_name, email, active, type, is_company,
                                     autopost_bills, customer_rank, lang, company_id,
@@ -376,16 +448,16 @@ def populate(env, accounts, usage, chunk, generation):
                   billing_period_months, invoice_delivery, paperless, state, create_uid,
                   create_date, write_uid, write_date)
            SELECT %s || lpad(n::text, 7, '0'), p, p, p, 'bench' || n || '@example.com', %s,
-                  %s, 1, 'monthly', 1, 'portal', TRUE, 'active', %s, now(), %s, now()
+                  %s, %s, 'monthly', 1, 'portal', TRUE, 'active', %s, now(), %s, now()
              FROM unnest(%s::int[]) WITH ORDINALITY AS x(p, n) RETURNING id, partner_id""",
-        (f"B{prefix}", cid, cur, uid, uid, partner_ids),
+        (f"B{prefix}", cid, cur, day, uid, uid, partner_ids),
     )
     account_rows = cr.fetchall()
     cr.execute(
         """INSERT INTO telecom_subscription (name, partner_id, billing_account_id, company_id,
                   currency_id, plan_id, state, activation_date, phone_number, create_uid,
                   create_date, write_uid, write_date)
-           SELECT %s || lpad(n::text, 7, '0'), p, a, %s, %s, %s, 'active', '2025-06-01',
+           SELECT %s || lpad(n::text, 7, '0'), p, a, %s, %s, %s, 'active', %s,
                   '+3247' || %s || lpad(n::text, 7, '0'), %s, now(), %s, now()
              FROM unnest(%s::int[], %s::int[]) WITH ORDINALITY AS x(a, p, n)
            RETURNING id, billing_account_id""",
@@ -394,6 +466,7 @@ def populate(env, accounts, usage, chunk, generation):
             cid,
             cur,
             products["plan"].id,
+            period,
             str(generation),
             uid,
             uid,
@@ -411,8 +484,8 @@ def populate(env, accounts, usage, chunk, generation):
                       currency_id, product_id, name, kind, price_unit, quantity, date_start,
                       telecom_billed_from, telecom_billed_to, create_uid, create_date,
                       write_uid, write_date)
-               SELECT s.id, s.partner_id, %s, %s, %s, %s, %s, %s, 1, '2025-06-01',
-                      '2025-06-01', '2025-06-30', %s, now(), %s, now()
+               SELECT s.id, s.partner_id, %s, %s, %s, %s, %s, %s, 1, %s, %s, %s, %s, now(),
+                      %s, now()
                  FROM telecom_subscription s WHERE s.id = ANY(%s)""",
             (
                 cid,
@@ -421,6 +494,9 @@ def populate(env, accounts, usage, chunk, generation):
                 product.display_name,
                 kind,
                 price,
+                period,
+                period,
+                billed_to,
                 uid,
                 uid,
                 [s[0] for s in subs],
@@ -466,11 +542,11 @@ def populate(env, accounts, usage, chunk, generation):
                     else (1 if utype == types[1] else 1_000_000 + i * 997)
                 )
                 amount = f"{(i % 17) * 0.01 + 0.05:.2f}"
-                day = 1 + i % 28
+                when = period + timedelta(days=i % 28)
                 yield (
                     f"{base}{prefix}-{sid}-{i}\t{i}\t{sid}\t{sid}\t{aid}\t{utype}\tout\t"
-                    f"2025-06-{day:02d} {i % 24:02d}:{i % 60:02d}:00\t{qty}\t+3222{i:06d}\t"
-                    f"{zones[i % 2]}\t{qty}\t0\t{amount}\t{cur}\trated\t2025-06-01\t0\n"
+                    f"{when} {i % 24:02d}:{i % 60:02d}:00\t{qty}\t+3222{i:06d}\t"
+                    f"{zones[i % 2]}\t{qty}\t0\t{amount}\t{cur}\trated\t{period}\t0\n"
                 )
 
     class Stream(io.TextIOBase):
@@ -495,18 +571,26 @@ def populate(env, accounts, usage, chunk, generation):
         Stream(rows()),
         size=1 << 16,
     )
-    cr.execute("ANALYZE")
     return {"accounts": accounts, "usage": accounts * usage}
+
+
+def analyze(env):
+    """Fresh planner statistics after populating (as autovacuum would give them)."""
+    env.cr.commit()
+    env.cr.execute("ANALYZE")
+    return {}
 
 
 def prepare(env, generation):
     """The bill run of 1 July for the accounts of a generation, its accounts claimed."""
+    generation = int(generation)
+    restricted = generation not in (0, REFERENCE)  # the kill-and-resume run: its accounts
     accounts = env["telecom.billing.account"].search([("name", "=like", f"BG{generation}%")])
     run = env["telecom.bill.run"].create(
         {
-            "date": BILL_DATE,
-            "billing_day": 1,
-            "billing_account_ids": [(6, 0, accounts.ids)] if int(generation) else [],
+            "date": bill_date(generation),
+            "billing_day": cycle_of(generation),
+            "billing_account_ids": [(6, 0, accounts.ids)] if restricted else [],
         }
     )
     start = time.time()
@@ -680,6 +764,7 @@ def contract_run(env):
 
 PHASES = {
     "populate": populate,
+    "analyze": analyze,
     "prepare": prepare,
     "work": work,
     "finish": finish,

@@ -23,6 +23,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..billrun import LineState, history_periods, line_pieces, period_end, quantize
+from .invoice_writer import InvoiceDefaults
 from .telecom_usage_record import human_quantity
 
 _logger = logging.getLogger(__name__)
@@ -94,10 +95,8 @@ class BillRunEngine:
         self.journal = self.company._telecom_bill_journal()
         self.company_currency = self.company.currency_id
         self._product_cache = {}
-        self._fpos_cache = {}
-        self._auto_fpos = None
+        self.defaults = InvoiceDefaults(self.env, self.company)
         self._partners = {}
-        self._account_cache = {}
         self._generic = {}
         self._usage_products = {}
         self._labels = {}
@@ -464,46 +463,12 @@ class BillRunEngine:
         return (utype.name or "", zone.name or "", group["currency_id"] or 0)
 
     def _fiscal_position(self, account):
-        Fpos = self.env["account.fiscal.position"]
-        if account["fiscal_position_id"]:
-            return Fpos.browse(account["fiscal_position_id"])
-        key = account["invoice_partner_id"]
-        fpos = self._fpos_cache.get(key)
-        if fpos is None:
-            partner = self._partner_record(key)
-            if self._auto_fpos is None:
-                self._auto_fpos = bool(
-                    Fpos.search_count(
-                        [("auto_apply", "=", True), ("company_id", "in", (False, self.company.id))],
-                        limit=1,
-                    )
-                )
-            if self._auto_fpos:
-                fpos = Fpos.with_company(self.company)._get_fiscal_position(partner)
-            else:
-                # no automatic position: the partner's own, as _get_fiscal_position finds it
-                fpos = partner.property_account_position_id
-            self._fpos_cache[key] = fpos
-        return fpos
+        return self.defaults.fiscal_position(
+            self._partner_record(account["invoice_partner_id"]), account["fiscal_position_id"]
+        )
 
     def _taxes_and_account(self, product, fpos):
-        key = (product.id, fpos.id)
-        found = self._account_cache.get(key)
-        if found is None:
-            product = product.with_company(self.company)
-            taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company)
-            if fpos:
-                taxes = fpos.map_tax(taxes)
-            accounts = product.product_tmpl_id.get_product_accounts(fiscal_pos=fpos)
-            income = accounts["income"]
-            if not income:
-                raise UserError(
-                    self.env._(
-                        "Product %(product)s has no income account.", product=product.display_name
-                    )
-                )
-            found = self._account_cache[key] = (taxes, income.id)
-        return found
+        return self.defaults.taxes_and_account(product, fpos)
 
     def _label(self, key):
         """Translated labels, looked up once per chunk."""

@@ -126,6 +126,9 @@ class RatingSession:
         self.fmt_ts = self.formatter.fmt_ts
         self._company_lock = self._lock_epoch(company.telecom_usage_lock_date)
         self.generation = None
+        #: (subscription id, billing account id, period_start) -> epoch second of the
+        #: earliest record an import rated (late usage: see the batch's _rerate_late_usage)
+        self.first_usage = {}
 
     # -- concurrency -------------------------------------------------------------
     def sync(self):
@@ -608,6 +611,15 @@ class DbBalanceStore:
         self._queried = set()
         self._ensured = set()
         self._new_id = 0
+        #: (scope, owner id, period_start) whose balances this session created: nobody
+        #: consumed from them before (kept across invalidations)
+        self.created = set()
+        #: (scope, owner id, period_start) whose grant fell below what was already
+        #: consumed (a termination mid-period): the period must be rated again
+        self.short = set()
+        #: (billing account id, allowance id) of pools whose size is stated: the size
+        #: raises them, never lowers them (telecom.allowance.pool)
+        self.stated = set()
         #: None: new balances are inserted at once; a list (import pipeline): their ids
         #: are taken from the sequence at once and their rows wait here, to be inserted
         #: by :meth:`write_inserts` with the chunk's COPY (off the rating's path)
@@ -836,6 +848,7 @@ class DbBalanceStore:
                 elif share == "billing_account" and account in account_set:
                     if pool_size is not None:  # a stated size: the pool's, whatever the lines
                         grants[(POOL, account)][aid] = int(pool_size)
+                        self.stated.add((account, aid))
                     else:
                         grants[(POOL, account)][aid] += int(qty or 0)
             for scope, owner in owners:
@@ -886,6 +899,8 @@ class DbBalanceStore:
                                        else qty or 0))
             for aid, qty, pool_size in rows
         ]  # fmt: skip
+        if scope == POOL:
+            self.stated.update((owner, aid) for aid, _qty, size in rows if size is not None)
         if len(self._grants_cache) > 200_000:
             self._grants_cache.clear()
         self._grants_cache[key] = grants
@@ -912,9 +927,13 @@ class DbBalanceStore:
             created = fresh + carried
             self._pending += [(b, sub, months) for b in created]
             self.owned[key] = sorted(created, key=Balance.sort_key)
+            self.created.add(key)
             return
-        # grants may have grown since the balances were created (an add-on bought
-        # mid-period): add the new allowances, raise the quantities of this period's
+        # grants may have changed since the balances were created: an add-on bought
+        # mid-period adds allowances and raises this period's quantities; a line that
+        # ends earlier (a termination mid-period, prorated allowances) lowers them, never
+        # below what is consumed already (the period is then rated again: ``short``); a
+        # pool of a stated size is never lowered
         have = {b.allowance.id: b for b in existing if b.generation == 0}
         added = []
         for allowance, quantity in grants:
@@ -923,6 +942,13 @@ class DbBalanceStore:
                 added.append(Balance(None, allowance, scope, owner, start, quantity))
             elif quantity > balance.quantity:
                 balance.quantity = quantity  # written by flush()
+            elif quantity < balance.quantity and (
+                scope != POOL or (owner, allowance.id) not in self.stated
+            ):
+                floor = balance.used + balance.carried
+                balance.quantity = max(quantity, floor)  # written by flush()
+                if floor > quantity:
+                    self.short.add(key)
         if added:
             self._pending += [(b, sub, months) for b in added]
             existing += added

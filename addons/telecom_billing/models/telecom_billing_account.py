@@ -9,17 +9,38 @@ is in ``telecom_dunning.py``.
 """
 
 import math
+from collections import defaultdict
 
 from markupsafe import Markup
 from stdnum import iban as stdnum_iban
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.telecom_crm.models.telecom_api import MAX_LONG_TEXT, MAX_NUMBER
 
 from ..billrun import add_months, period_start
+from .invoice_writer import InvoiceDefaults
+
+
+class CreditNoteSpec:
+    """A credit note to write (the invoice writer's spec: header, lines, move type)."""
+
+    __slots__ = ("account", "header", "invoice", "lines", "move_type", "reason")
+
+    def __init__(self, account, header, lines, reason, invoice):
+        self.account = account
+        self.header = header
+        self.lines = lines
+        self.reason = reason
+        self.invoice = invoice
+        self.move_type = "out_refund"
+
+
+def _telecom_error_text(exc):
+    """The message of an exception, as a user reads it."""
+    return str(exc.args[0]) if getattr(exc, "args", None) else str(exc)
 
 
 class TelecomBillingAccount(models.Model):
@@ -343,7 +364,112 @@ class TelecomBillingAccount(models.Model):
         :param invoice: the invoice credited (optional): the credit note is its
             reversal and is reconciled with it while it is open.
         :return: the credit note.
+
+        Bad input raises (``UserError``, ``ValidationError``); many credit notes at
+        once go through ``_telecom_create_credit_notes``.
         """
+        self.ensure_one()
+        spec = self._telecom_credit_note_spec(lines, reason, origin=origin, invoice=invoice)
+        return self._telecom_write_credit_notes([spec], post=post)
+
+    @api.model
+    def _telecom_create_credit_notes(self, requests, post=True, log=True):
+        """Many credit notes at once (an outage's SLA credits, a dispute over several
+        invoices), through the bill runs' invoice writer and poster: a bounded number
+        of queries per batch, not per credit note.
+
+        :param requests: list of dicts ``account`` (a billing account), ``lines``,
+            ``reason``, optional ``origin`` and ``invoice``, as
+            ``_telecom_create_credit_note`` takes them.
+        :param log: note each credit note in its billing account's chatter (``False``
+            when the caller records the batch itself: an outage's thousands of SLA
+            credits are listed on the outage, a note per account would double the
+            cost of issuing them).
+        :return: ``(moves, errors)``: the credit note of each request in their order
+            (an empty recordset for a request that failed) and ``{request index:
+            message}``. A request with bad input, or whose credit note cannot be
+            written, is reported and the others go on (each is then written alone,
+            in its own savepoint, as bill runs isolate a failing account).
+        """
+        Move = self.env["account.move"]
+        specs, errors, defaults = [], {}, {}
+        self._telecom_prime_credit_requests(requests, defaults)
+        for index, request in enumerate(requests):
+            try:
+                account = request["account"]
+                account.ensure_one()
+                company = account.company_id
+                if company not in defaults:
+                    defaults[company] = InvoiceDefaults(self.env, company)
+                spec = account._telecom_credit_note_spec(
+                    request.get("lines"),
+                    request.get("reason"),
+                    origin=request.get("origin"),
+                    invoice=request.get("invoice"),
+                    defaults=defaults[company],
+                )
+            except (UserError, ValidationError, KeyError, ValueError) as exc:
+                errors[index] = _telecom_error_text(exc)
+                continue
+            specs.append((index, spec))
+        moves = [Move] * len(requests)
+        if not specs:
+            return moves, errors
+        try:
+            with self.env.cr.savepoint():
+                written = self._telecom_write_credit_notes(
+                    [spec for _i, spec in specs], post, log=log
+                )
+            for (index, _spec), move in zip(specs, written, strict=True):
+                moves[index] = move
+            return moves, errors
+        except Exception:  # noqa: BLE001 - isolate the failing credit note below
+            self.env.invalidate_all()
+        for index, spec in specs:
+            try:
+                with self.env.cr.savepoint():
+                    moves[index] = self._telecom_write_credit_notes([spec], post, log=log)
+            except Exception as exc:  # noqa: BLE001 - reported, the others go on
+                self.env.invalidate_all()
+                errors[index] = _telecom_error_text(exc)
+        return moves, errors
+
+    @api.model
+    def _telecom_prime_credit_requests(self, requests, defaults):
+        """Read the accounts, products, subscriptions and usage records of many
+        requests at once (``defaults``: {company: InvoiceDefaults}, filled here)."""
+        accounts = self.browse()
+        wanted = defaultdict(set)
+        for request in requests:
+            account = request.get("account") if isinstance(request, dict) else None
+            if not isinstance(account, models.BaseModel) or account._name != self._name:
+                continue
+            accounts |= account
+            for line in request.get("lines") or ():
+                if not isinstance(line, dict):
+                    continue
+                for key, model in (
+                    ("product_id", "product.product"),
+                    ("subscription_id", "telecom.subscription"),
+                ):
+                    if line.get(key):
+                        wanted[model].add(line[key])
+                usage = line.get("usage_record_ids")
+                if isinstance(usage, list | tuple):
+                    wanted["telecom.usage.record"].update(usage)
+        accounts.fetch(
+            ["company_id", "currency_id", "invoice_partner_id", "payer_id", "payment_term_id"]
+        )
+        (accounts.invoice_partner_id | accounts.payer_id).fetch(["property_account_position_id"])
+        for company in accounts.company_id:
+            found = defaults[company] = InvoiceDefaults(self.env, company)
+            for model, ids in wanted.items():
+                found.prime(model, ids)
+
+    def _telecom_credit_note_spec(self, lines, reason, origin=None, invoice=None, defaults=None):
+        """Check a credit note's input and prepare it for the invoice writer.
+        ``defaults``: the batch's ``InvoiceDefaults`` (fiscal positions, taxes and
+        accounts read once for many credit notes of a company)."""
         self.ensure_one()
         if not self.env["account.move"].has_access("create"):
             raise UserError(_("Creating credit notes needs the invoicing rights."))
@@ -352,41 +478,72 @@ class TelecomBillingAccount(models.Model):
             raise ValidationError(_("A credit note needs at least one line."))
         origin_ref, origin_name = self._telecom_origin_reference(origin)
         invoice = self._telecom_credited_invoice(invoice)
-        fpos = self.fiscal_position_id or self.env["account.fiscal.position"].with_company(
-            self.company_id
-        )._get_fiscal_position(self.invoice_partner_id or self.payer_id)
-        line_vals = [self._telecom_credit_line(vals, fpos) for vals in lines]
-        move = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "out_refund",
-                    "partner_id": (self.invoice_partner_id or self.payer_id).id,
-                    "currency_id": self.currency_id.id,
-                    "company_id": self.company_id.id,
-                    "journal_id": self.company_id._telecom_bill_journal().id,
-                    "invoice_date": fields.Date.context_today(self),
-                    "fiscal_position_id": fpos.id or False,
-                    "invoice_payment_term_id": self.payment_term_id.id or False,
-                    "ref": _(
-                        "%(reason)s: %(origin)s",
-                        reason=reason.name,
-                        origin=origin_name or self.name,
-                    ),
-                    "invoice_origin": origin_name or False,
-                    "reversed_entry_id": invoice.id or False,
-                    "telecom_billing_account_id": self.id,
-                    "telecom_kind": "credit",
-                    "telecom_reason_code_id": reason.id,
-                    "telecom_origin": origin_ref,
-                    "telecom_origin_name": origin_name,
-                    "invoice_line_ids": [Command.create(vals) for vals in line_vals],
-                }
-            )
-        )
+        company = self.company_id
+        if defaults is None or defaults.company != company:
+            defaults = InvoiceDefaults(self.env, company)
+        partner = self.invoice_partner_id or self.payer_id
+        fpos = defaults.fiscal_position(partner, self.fiscal_position_id.id)
+        line_vals = [self._telecom_credit_line(vals, fpos, defaults) for vals in lines]
+        for index, vals in enumerate(line_vals, start=1):
+            vals["sequence"] = index * 10
+        header = {
+            "move_type": "out_refund",
+            "partner_id": partner.id,
+            "currency_id": self.currency_id.id,
+            "company_id": company.id,
+            "journal_id": defaults.journal.id,
+            "invoice_date": fields.Date.context_today(self),
+            "fiscal_position_id": fpos.id or False,
+            "invoice_payment_term_id": self.payment_term_id.id or False,
+            "ref": _(
+                "%(reason)s: %(origin)s",
+                reason=reason.name,
+                origin=origin_name or self.name,
+            ),
+            "invoice_origin": origin_name or False,
+            "reversed_entry_id": invoice.id or False,
+            "telecom_billing_account_id": self.id,
+            "telecom_kind": "credit",
+            "telecom_reason_code_id": reason.id,
+            "telecom_origin": origin_ref,
+            "telecom_origin_name": origin_name,
+        }
+        if not header["invoice_payment_term_id"]:
+            # no payment terms: due on its date (Odoo's own default for a credit note)
+            header["invoice_date_due"] = header["invoice_date"]
+        return CreditNoteSpec(self, header, line_vals, reason, invoice)
+
+    @api.model
+    def _telecom_write_credit_notes(self, specs, post=True, log=True):
+        """Write (and post) the credit notes of ``specs`` together; returns them in
+        their order. The invoice writer of bill runs (fast, or Odoo's own creation and
+        posting when the company's *Fast Invoice Writer* is off)."""
+        Move = self.env["account.move"]
+        by_company = {}
+        for position, spec in enumerate(specs):
+            by_company.setdefault(spec.account.company_id, []).append((position, spec))
+        out = [Move] * len(specs)
+        for company, items in by_company.items():
+            writer = self.env["telecom.invoice.writer"].with_company(company)
+            fast = company.telecom_billrun_fast
+            written = writer._telecom_write([spec for _p, spec in items], fast=fast)
+            moves = Move.browse([move_id for move_id, _lines in written])
+            if post:
+                writer._telecom_post(moves, fast=fast)
+            for (position, _spec), (move_id, _lines) in zip(items, written, strict=True):
+                out[position] = Move.browse(move_id)
+        moves = Move.browse([move.id for move in out])
         if post:
-            move.action_post()
+            self._telecom_reconcile_credit_notes(specs, out)
+        if log:
+            self._telecom_log_credit_notes(specs, out)
+        return moves
+
+    @api.model
+    def _telecom_reconcile_credit_notes(self, specs, moves):
+        """A credit note of an open invoice pays it (reconciled with it)."""
+        for spec, move in zip(specs, moves, strict=True):
+            invoice = spec.invoice
             if (
                 invoice
                 and invoice.state == "posted"
@@ -397,17 +554,27 @@ class TelecomBillingAccount(models.Model):
                         line.account_id.account_type == "asset_receivable" and not line.reconciled
                     )
                 ).reconcile()
-        self.message_post(
-            body=Markup("%s")
-            % _(
+
+    @api.model
+    def _telecom_log_credit_notes(self, specs, moves):
+        """One note per billing account in its chatter (one query for the batch)."""
+        bodies = {}
+        for spec, move in zip(specs, moves, strict=True):
+            text = _(
                 "Credit note %(move)s (%(reason)s): %(amount)s %(currency)s.",
                 move=move.name or "",
-                reason=reason.name,
+                reason=spec.reason.name,
                 amount=move.amount_total,
                 currency=move.currency_id.name,
             )
-        )
-        return move
+            account = spec.account
+            bodies[account.id] = (
+                bodies[account.id] + Markup("<br/>") + text
+                if account.id in bodies
+                else Markup("%s") % text
+            )
+        accounts = self.browse(list(bodies))
+        accounts._message_log_batch(bodies=bodies)
 
     @api.model
     def _telecom_credit_reason(self, reason):
@@ -441,7 +608,7 @@ class TelecomBillingAccount(models.Model):
             )
         return invoice
 
-    def _telecom_credit_line(self, vals, fpos):
+    def _telecom_credit_line(self, vals, fpos, defaults):
         if not isinstance(vals, dict):
             raise ValidationError(_("Each credit line is a dict."))
         unknown = set(vals) - {
@@ -483,16 +650,14 @@ class TelecomBillingAccount(models.Model):
             )  # fmt: skip
         product = self.env["product.product"]
         if vals.get("product_id"):
-            product = product.browse(int(vals["product_id"])).exists()
+            product = defaults.existing("product.product", [vals["product_id"]])
             if not product:
                 raise ValidationError(_("%(line)s: unknown product.", line=description))
-        product = product or self.env.ref("telecom_billing.product_telecom_credit")
-        taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company_id)
-        if fpos:
-            taxes = fpos.map_tax(taxes)
+        product = product or defaults.ref("telecom_billing.product_telecom_credit")
+        taxes, income = defaults.taxes_and_account(product, fpos)
         subscription = self.env["telecom.subscription"]
         if vals.get("subscription_id"):
-            subscription = subscription.browse(int(vals["subscription_id"])).exists()
+            subscription = defaults.existing("telecom.subscription", [vals["subscription_id"]])
             if subscription.billing_account_id != self:
                 raise ValidationError(
                     _(
@@ -503,20 +668,22 @@ class TelecomBillingAccount(models.Model):
                 )
         usage = self.env["telecom.usage.record"]
         if vals.get("usage_record_ids"):
-            usage = usage.browse([int(i) for i in vals["usage_record_ids"]]).exists()
+            usage = defaults.existing("telecom.usage.record", vals["usage_record_ids"])
             if usage.filtered(lambda u: u.billing_account_id != self):
                 raise ValidationError(
                     _("%(line)s: usage records of another account.", line=description)
                 )
         return {
+            "display_type": "product",
             "name": description,
             "product_id": product.id,
             "quantity": quantity,
             "price_unit": amount,
-            "tax_ids": [Command.set(taxes.ids)],
+            "tax_ids": taxes,
+            "account_id": income,
             "telecom_section": "adjustment",
             "telecom_subscription_id": subscription.id or False,
-            "telecom_usage_record_ids": [Command.set(usage.ids)],
+            "telecom_usage_record_ids": usage,
         }
 
     # -- direct debit -----------------------------------------------------------------------

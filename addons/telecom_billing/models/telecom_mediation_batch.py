@@ -29,6 +29,7 @@ import time
 import zlib
 from collections import Counter
 from contextlib import contextmanager
+from operator import attrgetter
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -39,7 +40,7 @@ from odoo.tools import SQL
 
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
-from ..rating import mediation
+from ..rating import POOL, SUB, mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
 from ..tools.params import positive_int_param
@@ -47,6 +48,7 @@ from .rating_session import (
     GENERATION_SEQUENCE,
     RATING_LOCK,
     RatingSession,
+    from_epoch,
     group_by_period,
 )
 
@@ -271,7 +273,7 @@ class TelecomMediationBatch(models.Model):
         self.write(vals)
         self._commit_if_allowed()
         try:
-            self._run(self._open_data())
+            session = self._run(self._open_data())
         except (mediation.FileError, LookupError, OSError, EOFError, zlib.error,
                 gzip.BadGzipFile) as exc:  # fmt: skip
             self._fail(_("The file cannot be read: %(error)s", error=exc))
@@ -296,7 +298,84 @@ class TelecomMediationBatch(models.Model):
         self.env["telecom.allowance.balance"].invalidate_model()
         self.message_post(body=self._report_message())
         self._commit_if_allowed()
+        self._rerate_late_usage(session)
         return self
+
+    def _rerate_late_usage(self, session):
+        """Usage that arrived late (this file, for times before usage another import
+        already rated against the same allowances) is rated again with that period,
+        in time order: the result does not depend on the order files arrive in.
+
+        Only periods whose balances existed before this import can be out of order
+        (``DbBalanceStore.created``): an import of new usage costs nothing here.
+        """
+        candidates = {}
+        for (_sub_id, account_id, period), first in session.first_usage.items():
+            key = (account_id, period)
+            candidates[key] = min(first, candidates.get(key, first))
+        if not candidates:
+            return False
+        keys = list(candidates)
+        cr = self.env.cr
+        # the allowance units another import took later in time, not yet invoiced
+        cr.execute(
+            SQL(
+                """SELECT d.account, d.period
+                     FROM unnest(%s::int[], %s::date[], %s::timestamp[])
+                          AS d(account, period, first)
+                    WHERE EXISTS (
+                          SELECT 1 FROM telecom_usage_record u
+                           WHERE u.billing_account_id = d.account AND u.period_start = d.period
+                             AND u.start_time > d.first AND u.state = 'rated'
+                             AND u.allowance_quantity > 0 AND u.batch_id <> %s)""",
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [from_epoch(candidates[k]) for k in keys],
+                self.id,
+            )
+        )
+        late = cr.fetchall()
+        if not late:
+            return False
+        accounts = self.env["telecom.billing.account"].browse({row[0] for row in late})
+        periods = [row[1] for row in late]
+        # an automatic correction of what this import did: as the importing system
+        rerating = (
+            self.env["telecom.rerating"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "reason": _(
+                        "Import %(batch)s brought usage older than usage already rated: "
+                        "its period is rated again in time order.",
+                        batch=self.name,
+                    ),
+                    "period_from": min(periods),
+                    "period_to": max(periods),
+                    "subscription_ids": [
+                        fields.Command.set(
+                            self.env["telecom.subscription"]
+                            .sudo()
+                            .search([("billing_account_id", "in", accounts.ids)])
+                            .ids
+                        )
+                    ],
+                }
+            )
+        )
+        rerating.action_run()
+        self.message_post(
+            body=_(
+                "Late usage: %(count)s billing period(s) of %(accounts)s account(s) rated again "
+                "in time order (%(rerating)s).",
+                count=len(late),
+                accounts=len(accounts),
+                rerating=rerating.name,
+            )
+        )
+        self._commit_if_allowed()
+        return rerating
 
     def _fail(self, error):
         self.write({"state": "failed", "error": error})
@@ -317,8 +396,9 @@ class TelecomMediationBatch(models.Model):
         )
 
     def _run(self, data):
+        """Import ``data``; returns the rating session (what it rated and created)."""
         with quiet_garbage_collector():
-            self._run_import(data)
+            return self._run_import(data)
 
     def _run_import(self, data):
         source = self.source_id
@@ -360,6 +440,7 @@ class TelecomMediationBatch(models.Model):
                 raise
         finally:
             reader.close()
+        return session
 
     @staticmethod
     def _prepare_offline(session, records):
@@ -396,12 +477,40 @@ class TelecomMediationBatch(models.Model):
         store = session.store
         mark = clock()
         PHASES["resolve_dedup"] += mark - started
-        store.prepare(group_by_period(accepted))
+        pairs = group_by_period(accepted)
+        store.prepare(pairs)
         others = [rec for rec in records if rec.state != "accepted"]
         chunk = StoredChunk(records, accepted, others)
         PHASES["balances_load"] += clock() - mark
         accepted.sort(key=chronological)
+        self._note_first_usage(session, accepted, pairs)
         return chunk
+
+    @staticmethod
+    def _note_first_usage(session, accepted, pairs):
+        """The earliest record of each subscription and period whose balances existed
+        before this import (``_rerate_late_usage``); periods this import opened (all of
+        them when the usage is new) need no look at the records."""
+        created = session.store.created
+        older = {
+            (sub.id, start)
+            for sub, start in pairs
+            if (SUB, sub.id, start) not in created
+            or (POOL, sub.billing_account_id, start) not in created
+        }
+        if not older:
+            return
+        first = session.first_usage
+        for rec in accepted:  # in time order: the first one seen is the earliest
+            sub = rec.sub
+            pair = (sub.id, rec.period_start)
+            if pair in older:
+                older.discard(pair)
+                key = (sub.id, sub.billing_account_id, rec.period_start)
+                if rec.start < first.get(key, rec.start + 1):
+                    first[key] = rec.start
+                if not older:
+                    break
 
     def _store_counters(self, records):
         self.env.cr.execute(self._counters_sql(records))
@@ -613,9 +722,9 @@ def quiet_garbage_collector():
         gc.unfreeze()
 
 
-def by_subscription(rec):
-    sub = rec.sub
-    return (sub.billing_account_id, sub.id, rec.start)
+#: stored order of a chunk's rated records (a stable sort of records already in time
+#: order: by account, subscription, then time), read in C
+by_subscription = attrgetter("sub.store_order")
 
 
 class StoredChunk:
@@ -721,7 +830,8 @@ class ChunkPipeline:
         started = time.perf_counter()
         session = self.session
         prefix = session.copy_prefix(self.batch.source_id.id, self.batch.id)
-        rate, line = session.engine.rate, session.copy_line
+        # the formatter's own method: no wrapper call per record
+        rate, line = session.engine.rate, session.formatter.line
         accepted = chunk.accepted
         for rec in accepted:  # chronologically: allowances are consumed in time order
             rate(rec)

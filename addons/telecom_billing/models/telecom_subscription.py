@@ -2,7 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
+from ..rating import POOL
+from ..rating.timebands import day_number
 from .rating_preview import rate_preview
 from .rating_session import RATING_LOCK, RatingSession
 
@@ -96,6 +99,82 @@ class TelecomSubscription(models.Model):
             session.store.flush()
             session.bump()
         self.env["telecom.allowance.balance"].invalidate_model()
+
+    def _telecom_apply_terminate(self, order):
+        res = super()._telecom_apply_terminate(order)
+        self._telecom_regrant_allowances(self.termination_date)
+        return res
+
+    def _telecom_regrant_allowances(self, day):
+        """Balances follow the days the lines cover: after a termination (lines end on
+        ``day``), the balances of the period containing ``day`` and of later periods
+        are granted again (a product that prorates its allowances keeps only the share
+        up to its end date). When the usage of such a period already took more than the
+        new grant, the period is rated again in time order: what was used beyond the
+        share is charged (a re-rating run, kept for the audit trail).
+
+        Returns the re-rating run, if one was needed."""
+        self.ensure_one()
+        if not day:
+            return False
+        company = self.company_id
+        cr = self.env.cr
+        session = RatingSession(self.env, company)
+        cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", RATING_LOCK, company.id))
+        session.sync()
+        subscriber = session.subscriber(self)
+        first = session.periods.start(
+            day_number(day), subscriber.billing_day, subscriber.period_months
+        )
+        # the periods whose balances exist already (no new balance is created here)
+        cr.execute(
+            SQL(
+                """SELECT DISTINCT period_start FROM telecom_allowance_balance
+                    WHERE period_start >= %s
+                      AND (subscription_id = %s
+                           OR (scope = 'pool' AND billing_account_id = %s))""",
+                first,
+                self.id,
+                self.billing_account_id.id,
+            )
+        )
+        periods = sorted(row[0] for row in cr.fetchall())
+        if not periods:
+            return False
+        store = session.store
+        store.prepare({(subscriber, start) for start in periods})
+        store.flush()
+        session.bump()
+        self.env["telecom.allowance.balance"].invalidate_model()
+        short = {key for key in store.short if key[2] in periods}
+        if not short:
+            return False
+        subs = self
+        if any(scope == POOL for scope, _owner, _start in short):
+            # a shared pool shrank: every line of the account drew from it
+            subs = self.billing_account_id.subscription_ids
+        starts = [start for _scope, _owner, start in short]
+        # an automatic consequence of a termination the user was allowed to carry out
+        rerating = (
+            self.env["telecom.rerating"]
+            .sudo()
+            .create(
+                {
+                    "company_id": company.id,
+                    "reason": _(
+                        "%(sub)s ends on %(date)s: its allowances are the share up to that "
+                        "day; the usage of the period is rated again in time order.",
+                        sub=self.name,
+                        date=day,
+                    ),
+                    "period_from": min(starts),
+                    "period_to": max(starts),
+                    "subscription_ids": [fields.Command.set(subs.ids)],
+                }
+            )
+        )
+        rerating.action_run()
+        return rerating
 
     @api.model
     def _telecom_rate_preview(self, subscription, usage_type, start_time, quantity,

@@ -110,8 +110,10 @@ class CopyFormatter:
         period_text = self._periods.get(period)
         if period_text is None:
             period_text = self._periods[period] = period.isoformat()
-        record_id = copy_text(rec.record_id)
-        key = copy_text(rec.subscriber_key)
+        if rec.clean:  # read from a line without backslash, tab or CR: nothing to escape
+            record_id, key = rec.record_id, rec.subscriber_key
+        else:
+            record_id, key = copy_text(rec.record_id), copy_text(rec.subscriber_key)
         detail = rec.allowance_detail
         if not detail:
             detail_text = NULL

@@ -63,6 +63,7 @@ class Subscriber:
         "company_id",
         "id",
         "period_months",
+        "store_order",
         "terms",
         "tz",
     )
@@ -85,6 +86,8 @@ class Subscriber:
         # ((day_from or None, day_to or None, Tariff or None), ...): the plan lines
         self.terms = tuple(terms)
         self.company_id = company_id
+        #: the order records are stored in: by billing account, then subscription
+        self.store_order = (billing_account_id or 0, id or 0)
 
     def tariff_on(self, day):
         for day_from, day_to, tariff in self.terms:
@@ -102,6 +105,7 @@ class UsageRecord:
         "amount",
         "band",
         "called_number",
+        "clean",
         "day",
         "db_id",
         "direction",
@@ -153,6 +157,8 @@ class UsageRecord:
         self.called_number = called_number
         self.location = location
         self.raw = raw
+        # the raw line holds nothing COPY must escape (its fields go out as they are)
+        self.clean = False
         self.start_text = None
         self.sub = sub
         self.local = None
@@ -271,7 +277,7 @@ class RatingEngine:
             trace.append(("increments", quantity, line.first, line.next, rated))
             trace.append(("allowance", covered, list(detail)))
         if covered >= rated:
-            rec.amount = rec.version.rounding.apply(ZERO)
+            rec.amount = rec.version.rounding.zero
         else:
             rec.amount = self._price(rec, utype, line, covered, rated, trace)
         rec.state = RATED
@@ -401,7 +407,7 @@ class RatingEngine:
         rec.reason = reason
         rec.rated_quantity = 0
         rec.allowance_quantity = 0
-        rec.amount = rec.version.rounding.apply(ZERO) if rec.version else ZERO
+        rec.amount = rec.version.rounding.zero if rec.version else ZERO
         return rec
 
     def explain(self, rec):

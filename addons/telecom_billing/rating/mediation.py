@@ -512,6 +512,7 @@ class Validator:
         start_text = values[i_start].strip()
         qty_text = values[i_qty].strip()
         rec = UsageRecord(record_id[:MAX_RECORD_ID] or None, subscriber, raw=raw, line_no=line_no)
+        rec.clean = not ("\\" in raw or "\t" in raw or "\r" in raw)
         if not (record_id and subscriber and type_code and start_text and qty_text):
             return rec.reject("missing_field")
         if len(record_id) > MAX_RECORD_ID:

@@ -50,7 +50,7 @@ ZERO = Decimal(0)
 class Rounding:
     """``precision`` decimal places, ``method`` one of :data:`METHODS`."""
 
-    __slots__ = ("_quantum", "_rounding", "method", "precision")
+    __slots__ = ("_quantum", "_rounding", "method", "precision", "zero")
 
     def __init__(self, precision=2, method="half_up"):
         precision = int(precision)
@@ -62,6 +62,8 @@ class Rounding:
         self.method = method
         self._quantum = Decimal(1).scaleb(-precision)
         self._rounding = METHODS[method]
+        #: the rounded zero (what allowances leave to pay), made once
+        self.zero = self.apply(ZERO)
 
     def apply(self, amount):
         """Round an exact ``Decimal`` amount once, as documented."""

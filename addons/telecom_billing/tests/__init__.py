@@ -19,3 +19,4 @@ from . import test_rpc_example
 from . import test_allowance_pool
 from . import test_rating_api
 from . import test_usage_api
+from . import test_revenue_assurance

@@ -22,8 +22,9 @@ fees from charges.
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .identifiers import iccid_problem
 from .telecom_subscription import SUSPEND_REASONS
 
 ORDER_KINDS = [
@@ -570,6 +571,16 @@ class SaleOrderLine(models.Model):
         help="The phone number comes from another operator (number portability): it is not "
         "one of our number pools. Without it, a number must come from our pools.",
     )
+
+    @api.constrains("telecom_sim_iccid")
+    def _check_telecom_sim_iccid(self):
+        """The SIM of a new line: checked when it is entered, before the order."""
+        for line in self.filtered("telecom_sim_iccid"):
+            problem = iccid_problem(self.env, line.telecom_sim_iccid)
+            if problem:
+                raise ValidationError(
+                    _("%(order)s: %(problem)s", order=line.order_id.name, problem=problem)
+                )
 
     def _telecom_identifiers(self):
         self.ensure_one()

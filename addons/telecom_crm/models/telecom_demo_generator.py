@@ -19,6 +19,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
+from .identifiers import luhn_complete
+
 _logger = logging.getLogger(__name__)
 
 FIRST_NAMES = [
@@ -470,7 +472,7 @@ class TelecomDemoGenerator(models.AbstractModel):
                 if family.startswith("mobile"):
                     ident = {
                         "phone_number": f"+32470{index:04d}{n:03d}",
-                        "sim_iccid": f"8932{index:07d}{n:08d}",
+                        "sim_iccid": luhn_complete(f"8932{index:07d}{n:07d}"),
                         "imsi": f"20601{index:05d}{n:05d}",
                     }
                 elif family in ("ftth", "bundle"):

@@ -24,10 +24,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .identifiers import iccid_problem
 from .sequence import assign_sequence_names
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-ICCID = re.compile(r"^\d{18,22}$")
 IMSI = re.compile(r"^\d{14,15}$")
 
 SUSPEND_REASONS = [
@@ -303,8 +303,9 @@ class TelecomSubscription(models.Model):
                         number=sub.phone_number,
                     )
                 )
-            if sub.sim_iccid and not ICCID.match(sub.sim_iccid):
-                raise ValidationError(_("%(sub)s: a SIM ICCID has 18 to 22 digits.", sub=sub.name))
+            problem = sub.sim_iccid and iccid_problem(self.env, sub.sim_iccid)
+            if problem:
+                raise ValidationError(_("%(sub)s: %(problem)s", sub=sub.name, problem=problem))
             if sub.imsi and not IMSI.match(sub.imsi):
                 raise ValidationError(_("%(sub)s: an IMSI has 14 or 15 digits.", sub=sub.name))
         # one live subscription per phone number and per SIM (one query per batch)

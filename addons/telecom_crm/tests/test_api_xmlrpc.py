@@ -184,7 +184,7 @@ class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
                 {
                     "product": "T-MOB-S",
                     "phone_number": "+32470999001",
-                    "sim_iccid": "8932000000000999001",
+                    "sim_iccid": "8932000000000999009",
                 },
                 {"product": "T-ADD-DATA"},
                 {"product": "T-FEE-SIM"},
@@ -270,7 +270,7 @@ class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
         found = self.call("lookup_subscription", "+32470999001")
         self.assertEqual(found["number"], number)
         self.assertEqual(self.call("lookup_subscription", number)["id"], sub["id"])
-        self.assertEqual(self.call("lookup_subscription", "8932000000000999001")["id"], sub["id"])
+        self.assertEqual(self.call("lookup_subscription", "8932000000000999009")["id"], sub["id"])
 
         change_date = fields.Date.to_string(self.today - timedelta(days=10))
         changed = self.call("change_plan", number, "T-MOB-M", change_date, request_id="chg-1")

@@ -10,6 +10,7 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.telecom_crm.models.telecom_service_order import TelecomServiceOrder
 
+from ..models.identifiers import luhn_complete
 from .common import ACTIVATION, TelecomCommon
 
 
@@ -19,7 +20,7 @@ class TestSubscriptionLifecycle(TelecomCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sub = cls._subscription(phone_number="+32470000001", sim_iccid="8932000000000000001")
+        cls.sub = cls._subscription(phone_number="+32470000001", sim_iccid="8932000000000000014")
 
     def _events(self, sub):
         return sub.event_ids.sorted("id").mapped("type")
@@ -313,6 +314,41 @@ class TestSubscriptionLifecycle(TelecomCommon):
             self._subscription(sim_iccid="1234")
         with self.assertRaises(ValidationError):
             self._subscription(partner=self.business, account=self.resident_account)
+
+    def test_sim_iccid_checked_on_entry(self):
+        """An ICCID is 19 or 20 digits starting with 89, the last one its Luhn check
+        digit: each mistake gets its own clear error, on the subscription and on the
+        order line it comes from."""
+        good19 = luhn_complete("893201234567890123")
+        good20 = luhn_complete("8932012345678901234")
+        self.assertEqual((len(good19), len(good20)), (19, 20))
+        for iccid in (good19, good20):
+            sub = self._subscription(sim_iccid=iccid)
+            self.assertEqual(sub.sim_iccid, iccid)
+            sub.sim_iccid = False  # free the SIM for the next one
+        wrong_digit = good19[:-1] + str((int(good19[-1]) + 1) % 10)
+        swapped = good19[:5] + good19[6] + good19[5] + good19[7:]
+        self.assertNotEqual(swapped, good19)
+        cases = [
+            (wrong_digit, "check digit"),
+            (swapped, "check digit"),
+            ("89320123456789012", "has 17 digits"),
+            ("893201234567890123456", "has 21 digits"),
+            ("8932O1234567890123", "only digits"),
+            (luhn_complete("123201234567890123"), "starts with 89"),
+        ]
+        for iccid, message in cases:
+            with self.subTest(iccid=iccid):
+                with self.assertRaisesRegex(ValidationError, message):
+                    self._subscription(sim_iccid=iccid)
+                with self.assertRaisesRegex(ValidationError, message):
+                    self.sub.sim_iccid = iccid
+        order = self.env["sale.order"].create({"partner_id": self.resident.id})
+        line = self.env["sale.order.line"].create(
+            {"order_id": order.id, "product_id": self.plan_m.id, "telecom_sim_iccid": good20}
+        )
+        with self.assertRaisesRegex(ValidationError, "check digit"):
+            line.telecom_sim_iccid = wrong_digit
 
     def test_live_subscription_protected(self):
         with self.assertRaises(UserError):

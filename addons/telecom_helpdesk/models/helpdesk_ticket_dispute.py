@@ -265,46 +265,66 @@ class HelpdeskTicket(models.Model):
         return True
 
     def _telecom_dispute_issue_credit_note(self):
-        """Billing creates the credit note; the ticket keeps it and is resolved. Each
-        credited dispute line is linked to its credit note line (which carries the
-        disputed usage records); the disputed invoice, when there is one, is credited
-        (reversed and reconciled)."""
+        """Billing creates the credit notes; the ticket keeps them and is resolved.
+
+        A dispute over several invoices credits each invoice for its own lines: one
+        credit note per disputed invoice (its reversal, reconciled with it while it is
+        open), and one without invoice for the lines of none (a free amount, usage not
+        invoiced yet). Each credited dispute line is linked to its credit note line
+        (which carries the disputed usage records). Returns the credit notes."""
         self.ensure_one()
         lines = self.telecom_dispute_line_ids.filtered(lambda line: line.credit_amount > 0)
         account = self.telecom_billing_account_id
-        reason = self.env.ref(
-            "telecom_crm.telecom_reason_code_dispute_usage"
-            if lines._telecom_has_usage()
-            else "telecom_crm.telecom_reason_code_dispute_fee"
-        )
-        invoices = lines.invoice_line_id.move_id
-        invoice = invoices if len(invoices) == 1 else self.telecom_invoice_id
-        if invoice.telecom_billing_account_id != account:
-            invoice = self.env["account.move"]
-        move = account._telecom_create_credit_note(
-            [line._telecom_credit_note_line() for line in lines],
-            reason,
-            origin=self,
-            invoice=invoice or None,
-        )
-        for line, credit_line in zip(lines, move.invoice_line_ids.sorted("id"), strict=True):
-            line.credit_line_id = credit_line
+        groups = {}
+        for line in lines:
+            invoice = line._telecom_credited_invoice()
+            groups.setdefault(invoice, self.env["telecom.dispute.line"])
+            groups[invoice] |= line
+        invoices = list(groups)
+        requests = []
+        for invoice in invoices:
+            group = groups[invoice]
+            reason = self.env.ref(
+                "telecom_crm.telecom_reason_code_dispute_usage"
+                if group._telecom_has_usage()
+                else "telecom_crm.telecom_reason_code_dispute_fee"
+            )
+            requests.append(
+                {
+                    "account": account,
+                    "lines": [line._telecom_credit_note_line() for line in group],
+                    "reason": reason,
+                    "origin": self,
+                    "invoice": invoice or None,
+                }
+            )
+        moves, errors = self.env["telecom.billing.account"]._telecom_create_credit_notes(requests)
+        if errors:
+            # all of the dispute or nothing: the first error, as the single way raised it
+            raise UserError(next(iter(errors.values())))
+        credit_notes = self.env["account.move"]
+        for invoice, move in zip(invoices, moves, strict=True):
+            credit_lines = move.invoice_line_ids.sorted("sequence")
+            for line, credit_line in zip(groups[invoice], credit_lines, strict=True):
+                line.credit_line_id = credit_line
+            credit_notes |= move
         self._telecom_write_outcome(
             {
                 "telecom_dispute_state": "credited",
-                "telecom_credit_note_ids": [fields.Command.link(move.id)],
+                "telecom_credit_note_ids": [fields.Command.link(move.id) for move in credit_notes],
             }
         )
         self._telecom_move_to("resolved")
+        total = sum(credit_notes.mapped("amount_total"))
         self._telecom_tell_customer(
             self.env._(
                 "We accepted your dispute: credit note %(move)s of %(amount)s %(currency)s.",
-                move=move.name,
-                amount=move.amount_total,
-                currency=move.currency_id.name,
+                move=", ".join(credit_notes.mapped("name")),
+                amount=credit_notes[:1].currency_id.round(total),
+                currency=credit_notes[:1].currency_id.name,
             )
         )
-        return move
+        return credit_notes
 
     def _telecom_dispute_rerate(self, note):
         """Price the disputed invoiced usage again with the tariffs as they are now

@@ -247,6 +247,20 @@ class TelecomDisputeLine(models.Model):
     def _telecom_has_usage(self):
         return bool(self._telecom_usage())
 
+    def _telecom_credited_invoice(self):
+        """The invoice this line credits: its invoice line's, else the one invoice its
+        usage records were billed on, else the dispute's invoice (when it is one of the
+        account's); an empty recordset when it credits no invoice."""
+        self.ensure_one()
+        account = self.ticket_id.telecom_billing_account_id
+        invoice = self.invoice_line_id.move_id
+        if not invoice:
+            billed_on = self._telecom_usage().invoice_line_id.move_id
+            invoice = billed_on if len(billed_on) == 1 else self.ticket_id.telecom_invoice_id
+        if invoice.move_type != "out_invoice" or invoice.telecom_billing_account_id != account:
+            return self.env["account.move"]
+        return invoice
+
     def _telecom_credit_note_line(self):
         """The line billing's ``_telecom_create_credit_note`` takes."""
         self.ensure_one()

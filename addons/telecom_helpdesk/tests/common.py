@@ -220,6 +220,19 @@ class HelpdeskFixtures(JobsMixin, TelecomFixtures):
         )
 
     @classmethod
+    def _setup_outage_network(cls):
+        """The network, and SLA terms on the fibre plan: 99.5 % a month, 5 % of the
+        monthly fee per hour down, capped at 50 %."""
+        cls._setup_network()
+        cls.plan_fiber.product_tmpl_id.write(
+            {
+                "telecom_sla_availability": 99.5,
+                "telecom_sla_credit_percent": 5.0,
+                "telecom_sla_credit_cap": 50.0,
+            }
+        )
+
+    @classmethod
     def _fibre(cls, element, partner=None, account=None, plan=None, state="active"):
         sub = cls._subscription(partner=partner, account=account, plan=plan or cls.plan_fiber)
         sub.write({"telecom_access_element_id": element.id})

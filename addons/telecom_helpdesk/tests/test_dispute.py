@@ -286,3 +286,49 @@ class TestDispute(BillingFixtures, HelpdeskFixtures, TransactionCase):
         self.assertFalse(self.acc._telecom_dunning_excluded())
         with self.assertRaises(UserError):
             ticket.with_user(self.billing_user)._telecom_dispute_rerate("again")
+
+    def test_dispute_over_several_invoices_credits_each_invoice_for_its_own_lines(self):
+        # July's bill: Golden again (25.00)
+        july = self.bill(date(2025, 7, 1), self.acc).line_ids.move_id
+        self.assertEqual(july.amount_total, 30.25)
+        july_fee = july.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        ticket = self._dispute(usage=False)  # the ticket names June's invoice
+        Line = self.env["telecom.dispute.line"].with_user(self.agent)
+        june_line = Line.create(
+            {"ticket_id": ticket.id, "invoice_line_id": self.plan_line.id, "credit_amount": 10.0}
+        )
+        july_line = Line.create(
+            {"ticket_id": ticket.id, "invoice_line_id": july_fee.id, "credit_amount": 5.0}
+        )
+        free = Line.create(
+            {
+                "ticket_id": ticket.id,
+                "description": "Goodwill for the wait",
+                "disputed_amount": 2.0,
+                "credit_amount": 2.0,
+            }
+        )
+        ticket.with_user(self.billing_user)._telecom_dispute_credit("Both months were wrong")
+        self.assertEqual(ticket.telecom_dispute_state, "credited")
+        notes = ticket.telecom_credit_note_ids
+        self.assertEqual(len(notes), 2, "one credit note per disputed invoice")
+        june_note = notes.filtered(lambda m: m.reversed_entry_id == self.invoice)
+        july_note = notes.filtered(lambda m: m.reversed_entry_id == july)
+        # each invoice credited for its own lines (the free amount: the ticket's invoice)
+        self.assertEqual(june_line.credit_note_id, june_note)
+        self.assertEqual(free.credit_note_id, june_note)
+        self.assertEqual(july_line.credit_note_id, july_note)
+        self.assertEqual(june_note.invoice_line_ids.mapped("price_subtotal"), [10.0, 2.0])
+        self.assertEqual(july_note.invoice_line_ids.mapped("price_subtotal"), [5.0])
+        # 12.00 + 21 % = 14.52 off June's 60.78; 5.00 + 21 % = 6.05 off July's 30.25
+        self.assertEqual(june_note.amount_total, 14.52)
+        self.assertEqual(july_note.amount_total, 6.05)
+        self.assertEqual(self.invoice.amount_residual, 46.26)
+        self.assertEqual(july.amount_residual, 24.20)
+        for note in notes:
+            self.assertEqual((note.state, note.move_type), ("posted", "out_refund"))
+            self.assertEqual(note.telecom_reason_code_id.code, "dispute_fee")
+        told = ticket.message_ids.filtered(
+            lambda m: m.message_type == "comment" and july_note.name in (m.body or "")
+        )
+        self.assertIn(june_note.name, told.body)

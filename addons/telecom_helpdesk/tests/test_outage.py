@@ -1,11 +1,15 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import re
+
 from freezegun import freeze_time
+from markupsafe import Markup
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.bulk_mail import BulkNotifier
 from .common import HelpdeskCase, utc
 
 
@@ -14,15 +18,7 @@ class TestOutage(HelpdeskCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._setup_network()
-        # SLA terms: 99.5 % a month, 5 % of the monthly fee per hour down, capped at 50 %
-        cls.plan_fiber.product_tmpl_id.write(
-            {
-                "telecom_sla_availability": 99.5,
-                "telecom_sla_credit_percent": 5.0,
-                "telecom_sla_credit_cap": 50.0,
-            }
-        )
+        cls._setup_outage_network()
         cls.plan_basic = cls._product(
             "Fibre Basic", "T-FTTH-BASIC", "plan", 25.0, telecom_technology="ftth"
         )
@@ -380,3 +376,206 @@ class TestOutage(HelpdeskCase):
         self.assertFalse(
             self.env["helpdesk.ticket"].search([("telecom_service_order_id", "=", other.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOutageAtScale(HelpdeskCase):
+    """The outage's jobs in bulk: queries per chunk, not per customer; the notices
+    as message_post would write them; SLA credit notes exactly once, a failing
+    account reported while the others are credited."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_outage_network()
+        Partner = cls.env["res.partner"]
+        Account = cls.env["telecom.billing.account"]
+        cls.customers = Partner
+        cls.accounts = Account
+        for index in range(8):
+            partner = Partner.create(
+                {"name": f"Outage customer {index}", "email": f"outage{index}@example.com"}
+            )
+            account = Account.create({"partner_id": partner.id})
+            cls._fibre(cls.olt, partner, account)
+            cls.customers |= partner
+            cls.accounts |= account
+        cls._setup_credit_notes()
+        cls.Alarm = cls.env["telecom.alarm"].with_user(cls.engineer)
+
+    def _raise(self, severity, when):
+        return self.Alarm._telecom_receive(
+            [
+                {
+                    "element": "hd-olt",
+                    "severity": severity,
+                    "probable_cause": "lossOfSignal",
+                    "specific_problem": "Feeder cut",
+                    "time": when,
+                }
+            ]
+        )[0]
+
+    def _started_outage(self):
+        """An outage whose affected lines are listed, its notices not sent yet."""
+        with self.jobs() as trap, freeze_time("2025-03-03 08:05:00"):
+            result = self._raise("major", "2025-03-03T08:00:00Z")
+            master = self.env["telecom.alarm"].browse(result["alarm_id"]).ticket_ids
+            trap.perform_enqueued_jobs()  # the start job only
+        return master
+
+    def _restored(self, master):
+        with self.jobs() as trap:
+            master._telecom_outage_notify(self.customers.ids, "start")
+        with self.jobs() as trap, freeze_time("2025-03-03 13:05:00"):
+            self._raise("cleared", "2025-03-03T13:00:00Z")
+            self.run_jobs(trap)
+        return master
+
+    def test_notices_cost_the_same_queries_for_any_number_of_customers(self):
+        master = self._started_outage()
+        self.assertEqual(len(master.telecom_sla_credit_ids), 8)
+        warm, small, large = self.customers[:1], self.customers[1:3], self.customers[3:]
+        master._telecom_outage_notify(warm.ids, "start")  # templates, views: compiled once
+        _r, small_queries = self.count_queries(master._telecom_outage_notify, small.ids, "start")
+        _r, large_queries = self.count_queries(master._telecom_outage_notify, large.ids, "start")
+        # 2 and 5 customers: tickets, notices, e-mails and notifications in bulk
+        self.assertLessEqual(large_queries, small_queries + 2)
+        self.assertEqual(master.telecom_child_ids.partner_id, self.customers)
+        with freeze_time("2025-03-03 13:05:00"):
+            master.telecom_outage_end = utc(2025, 3, 3, 13, 0)
+            master._telecom_outage_notify(warm.ids, "end")
+            _r, small_end = self.count_queries(master._telecom_outage_notify, small.ids, "end")
+            _r, large_end = self.count_queries(master._telecom_outage_notify, large.ids, "end")
+        self.assertLessEqual(large_end, small_end + 2)
+        self.assertTrue(all(master.telecom_child_ids.mapped("closed")))
+
+    def test_bulk_notice_is_what_message_post_writes(self):
+        """BulkNotifier stores the message, e-mail and notifications message_post
+        would (record-specific values aside)."""
+        first, second = self.customers[:2]
+        tickets = self.env["helpdesk.ticket"]
+        for partner in (first, second):
+            tickets |= self._ticket(partner_id=partner.id, name="Notice test")
+        tickets = tickets.sudo()
+        body = Markup("<p>Your service is restored.</p>")
+        # the mail queue sends (as the outage's notices: not at once)
+        standard = (
+            tickets[0]
+            .with_context(mail_notify_force_send=False)
+            .message_post(
+                body=body,
+                subject="Service restored",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=first.ids,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        )
+        bulk = BulkNotifier(tickets[1], "mail.mail_notification_light").post(
+            {tickets[1].id: body}, {tickets[1].id: "Service restored"}, {tickets[1].id: second.ids}
+        )
+        self.assertEqual(len(bulk), 1)
+
+        def plain(message, ticket, partner):
+            mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+            self.assertEqual(len(mail), 1)
+            names = (
+                (message.message_id, "<message-id>"),
+                (ticket.access_token, "<token>"),
+                (ticket.number, "<number>"),
+                (ticket.display_name, "<ticket>"),
+                (partner.name, "<partner>"),
+                (partner.email, "<email>"),
+                (str(partner.id), "<pid>"),
+                (str(ticket.id), "<id>"),
+            )
+
+            def clean(text):
+                text = str(text or "")
+                for value, placeholder in names:
+                    if value:
+                        text = text.replace(value, placeholder)
+                # the portal link's signatures and tokens (of the record and partner)
+                return re.sub(r"(hash|token)=[\w.-]+", r"\1=<\1>", text)
+
+            return {
+                "message": {
+                    name: clean(message[name]) if isinstance(message[name], str) else message[name]
+                    for name in (
+                        "message_type",
+                        "subtype_id",
+                        "author_id",
+                        "email_from",
+                        "reply_to",
+                        "record_name",
+                        "subject",
+                        "body",
+                        "email_layout_xmlid",
+                        "record_alias_domain_id",
+                        "record_company_id",
+                        "email_add_signature",
+                        "is_internal",
+                    )
+                },
+                "partners": message.partner_ids == partner,
+                "notifications": sorted(
+                    (n.notification_type, n.notification_status, n.is_read, n.res_partner_id.id)
+                    for n in message.notification_ids
+                ),
+                "mail": {
+                    "state": mail.state,
+                    "auto_delete": mail.auto_delete,
+                    "is_notification": mail.is_notification,
+                    "recipients": mail.recipient_ids == partner,
+                    "subject": clean(mail.subject),
+                    "headers": clean(mail.headers),
+                    "references": clean(mail.references),
+                    "body_html": clean(mail.body_html),
+                },
+            }
+
+        expected = plain(standard, tickets[0], first)
+        got = plain(bulk, tickets[1], second)
+        for key in ("notifications",):
+            expected[key] = [(t, s, r, "partner") for t, s, r, _p in expected[key]]
+            got[key] = [(t, s, r, "partner") for t, s, r, _p in got[key]]
+        self.assertEqual(got, expected)
+        self.assertEqual(bulk.notification_ids.res_partner_id, second)
+        self.assertEqual(bulk.mail_ids.state, "outgoing", "the mail queue sends it")
+
+    def test_credit_notes_exactly_once_and_a_failing_account_reported(self):
+        self.company.telecom_sla_credit_auto = False
+        master = self._restored(self._started_outage())
+        credits = master.telecom_sla_credit_ids
+        self.assertEqual(set(credits.mapped("state")), {"to_credit"})
+        # one account's credit goes wrong (a zero amount: billing refuses it)
+        broken = credits.filtered(lambda c: c.billing_account_id == self.accounts[2])
+        broken.amount = 0.0
+        notes = master.with_user(self.billing)._telecom_issue_sla_credits()
+        self.assertEqual(len(notes), 7, "the other accounts are credited")
+        self.assertEqual(broken.state, "to_credit")
+        self.assertIn("positive", broken.error)
+        self.assertFalse(notes.filtered(lambda m: m.telecom_billing_account_id == self.accounts[2]))
+        report = master.message_ids.filtered(lambda m: "No credit note for" in str(m.body))
+        self.assertEqual(len(report), 1)
+        self.assertIn(self.accounts[2].name, str(report.body))
+        for note in notes:
+            self.assertEqual((note.state, note.move_type), ("posted", "out_refund"))
+            self.assertEqual((note.amount_untaxed, note.amount_total), (4.0, 4.84))
+        # numbered in sequence, in one batch
+        numbers = sorted(int(name.rsplit("/", 1)[1]) for name in notes.mapped("name"))
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 7)))
+        # fixed, and issued again: only the missing credit note is written
+        broken.amount = 4.0
+        again = master.with_user(self.billing)._telecom_issue_sla_credits()
+        self.assertEqual(again.telecom_billing_account_id, self.accounts[2])
+        self.assertFalse(master.with_user(self.billing)._telecom_issue_sla_credits())
+        everything = self.env["account.move"].search(
+            [("telecom_origin", "=", f"helpdesk.ticket,{master.id}")]
+        )
+        self.assertEqual(len(everything), 8)
+        self.assertEqual(everything, master.telecom_credit_note_ids)
+        self.assertEqual(everything.telecom_billing_account_id, self.accounts, "one per account")
+        self.assertEqual(set(credits.mapped("state")), {"credited"})
+        self.assertEqual(master.telecom_outage_status, "credited")

@@ -8,7 +8,7 @@ inventory benchmark (``./suite bench oss_inventory``)."""
 
 from odoo import api, models
 
-from .telecom_sim_card import luhn_complete
+from odoo.addons.telecom_crm.models.identifiers import luhn_complete
 
 DEMO_CITIES = [
     ("GNT", "Ghent", "9000", 51.0543, 3.7174),

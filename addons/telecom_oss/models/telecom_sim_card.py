@@ -6,32 +6,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-ICCID_RE = re.compile(r"^89\d{16,20}$")
+from odoo.addons.telecom_crm.models.identifiers import iccid_problem
+
 IMSI_RE = re.compile(r"^\d{14,15}$")
 PIN_RE = re.compile(r"^\d{4,8}$")
 PUK_RE = re.compile(r"^\d{8}$")
 SECRETS = "telecom_oss.group_telecom_sim_secrets"
-
-
-def luhn_ok(digits):
-    """ISO/IEC 7812 check digit, as printed on every SIM's ICCID."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def luhn_complete(digits):
-    """``digits`` followed by its Luhn check digit."""
-    for check in "0123456789":
-        if luhn_ok(digits + check):
-            return digits + check
-    raise ValueError(digits)  # pragma: no cover - one digit always fits
 
 
 class TelecomSimCard(models.Model):
@@ -84,15 +64,11 @@ class TelecomSimCard(models.Model):
     @api.constrains("iccid", "imsi")
     def _check_identifiers(self):
         for sim in self:
-            # the Luhn check digit is not enforced: many systems (and SIM vendors'
-            # delivery files) give the 19 digits without it
-            if not ICCID_RE.match(sim.iccid or ""):
-                raise ValidationError(
-                    self.env._(
-                        "'%(iccid)s' is not a valid ICCID (89 and 18 to 22 digits in all).",
-                        iccid=sim.iccid,
-                    )
-                )
+            # 19 or 20 digits with the Luhn check digit, as printed on the card (a
+            # vendor file without the check digit is completed before the import)
+            problem = iccid_problem(self.env, sim.iccid)
+            if problem:
+                raise ValidationError(problem)
             if not IMSI_RE.match(sim.imsi or ""):
                 raise ValidationError(
                     self.env._("'%(imsi)s' is not a valid IMSI (14 or 15 digits).", imsi=sim.imsi)

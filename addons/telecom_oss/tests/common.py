@@ -11,8 +11,7 @@ import requests
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.queue_job.tests.common import trap_jobs
-
-from ..models.telecom_sim_card import luhn_complete
+from odoo.addons.telecom_crm.models.identifiers import luhn_complete
 
 NETSIM = os.path.normpath(
     os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools", "netsim", "netsim.py")
@@ -83,7 +82,8 @@ class NetsimCase:
 
 
 class JobsMixin:
-    """Queue jobs in tests: trap them, then run them (and what they queue)."""
+    """Queue jobs in tests: trap them, then run them (and what they queue); count the
+    queries of a call (the bounds jobs must keep)."""
 
     @contextmanager
     def jobs(self):
@@ -100,6 +100,15 @@ class JobsMixin:
                 raise AssertionError("jobs keep queueing jobs")
             trap.perform_enqueued_jobs()
         return runs
+
+    def count_queries(self, func, *args, **kwargs):
+        """(result, number of SQL queries) of a call, caches flushed and cleared first."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        result = func(*args, **kwargs)
+        self.env.flush_all()
+        return result, self.env.cr.sql_log_count - before
 
 
 class OssCase(JobsMixin, TransactionCase):
@@ -214,12 +223,3 @@ class OssCase(JobsMixin, TransactionCase):
                 **vals,
             )
         )
-
-    def count_queries(self, func, *args, **kwargs):
-        """(result, number of SQL queries) of a call, caches flushed and cleared first."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        result = func(*args, **kwargs)
-        self.env.flush_all()
-        return result, self.env.cr.sql_log_count - before

@@ -15,7 +15,7 @@ import psycopg2
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
-from ..models.telecom_sim_card import luhn_complete
+from odoo.addons.telecom_crm.models.identifiers import luhn_complete
 
 POOL_NET = "198.51.100.0/29"  # TEST-NET-2, used by no other test
 

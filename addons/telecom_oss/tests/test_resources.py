@@ -8,8 +8,9 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.telecom_crm.models.identifiers import luhn_complete, luhn_ok
+
 from ..models.telecom_number import is_golden_number
-from ..models.telecom_sim_card import luhn_complete, luhn_ok
 from .common import OssCase
 
 
@@ -140,6 +141,34 @@ class TestSimAndCpe(OssCase):
                     "puk1": "12",
                 }
             )
+
+    def test_sim_import_checks_each_iccid(self):
+        """A vendor's delivery file imported through Odoo's import: the Luhn check
+        digit and the length are checked per row, each bad row named with its ICCID
+        and what is wrong."""
+        good = [luhn_complete(f"89329700000000000{i}") for i in range(3)]
+        bad_digit = good[1][:-1] + str((int(good[1][-1]) + 3) % 10)
+        rows = [
+            [good[0], "206970000000000"],
+            [bad_digit, "206970000000001"],
+            [good[2][:-1], "206970000000002"],  # the check digit left out
+        ]
+        result = self.env["telecom.sim.card"].load(["iccid", "imsi"], rows)
+        # Odoo's import repeats the first error of its batch attempt before the
+        # errors of the rows: the distinct messages are one per bad row
+        messages = sorted({m["message"] for m in result["messages"] if m["type"] == "error"})
+        self.assertFalse(result["ids"], "nothing half-imported: fix the file and import again")
+        self.assertEqual(len(messages), 2, messages)
+        self.assertIn(bad_digit, messages[0])
+        self.assertIn("check digit", messages[0])
+        self.assertIn(good[2][:-1], messages[1])
+        self.assertIn("has 18 digits", messages[1])
+        self.assertFalse([m for m in messages if good[0] in m], "the good row is not blamed")
+        result = self.env["telecom.sim.card"].load(
+            ["iccid", "imsi"], [rows[0], [good[1], "206970000000001"], [good[2], "206970000000003"]]
+        )
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"])
+        self.assertEqual(len(result["ids"]), 3)
 
     def test_pin_puk_only_for_the_secrets_group(self):
         sim = self.make_sims(1)

@@ -51,13 +51,13 @@ class TelecomPortalFixtures(PortalHttp, TelecomFixtures):
         cls.alice = cls._portal_user("tp_alice", cls.business)
         cls.bob = cls._portal_user("tp_bob", cls.resident)
         cls.alice_sub = cls._subscription(
-            partner=cls.business, phone_number="+32470000001", sim_iccid="8932000000000000001"
+            partner=cls.business, phone_number="+32470000001", sim_iccid="8932000000000000014"
         )
         cls.alice_fibre = cls._subscription(
             partner=cls.business, plan=cls.plan_fiber, circuit_id="CIRCUIT-ALICE"
         )
         cls.bob_sub = cls._subscription(
-            partner=cls.resident, phone_number="+32470000002", sim_iccid="8932000000000000002"
+            partner=cls.resident, phone_number="+32470000002", sim_iccid="8932000000000000022"
         )
         Partner = env["res.partner"]
         cls.reseller = Partner.create(

@@ -168,7 +168,7 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         text = res.text
         self.assertIn("Mobile S", text)
         self.assertIn("+32470000001", text)
-        self.assertIn("8932000000000000001", text)
+        self.assertIn("8932000000000000014", text)
         self.assertIn(self.alice_sub.name, text)
         # commitment end, allowances of the plan, actions of the owner
         self.assertIn("o_telecom_commitment", text)
@@ -446,7 +446,7 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         )
         self.assertEqual(len(ticket), 1)
         self.assertEqual(ticket.partner_id, self.bob.partner_id)
-        self.assertIn("8932000000000000002", ticket.description)
+        self.assertIn("8932000000000000022", ticket.description)
         self.assertIn("Send to the office", ticket.description)
         self.assertEqual(self.bob_sub.state, "suspended")
         # bob follows it: his ticket page and his requests page
