@@ -50,6 +50,8 @@ CITIES = [
 ]  # fmt: skip
 
 DEMO_REF_PREFIX = "DEMO-"
+# from this many customers on, generate() takes the bulk path unless told otherwise
+BULK_FROM = 10000
 
 
 def _ascii(text):
@@ -78,26 +80,30 @@ class TelecomDemoGenerator(models.AbstractModel):
         return random.Random(f"{seed}:{step}")
 
     @api.model
-    def generate(self, customers=200, seed=42):
+    def generate(self, customers=200, seed=42, bulk=None):
         """Create (or complete) the demo data set; return counts per step.
 
+        ``bulk``: take the bulk path (telecom_demo_generator_bulk.py) for an
+        operator's volume; by default from 10,000 customers on.
         For administrators only (over RPC too); it works as superuser, as
         ``./suite demo`` (scripts/generate_demo.py) does.
         """
         self._telecom_check_groups("base.group_system")
-        return self.sudo()._demo_generate(customers, seed)
+        return self.sudo()._demo_generate(customers, seed, bulk=bulk)
 
     @api.model
-    def _demo_generate(self, customers, seed):
+    def _demo_generate(self, customers, seed, bulk=None):
         customers = int(customers)
         seed = int(seed)
         if customers < 0:
             raise ValueError("customers must be zero or more")
-        params = {"customers": customers, "seed": seed}
+        if bulk is None:
+            bulk = customers >= BULK_FROM
+        params = {"customers": customers, "seed": seed, "bulk": bool(bulk)}
         report = {}
         for step in self._demo_steps():
             rng = self._demo_rng(seed, step)
-            report[step.removeprefix("_demo_")] = getattr(self, step)(rng, params)
+            report[step.removeprefix("_demo_")] = self._demo_step_method(step, params)(rng, params)
             _logger.info("demo generator: %s -> %s", step, report[step.removeprefix("_demo_")])
         return report
 
@@ -502,27 +508,34 @@ class TelecomDemoGenerator(models.AbstractModel):
         SaleOrder = self.env["sale.order"].with_context(
             tracking_disable=True, mail_create_nolog=True
         )
-        for partner, account, ref, plan, ident, _state, days_ago, extras in items:
-            lines = [Command.create(self._demo_order_line_vals(plan, ident, account))]
-            if plan.telecom_technology == "mobile":
-                if extras["addon"]:
-                    lines.append(Command.create({"product_id": data10.id}))
-                lines.append(Command.create({"product_id": sim.id}))
-            elif plan.telecom_technology == "ftth" and plan.telecom_kind == "plan":
-                lines.append(Command.create({"product_id": router.id}))
-                lines.append(Command.create({"product_id": install.id}))
+        for item in items:
             order = SaleOrder.create(
-                {
-                    "partner_id": partner.id,
-                    "telecom_order_kind": "new",
-                    "telecom_billing_account_id": account.id,
-                    "telecom_effective_date": today - timedelta(days=days_ago),
-                    "client_order_ref": ref,
-                    "order_line": lines,
-                }
+                self._demo_order_vals(item, today, (sim, install, router, data10))
             )
             order.action_confirm()
-            order.telecom_new_subscription_ids.write({"ref": ref, "imsi": ident.get("imsi")})
+            order.telecom_new_subscription_ids.write({"ref": item[2], "imsi": item[4].get("imsi")})
+
+    @api.model
+    def _demo_order_vals(self, item, today, products):
+        """The confirmed new-service order of a recent demo service, with its fees."""
+        partner, account, ref, plan, ident, _state, days_ago, extras = item
+        sim, install, router, data10 = products
+        lines = [Command.create(self._demo_order_line_vals(plan, ident, account))]
+        if plan.telecom_technology == "mobile":
+            if extras["addon"]:
+                lines.append(Command.create({"product_id": data10.id}))
+            lines.append(Command.create({"product_id": sim.id}))
+        elif plan.telecom_technology == "ftth" and plan.telecom_kind == "plan":
+            lines.append(Command.create({"product_id": router.id}))
+            lines.append(Command.create({"product_id": install.id}))
+        return {
+            "partner_id": partner.id,
+            "telecom_order_kind": "new",
+            "telecom_billing_account_id": account.id,
+            "telecom_effective_date": today - timedelta(days=days_ago),
+            "client_order_ref": ref,
+            "order_line": lines,
+        }
 
     @api.model
     def _demo_order_line_vals(self, plan, ident, account):

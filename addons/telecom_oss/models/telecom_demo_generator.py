@@ -62,7 +62,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         ]
 
     @api.model
-    def _demo_generate(self, customers, seed):
+    def _demo_generate(self, customers, seed, bulk=None):
         # demo services are migrated, not provisioned: the steps' lifecycle actions
         # apply at once (provisioning is off while they run), _demo_oss_services gives
         # the services their resources, and then provisioning is on, so that new
@@ -71,7 +71,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         provisioned = Company.search([("telecom_provisioning", "=", True)])
         provisioned.telecom_provisioning = False
         try:
-            report = super()._demo_generate(customers, seed)
+            report = super()._demo_generate(customers, seed, bulk=bulk)
         finally:
             provisioned.telecom_provisioning = True
         self.env.company.telecom_provisioning = True
