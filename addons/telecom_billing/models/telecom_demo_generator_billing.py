@@ -58,7 +58,8 @@ class TelecomDemoGenerator(models.AbstractModel):
         invoices.filtered(lambda m: m.telecom_send_state in ("to_send", "to_print")).write(
             {"telecom_send_state": "sent", "telecom_sent_at": fields.Datetime.now()}
         )
-        paid = self._demo_pay(rng, invoices, anchor)
+        pay = self._demo_bulk_pay if params.get("bulk") else self._demo_pay
+        paid = pay(rng, invoices, anchor)
         result = self.env["telecom.billing.account"]._telecom_dunning_run(company)
         return {"runs": len(runs), "invoices": len(invoices), "paid": paid, **result}
 
