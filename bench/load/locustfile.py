@@ -30,6 +30,7 @@ PACE = float(os.environ.get("TELECOM_LOAD_PACE", "1"))
 
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 OLDER = re.compile(r'href="(/my/usage\?[^"]*after=[^"]+)"')
+PERIOD_OPTION = re.compile(r'<option[^>]*value="(\d{4}-\d\d-\d\d)"')
 PLAN_OPTION = re.compile(r'name="plan_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="plan_id"')
 WHEN_OPTION = re.compile(r'name="when"[^>]*value="([a-z_]+)"|value="([a-z_]+)"[^>]*name="when"')
 
@@ -105,7 +106,7 @@ class TelecomUser(HttpUser):
         return result
 
     def get(self, path, *needles, **kwargs):
-        response = self.client.get(path, name=path, catch_response=False, **kwargs)
+        response = self.client.get(path, name="(page)", catch_response=False, **kwargs)
         return _check_page(response, *needles)
 
     def login(self, login, password):
@@ -185,18 +186,21 @@ class PortalCustomer(TelecomUser):
 
     @task(5)
     def usage(self):
+        """The usage page as a customer browses it: this period, then a filter (a
+        line, a type, an earlier period), then the next page of the list."""
+        text = self.timed("portal: usage", self.get, "/my/usage")
+        periods = PERIOD_OPTION.findall(text or "")
         sub = random.choice(self.me["subscriptions"])
         params = random.choice(
             [
-                {},
-                {"subscription": sub["id"]},
-                {"subscription": sub["id"], "period": self.me["periods"][-1]},
-                {"usage_type": random.choice(["voice", "data", "sms"])},
-                {"period": random.choice(self.me["periods"])},
+                {"service": sub["id"]},
+                {"type": random.choice(["voice", "data", "sms"])},
+                {"period": random.choice(periods)} if periods else {},
+                {"service": sub["id"], "period": random.choice(periods)} if periods else {},
             ]
         )
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        text = self.timed("portal: usage", self.get, "/my/usage" + (f"?{query}" if query else ""))
+        text = self.timed("portal: usage (filtered)", self.get, f"/my/usage?{query}")
         older = OLDER.search(text or "")
         if older:
             url = older.group(1).replace("&amp;", "&")
@@ -422,8 +426,9 @@ class BackOffice(TelecomUser):
             "web_search_read",
             [],
             {
+                # "Search Subscription for: <number>" in the usage list's search box
                 "domain": [
-                    ("subscriber", "=", number),
+                    ("subscription_id", "ilike", number),
                     ("start_time", ">=", f"{start} 00:00:00"),
                     ("start_time", "<", f"{end} 00:00:00"),
                 ],

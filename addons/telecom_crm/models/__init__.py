@@ -20,3 +20,4 @@ from . import telecom_api
 from . import telecom_demo_generator
 from . import telecom_demo_generator_bulk
 from . import telecom_production
+from . import telecom_search_indexes
