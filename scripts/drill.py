@@ -46,7 +46,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import threading
 import time
 import xmlrpc.client
@@ -1204,34 +1203,13 @@ def restore(opts):
 
 
 def _psql_at(s, sockdir, port, sql):
-    args = [
-        sites_mod.pg_bin("psql"),
-        "-X",
-        "-A",
-        "-t",
-        "-h",
-        sockdir,
-        "-p",
-        str(port),
-        "-U",
-        "postgres",
-        "-d",
-        "drill",
-        "-c",
-        sql,
-    ]
-    if s.run_as:
-        args = ["runuser", "-u", "postgres", "--", *args]
-    res = subprocess.run(args, capture_output=True, text=True, check=False)
-    if res.returncode:
-        raise SystemExit(res.stderr)
-    return res.stdout.strip()
+    return s.psql(sql, dbname="drill", socket=(sockdir, port))
 
 
 def _promoted(s, sockdir, port):
     try:
         return _psql_at(s, sockdir, port, "SELECT NOT pg_is_in_recovery()") == "t"
-    except SystemExit:
+    except sites_mod.SitesError:
         return False
 
 

@@ -696,32 +696,19 @@ class Sites:
         except (OSError, urllib.error.URLError):
             return False
 
-    def psql(self, sql, site=None, dbname="postgres", user="postgres"):
-        """Run SQL on the primary (or ``site``) through its Unix socket, as postgres."""
-        site = site or self.primary()
-        args = [
-            pg_bin("psql"),
-            "-X",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            self.path(site, "run"),
-            "-p",
-            str(PG_PORT),
-            "-U",
-            user,
-            "-d",
-            dbname,
-            "-c",
-            sql,
-        ]
+    def psql(self, sql, site=None, dbname="postgres", user="postgres", socket=None):
+        """Run SQL on the primary (or ``site``) through its Unix socket, as postgres;
+        ``socket`` = (folder, port) reaches another server (a restored cluster)."""
+        site = site or (None if socket else self.primary())
+        sockdir, port = socket or (self.path(site, "run"), PG_PORT)
+        args = [pg_bin("psql"), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
+        args += ["-h", sockdir, "-p", str(port), "-U", user, "-d", dbname, "-c", sql]
         if self.run_as:
             args = ["runuser", "-u", "postgres", "--", *args]
         res = subprocess.run(args, capture_output=True, text=True, check=False)
         if res.returncode:
-            raise SitesError(f"psql on site {site} failed: {res.stderr.strip()}")
+            where = f"site {site}" if site else sockdir
+            raise SitesError(f"psql on {where} failed: {res.stderr.strip()}")
         return res.stdout.strip()
 
     def leaders(self):

@@ -41,6 +41,9 @@ METHODS = {
         "write": ACL("write"),
     },
     "telecom.network.adapter": {
+        # engineers edit adapters (access rights); the fields that allow plain http or
+        # unverified TLS are the manager's, and a new endpoint withdraws them
+        "write": ACL("write"),
         "action_test_connection": (ENGINEER,),
     },
     "telecom.network.element": {

@@ -47,7 +47,13 @@ def test_local_patroni_configs_are_valid_and_distinct(local):
     for site, ip in sites.SITES.items():
         path = local.path(site, "patroni.yml")
         res = patroni_validate(path)
-        assert res.returncode == 0, res.stdout + res.stderr
+        # the validator also tries the etcd members: none runs during the tests
+        findings = [
+            line
+            for line in (res.stdout + res.stderr).splitlines()
+            if line.strip() and "is not reachable" not in line
+        ]
+        assert not findings, findings
         with open(path) as fh:
             conf = json.load(fh)
         assert conf["name"] == site

@@ -128,7 +128,7 @@ class TestBillingApiXmlRpc(XmlRpcClient, BillingFixtures, HttpCase):
             self.env, login="tb_rpc_plain", password="tb_rpc_plain_pw", groups="base.group_user"
         )
         args = [self.sub.name, "voice", "2025-05-10T10:00:00Z"]
-        self.assertRpcFault("telecom users", self._proxy("tb_rpc_plain"), "rate_preview",
+        self.assertRpcFault("Telecom / User", self._proxy("tb_rpc_plain"), "rate_preview",
                             *args, 60)  # fmt: skip
         user_call = self._proxy("tb_rpc_user")
         self.assertTrue(user_call("rate_preview", *args, 60)["amount"])

@@ -306,7 +306,7 @@ class TestTariffDocuments(ApiCase):
             ("export_mediation_source", ("SW1",)),
             ("export_account_pools", (self.account.id,)),
         ):
-            self.assertRefused(AccessError, "telecom users", method, *args, user=self.nobody)
+            self.assertRefused(AccessError, "Telecom / User", method, *args, user=self.nobody)
             getattr(self.api(self.telecom_user), method)(*args)
 
 

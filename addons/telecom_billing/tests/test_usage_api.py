@@ -148,7 +148,7 @@ class TestUsageApi(BillingFixtures, TransactionCase):
             with self.assertRaises(UserError) as caught:
                 api.usage_records(query)
             self.assertIn(text, str(caught.exception))
-        with self.assertRaisesRegex(AccessError, "telecom users"):
+        with self.assertRaisesRegex(AccessError, "Telecom / User"):
             self.api(self.nobody).usage_records({"billing_account": account})
 
     def test_allowance_and_pool_balances(self):
@@ -280,5 +280,5 @@ class TestUsageApi(BillingFixtures, TransactionCase):
             {"records": 5, "amount": "0.35", "currency": self.company.currency_id.name},
         )
         self.assertEqual(status["last_usage"], "2025-04-02T10:00:00Z")
-        with self.assertRaisesRegex(AccessError, "telecom users"):
+        with self.assertRaisesRegex(AccessError, "Telecom / User"):
             self.api(self.nobody).service_status(SUB1)

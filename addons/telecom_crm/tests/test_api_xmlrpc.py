@@ -350,4 +350,4 @@ class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
         self.assertEqual(self.call("lookup_subscription", sub.name)["state"], "active")
         self.assertFault("not allowed", "suspend", sub.name, "other")
         self.rpc_login("tc_plain_rpc", "tc_plain_rpc_pw")
-        self.assertFault("telecom users", "lookup_subscription", sub.name)
+        self.assertFault("Telecom / User", "lookup_subscription", sub.name)

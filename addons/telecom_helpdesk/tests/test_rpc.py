@@ -185,8 +185,8 @@ class TestTicketRpc(XmlRpcClient, HelpdeskFixtures, HttpCase):
         )
         ticket = self._ticket()
         plain = self.rpc_caller("hd_plain", "hd_plain_pw")
-        self.assertRpcFault("telecom users", plain, "get_ticket", ticket.id)
-        self.assertRpcFault("telecom users", plain, "list_tickets", "C9990001")
+        self.assertRpcFault("Telecom / User", plain, "get_ticket", ticket.id)
+        self.assertRpcFault("Telecom / User", plain, "list_tickets", "C9990001")
         for limit, message in ((float("nan"), "finite"), (float("inf"), "finite"), (500, "200")):
             with self.subTest(limit=limit):
                 self.assertFault(message, "list_tickets", "C9990001", limit=limit)

@@ -151,6 +151,7 @@ class TelecomNetworkAdapter(models.Model):
     def write(self, vals):
         # a permission a manager gave is for the endpoint they saw: when anyone else
         # moves the adapter elsewhere, it is withdrawn (and the new endpoint checked)
+        self.check_access("write")
         moved = self.env["telecom.network.adapter"]
         if "endpoint" in vals and not self.env.su and not self.env.user.has_group(MANAGER):
             moved = self.filtered(lambda a: a.endpoint != vals["endpoint"])
