@@ -46,7 +46,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib
 import odoo_install
 import pgcluster
-from benchlib import ADDONS, REPO, log
+from benchlib import ADDONS, REPO, log, odoo_args
 from telecom_addons import MODULES
 
 DATA = os.environ.get("TELECOM_DATA_DIR", os.path.join(REPO, ".data"))
@@ -76,18 +76,6 @@ def locust_python():
     subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True)
     return python
-
-
-def odoo_args(params, db, data_dir):
-    return [
-        f"--addons-path={ADDONS}",
-        f"--data-dir={data_dir}",
-        f"--db_host={params['db_host']}",
-        f"--db_port={params['db_port']}",
-        f"--db_user={params['db_user']}",
-        "-d",
-        db,
-    ]
 
 
 def psql(params, sql, db="postgres", fetch=False):
@@ -128,8 +116,7 @@ def build_base(opts, params, data_dir):
     with open(os.path.join(opts.dir, "install.log"), "w") as fh:
         subprocess.run(
             [sys.executable, "-m", "odoo", *odoo_args(params, base, data_dir),
-             "-i", ",".join(MODULES), "--stop-after-init", "--no-http",
-             "--max-cron-threads=0", "--log-level=warn"],
+             "-i", ",".join(MODULES), "--stop-after-init", "--no-http"],
             check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
         )  # fmt: skip
     installed = time.time() - started

@@ -398,9 +398,9 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- telecom_crm: subscriptions --------------------------------------------
     @api.model
-    def _demo_lines_wanted(self, rng, partner, index):
+    def _demo_lines_wanted(self, rng, business, index):
         """How many services a demo customer has, and of which family."""
-        if not partner.is_company:
+        if not business:
             count = 1 + (rng.random() < 0.35) + (rng.random() < 0.1)
             families = [
                 rng.choice(["mobile", "mobile", "mobile", "ftth", "bundle"]) for _i in range(count)
@@ -428,6 +428,47 @@ class TelecomDemoGenerator(models.AbstractModel):
         return rng.choice(codes[family])
 
     @api.model
+    def _demo_service_draw(self, rng, family, index, n):
+        """A service's plan, state, age, options and identifiers (the same draws on
+        the ORM and the bulk path)."""
+        code = self._demo_subscription_plan(rng, family)
+        draw = rng.random()
+        state = (
+            "active"
+            if draw < 0.80
+            else "suspended"
+            if draw < 0.86
+            else "terminated"
+            if draw < 0.94
+            else "pending"
+            if draw < 0.97
+            else "draft"
+        )
+        days_ago = rng.randint(20, 720)
+        extras = {
+            "addon": rng.random() < 0.25,
+            "plan_change": rng.random() < 0.08,
+            "suspend_reason": rng.choice(["non_payment", "non_payment", "customer_request"]),
+            "terminate_after": rng.randint(10, max(11, days_ago - 5)),
+            "waive": rng.random() < 0.2,
+        }
+        if family.startswith("mobile"):
+            ident = {
+                "phone_number": f"+32470{index:04d}{n:03d}",
+                "sim_iccid": f"8932{index:07d}{n:08d}",
+                "imsi": f"20601{index:05d}{n:05d}",
+            }
+        elif family in ("ftth", "bundle"):
+            ident = {"circuit_id": f"FTTH-{index:05d}-{n:02d}", "username": f"u{index:05d}{n:02d}"}
+        else:
+            ident = {
+                "username": f"sip{index:05d}{n:02d}",
+                "phone_number": f"+3220{index:04d}{n:03d}",
+            }
+        return {"code": code, "state": state, "days_ago": days_ago, "extras": extras,
+                "ident": ident}  # fmt: skip
+
+    @api.model
     def _demo_subscriptions(self, rng, params):
         """Services over several plans and states, through the real lifecycle actions.
 
@@ -445,50 +486,15 @@ class TelecomDemoGenerator(models.AbstractModel):
         for partner in self._demo_customers_all():
             index = int(partner.ref.removeprefix(DEMO_REF_PREFIX))
             accounts = partner.telecom_billing_account_ids.sorted("id")
-            for n, family in enumerate(self._demo_lines_wanted(rng, partner, index), start=1):
-                code = self._demo_subscription_plan(rng, family)
-                draw = rng.random()
-                state = (
-                    "active"
-                    if draw < 0.80
-                    else "suspended"
-                    if draw < 0.86
-                    else "terminated"
-                    if draw < 0.94
-                    else "pending"
-                    if draw < 0.97
-                    else "draft"
-                )
-                days_ago = rng.randint(20, 720)
-                extras = {
-                    "addon": rng.random() < 0.25,
-                    "plan_change": rng.random() < 0.08,
-                    "suspend_reason": rng.choice(
-                        ["non_payment", "non_payment", "customer_request"]
-                    ),
-                    "terminate_after": rng.randint(10, max(11, days_ago - 5)),
-                    "waive": rng.random() < 0.2,
-                }
+            for n, family in enumerate(
+                self._demo_lines_wanted(rng, partner.is_company, index), start=1
+            ):
                 ref = f"{partner.ref}-{n:03d}"
+                draw = self._demo_service_draw(rng, family, index, n)
                 if ref in existing or not accounts:
                     continue
-                ident = {}
-                if family.startswith("mobile"):
-                    ident = {
-                        "phone_number": f"+32470{index:04d}{n:03d}",
-                        "sim_iccid": f"8932{index:07d}{n:08d}",
-                        "imsi": f"20601{index:05d}{n:05d}",
-                    }
-                elif family in ("ftth", "bundle"):
-                    ident = {
-                        "circuit_id": f"FTTH-{index:05d}-{n:02d}",
-                        "username": f"u{index:05d}{n:02d}",
-                    }
-                else:
-                    ident = {
-                        "username": f"sip{index:05d}{n:02d}",
-                        "phone_number": f"+3220{index:04d}{n:03d}",
-                    }
+                code, state, days_ago = draw["code"], draw["state"], draw["days_ago"]
+                extras, ident = draw["extras"], draw["ident"]
                 account = accounts[(n - 1) % len(accounts)] if len(accounts) > 1 else accounts
                 plans.setdefault(code, self._demo_product(code))
                 todo.append((partner, account, ref, plans[code], ident, state, days_ago, extras))

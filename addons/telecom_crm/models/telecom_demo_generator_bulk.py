@@ -243,9 +243,9 @@ class TelecomDemoGenerator(models.AbstractModel):
             index = int(ref.removeprefix(DEMO_REF_PREFIX))
             # one generator per customer: adding customers never changes the others
             sub_rng = self._demo_rng(params["seed"], f"subscriptions:{index}")
-            families = self._demo_bulk_families(sub_rng, business, index)
+            families = self._demo_lines_wanted(sub_rng, business, index)
             for n, family in enumerate(families, start=1):
-                item = self._demo_bulk_draw(sub_rng, family, index, n)
+                item = self._demo_service_draw(sub_rng, family, index, n)
                 item.update(partner_id=partner_id, ref=f"{ref}-{n:03d}",
                             account_id=account_ids[(n - 1) % len(account_ids)])  # fmt: skip
                 if item["ref"] not in existing:
@@ -283,62 +283,6 @@ class TelecomDemoGenerator(models.AbstractModel):
             self._demo_bulk_progress("services", min(done * 1000, len(older)), len(older),
                                      started)  # fmt: skip
         return len(todo)
-
-    @api.model
-    def _demo_bulk_families(self, rng, business, index):
-        """_demo_lines_wanted without a partner record (same draws)."""
-        if not business:
-            count = 1 + (rng.random() < 0.35) + (rng.random() < 0.1)
-            return [
-                rng.choice(["mobile", "mobile", "mobile", "ftth", "bundle"]) for _i in range(count)
-            ]
-        if index % 65 == 5:
-            count = rng.randint(50, 70)
-            return ["mobile_biz"] * (count - 2) + ["sip", "ftth"]
-        count = rng.randint(2, 8)
-        return [
-            rng.choice(["mobile_biz", "mobile_biz", "mobile", "sip", "ftth"]) for _i in range(count)
-        ]
-
-    @api.model
-    def _demo_bulk_draw(self, rng, family, index, n):
-        """A service's plan, state, age and options (the ORM step's draws)."""
-        code = self._demo_subscription_plan(rng, family)
-        draw = rng.random()
-        state = (
-            "active"
-            if draw < 0.80
-            else "suspended"
-            if draw < 0.86
-            else "terminated"
-            if draw < 0.94
-            else "pending"
-            if draw < 0.97
-            else "draft"
-        )
-        days_ago = rng.randint(20, 720)
-        extras = {
-            "addon": rng.random() < 0.25,
-            "plan_change": rng.random() < 0.08,
-            "suspend_reason": rng.choice(["non_payment", "non_payment", "customer_request"]),
-            "terminate_after": rng.randint(10, max(11, days_ago - 5)),
-            "waive": rng.random() < 0.2,
-        }
-        if family.startswith("mobile"):
-            ident = {
-                "phone_number": f"+32470{index:04d}{n:03d}",
-                "sim_iccid": f"8932{index:07d}{n:08d}",
-                "imsi": f"20601{index:05d}{n:05d}",
-            }
-        elif family in ("ftth", "bundle"):
-            ident = {"circuit_id": f"FTTH-{index:05d}-{n:02d}", "username": f"u{index:05d}{n:02d}"}
-        else:
-            ident = {
-                "username": f"sip{index:05d}{n:02d}",
-                "phone_number": f"+3220{index:04d}{n:03d}",
-            }
-        return {"code": code, "state": state, "days_ago": days_ago, "extras": extras,
-                "ident": ident}  # fmt: skip
 
     @api.model
     def _demo_bulk_order_item(self, item, products):

@@ -26,15 +26,7 @@ class TelecomDemoGenerator(models.AbstractModel):
     @api.model
     def _demo_bulk_oss_services(self, rng, params):
         company = self.env.company
-        Sub = self.env["telecom.subscription"].with_context(tracking_disable=True)
-        subs = Sub.search(
-            [
-                ("ref", "=like", "DEMO-%"),
-                ("state", "in", ("active", "suspended", "terminated")),
-                ("company_id", "=", company.id),
-            ],
-            order="ref",
-        )
+        subs = self._demo_oss_subscriptions(company)
         elements = {
             e.name: e
             for e in self.env["telecom.network.element"].search([("name", "=like", "demo-%")])
@@ -65,7 +57,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         started = time.time()
         ids = subs.ids
         for batch in chunks(ids, 1000):
-            done += self._demo_bulk_oss_batch(rng, Sub.browse(batch), context)
+            done += self._demo_bulk_oss_batch(rng, subs.browse(batch), context)
             self._demo_bulk_flush()
             self._demo_bulk_progress("network side of services", done, len(ids), started)
         return done

@@ -149,8 +149,10 @@ class TestDemoBulk(TransactionCase):
         )
         self.assertEqual(before, after)
         # the draws of a service depend on the seed and the customer only
-        first = self.generator._demo_bulk_draw(self.generator._demo_rng(11, "x"), "mobile", 3, 1)
-        second = self.generator._demo_bulk_draw(self.generator._demo_rng(11, "x"), "mobile", 3, 1)
+        first = self.generator._demo_service_draw(self.generator._demo_rng(11, "x"), "mobile", 3, 1)
+        second = self.generator._demo_service_draw(
+            self.generator._demo_rng(11, "x"), "mobile", 3, 1
+        )
         self.assertEqual(first, second)
 
     def test_administrators_only(self):
