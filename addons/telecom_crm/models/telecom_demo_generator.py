@@ -345,6 +345,30 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- telecom_crm: billing accounts and customer profiles ---------------------
     @api.model
+    def _demo_customer_profile(self, rng, business):
+        """A customer's telecom profile; ``segment``: the code of its segment."""
+        profile = {
+            "segment": rng.choice(["soho", "sme", "sme", "enterprise", "public_sector"])
+            if business
+            else "consumer",
+            "telecom_credit_class": rng.choice("aabbbcd"),
+            "telecom_credit_limit": rng.choice([0, 500, 1000, 5000]) if business else 0,
+            "telecom_contact_by_sms": rng.random() < 0.5,
+            "telecom_marketing_opt_in": rng.random() < 0.3,
+        }
+        if not business:
+            profile.update(
+                {
+                    "telecom_id_document_type": rng.choice(["id_card", "id_card", "passport"]),
+                    "telecom_id_document_number": f"{rng.randint(100, 999)}-"
+                    f"{rng.randint(1000000, 9999999)}-{rng.randint(10, 99)}",
+                    "telecom_birthdate": fields.Date.to_date("1950-01-01")
+                    + timedelta(days=rng.randint(0, 18000)),
+                }
+            )
+        return profile
+
+    @api.model
     def _demo_billing_accounts(self, rng, params):
         """One account per customer (two for one business in ten), and its profile."""
         segments = {s.code: s for s in self.env["telecom.customer.segment"].search([])}
@@ -353,27 +377,8 @@ class TelecomDemoGenerator(models.AbstractModel):
         for partner in self._demo_customers_all():
             index = int(partner.ref.removeprefix(DEMO_REF_PREFIX))
             business = partner.is_company
-            profile = {
-                "telecom_segment_id": segments[
-                    rng.choice(["soho", "sme", "sme", "enterprise", "public_sector"])
-                    if business
-                    else "consumer"
-                ].id,
-                "telecom_credit_class": rng.choice("aabbbcd"),
-                "telecom_credit_limit": rng.choice([0, 500, 1000, 5000]) if business else 0,
-                "telecom_contact_by_sms": rng.random() < 0.5,
-                "telecom_marketing_opt_in": rng.random() < 0.3,
-            }
-            if not business:
-                profile.update(
-                    {
-                        "telecom_id_document_type": rng.choice(["id_card", "id_card", "passport"]),
-                        "telecom_id_document_number": f"{rng.randint(100, 999)}-"
-                        f"{rng.randint(1000000, 9999999)}-{rng.randint(10, 99)}",
-                        "telecom_birthdate": fields.Date.to_date("1950-01-01")
-                        + timedelta(days=rng.randint(0, 18000)),
-                    }
-                )
+            profile = self._demo_customer_profile(rng, business)
+            profile["telecom_segment_id"] = segments[profile.pop("segment")].id
             accounts = [
                 {
                     "billing_day": rng.choice([1, 1, 1, 8, 15, 22]),

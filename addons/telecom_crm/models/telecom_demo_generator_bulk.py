@@ -122,30 +122,6 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- customers, with their profile -----------------------------------------------
     @api.model
-    def _demo_bulk_profile(self, rng, business):
-        """A customer's telecom profile (the ORM path writes it in a later step)."""
-        profile = {
-            "telecom_credit_class": rng.choice("aabbbcd"),
-            "telecom_credit_limit": rng.choice([0, 500, 1000, 5000]) if business else 0,
-            "telecom_contact_by_sms": rng.random() < 0.5,
-            "telecom_marketing_opt_in": rng.random() < 0.3,
-            "segment": rng.choice(["soho", "sme", "sme", "enterprise", "public_sector"])
-            if business
-            else "consumer",
-        }
-        if not business:
-            profile.update(
-                {
-                    "telecom_id_document_type": rng.choice(["id_card", "id_card", "passport"]),
-                    "telecom_id_document_number": f"{rng.randint(100, 999)}-"
-                    f"{rng.randint(1000000, 9999999)}-{rng.randint(10, 99)}",
-                    "telecom_birthdate": fields.Date.to_date("1950-01-01")
-                    + timedelta(days=rng.randint(0, 18000)),
-                }
-            )
-        return profile
-
-    @api.model
     def _demo_bulk_customers(self, rng, params):
         wanted = params["customers"]
         segments = {s.code: s.id for s in self.env["telecom.customer.segment"].search([])}
@@ -158,7 +134,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         todo = []
         for index in range(1, wanted + 1):
             vals = self._demo_customer_values(rng, index)
-            profile = self._demo_bulk_profile(profile_rng, vals["is_company"])
+            profile = self._demo_customer_profile(profile_rng, vals["is_company"])
             if vals["ref"] in existing:
                 continue
             vals["telecom_segment_id"] = segments[profile.pop("segment")]
