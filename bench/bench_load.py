@@ -26,6 +26,7 @@ requirements-load.txt): it needs newer Werkzeug, gevent and requests than Odoo 1
 """
 
 import argparse
+import calendar
 import csv
 import json
 import os
@@ -441,7 +442,7 @@ def main(argv=None):
         cluster.start()
     params = cluster.db_params()
     data_dir = os.path.join(opts.dir, "odoo-data")
-    odoo = netsim = None
+    odoo = netsim = locust = None
     try:
         build_base(opts, params, data_dir)
         if opts.build_only:
@@ -498,20 +499,35 @@ def main(argv=None):
             cwd=REPO, env=env,
             stdout=locust_log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        run_id = bill_started = None
+        run_id = bill_started = bill_error = None
         while locust.poll() is None:
             time.sleep(2)
-            if run_id is None and not opts.no_bill_run and time.time() - started > seconds / 2:
+            if (
+                bill_started is None
+                and not opts.no_bill_run
+                and time.time() - started > seconds / 2
+            ):
                 bill_started = time.time()
-                run_id = start_bill_run(url, fixtures)
+                try:
+                    run_id = start_bill_run(url, fixtures)
+                except (OSError, xmlrpc.client.Error) as error:
+                    # reported with the figures (an error of the run), the load goes on
+                    bill_error = str(error)
+                    log(f"the bill run did not start: {bill_error}")
         elapsed = time.time() - started
         with open("/proc/loadavg") as fh:
             load_after = fh.read().split()[:3]
-        bill = bill_run_state(url, fixtures, run_id) if run_id else None
+        bill = None
+        if run_id:
+            try:
+                bill = bill_run_state(url, fixtures, run_id)
+            except (OSError, xmlrpc.client.Error) as error:
+                bill_error = f"its state could not be read: {error}"
         sampler.stopped.set()
         sampler.join()
         memory = sampler.summary()
     finally:
+        stop(locust)
         stop(odoo)
         stop(netsim)
         if not opts.keep:
@@ -520,11 +536,18 @@ def main(argv=None):
     rows = read_samples(samples_dir)
     window = max(1.0, rows[-1][0] - rows[0][0]) if rows else elapsed
     table, base_p95 = figures(rows, window)
-    bill_window = [bill_started, time.time()] if bill_started else None
+    bill_window = None
+    if bill_started:
+        # shaded from its start to its end (or to the end of the run, if still going)
+        done = bill and bill.get("date_done")
+        end = rows[-1][0] if rows else time.time()
+        if done:
+            end = calendar.timegm(time.strptime(done, "%Y-%m-%d %H:%M:%S"))
+        bill_window = [bill_started, end]
     plot(python, rows, os.path.join(opts.out, "latency.png"), bill_window)
     shown = [r for r in table.values()]
     total = sum(r["count"] for r in shown)
-    errors = sum(r["errors"] for r in shown)
+    errors = sum(r["errors"] for r in shown) + (1 if bill_error else 0)
     ratios = {n: r["ratio"] for n, r in table.items() if r["in_ratio"] and r["ratio"]}
     worst = max(ratios.items(), key=lambda kv: kv[1]) if ratios else ("-", 0.0)
     print()
@@ -540,6 +563,8 @@ def main(argv=None):
     print(f"Odoo memory: {json.dumps(memory)}")
     if bill:
         print(f"bill run: {json.dumps(bill, default=str)}")
+    if bill_error:
+        print(f"bill run: ERROR, {bill_error}")
     print(f"load average: {' '.join(load_before)} before, {' '.join(load_after)} after")
     results = {
         "machine": benchlib.machine(),
@@ -556,6 +581,7 @@ def main(argv=None):
         "table": table,
         "memory": memory,
         "bill_run": bill,
+        "bill_run_error": bill_error,
         "load_before": load_before,
         "load_after": load_after,
         "report": os.path.join(opts.out, "report.html"),

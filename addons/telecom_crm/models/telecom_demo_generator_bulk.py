@@ -6,7 +6,7 @@
 ``BULK_FROM`` = 10,000 customers on) runs the same steps in the same order with the same
 distributions, but a step that has a bulk variant (``_demo_bulk_<step>`` for the
 step ``_demo_<step>``) runs that instead. Where the time of the ORM path goes, and
-what the bulk variants do about it (measured at 300 customers, README):
+what the bulk variants do about it (timed on a 300-customer run of the ORM path):
 
 - customers and billing accounts: batched ``create`` calls (2,000 records each,
   caches emptied between batches); the customer's profile goes in with the
@@ -20,8 +20,10 @@ what the bulk variants do about it (measured at 300 customers, README):
   (``_telecom_price_values``, ``_telecom_commitment_end_after``,
   ``_telecom_etf_amount``). Recent services still come from confirmed orders.
 
-Later add-ons add their own bulk variants (usage through the rating engine, bill
-runs through the bill-run engine in parallel processes, payments...).
+Later add-ons add their own bulk variants: usage through the rating engine in
+files of a million records and payments in batches (telecom_billing), the network
+side of services in batches (telecom_oss). The bill runs are the ORM path's: the
+bill-run engine, one run per billing day, in the generator's process.
 """
 
 import logging
