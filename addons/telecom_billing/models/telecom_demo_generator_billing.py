@@ -11,6 +11,7 @@ the dunning run escalates those (reminders, late fees, suspensions).
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import split_every
 
 BILLING_DAYS = (1, 8, 15, 22)
 
@@ -54,10 +55,15 @@ class TelecomDemoGenerator(models.AbstractModel):
                 run.action_start()
                 runs |= run
         invoices = runs.invoice_ids.filtered(lambda m: m.state == "posted")
-        # the demo pretends the invoices were delivered (no mail server in a demo)
-        invoices.filtered(lambda m: m.telecom_send_state in ("to_send", "to_print")).write(
-            {"telecom_send_state": "sent", "telecom_sent_at": fields.Datetime.now()}
-        )
+        # the demo pretends the invoices were delivered (no mail server in a demo); in
+        # batches: one write of 25,000 invoices (10,000 customers) ran for minutes in
+        # account.move's line synchronisation, which reads each batch's lines whole
+        sent = invoices.filtered(lambda m: m.telecom_send_state in ("to_send", "to_print"))
+        now = fields.Datetime.now()
+        for ids in split_every(500, sent.ids):
+            self.env["account.move"].browse(ids).write(
+                {"telecom_send_state": "sent", "telecom_sent_at": now}
+            )
         pay = self._demo_bulk_pay if params.get("bulk") else self._demo_pay
         paid = pay(rng, invoices, anchor)
         result = self.env["telecom.billing.account"]._telecom_dunning_run(company)
