@@ -11,7 +11,7 @@ the dunning run escalates those (reminders, late fees, suspensions).
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import split_every
+from odoo.tools import SQL
 
 BILLING_DAYS = (1, 8, 15, 22)
 
@@ -55,15 +55,21 @@ class TelecomDemoGenerator(models.AbstractModel):
                 run.action_start()
                 runs |= run
         invoices = runs.invoice_ids.filtered(lambda m: m.state == "posted")
-        # the demo pretends the invoices were delivered (no mail server in a demo); in
-        # batches: one write of 25,000 invoices (10,000 customers) ran for minutes in
-        # account.move's line synchronisation, which reads each batch's lines whole
-        sent = invoices.filtered(lambda m: m.telecom_send_state in ("to_send", "to_print"))
-        now = fields.Datetime.now()
-        for ids in split_every(500, sent.ids):
-            self.env["account.move"].browse(ids).write(
-                {"telecom_send_state": "sent", "telecom_sent_at": now}
+        # the demo pretends the invoices were delivered (no mail server in a demo).
+        # Raw SQL: two plain columns of this add-on (nothing is computed from them),
+        # for all the demo's invoices at once; an ORM write runs account.move's line
+        # synchronisation for each invoice, minutes at 25,000 invoices (10,000
+        # customers), even in batches
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move SET telecom_send_state = 'sent', telecom_sent_at = %s
+                    WHERE id = ANY(%s) AND telecom_send_state IN ('to_send', 'to_print')""",
+                fields.Datetime.now(),
+                invoices.ids,
             )
+        )
+        invoices.invalidate_recordset(["telecom_send_state", "telecom_sent_at"])
         pay = self._demo_bulk_pay if params.get("bulk") else self._demo_pay
         paid = pay(rng, invoices, anchor)
         result = self.env["telecom.billing.account"]._telecom_dunning_run(company)
