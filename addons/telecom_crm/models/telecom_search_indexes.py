@@ -7,7 +7,8 @@ The web client searches a subscription by any of its identifiers with ``ilike``
 SIM ICCID): ``ILIKE '%0470123%'`` cannot use a B-tree, so without these every
 search (a customer by phone, a subscription, the usage list by number) read the
 whole subscription table, once per identifier. A GIN trigram index answers a
-partial number in about the same time at 1,000 or 300,000 subscriptions (README,
+partial number from the index: 0.4 ms against 27 ms for reading the table at
+30,207 subscriptions, and the table read grows with the operator (README,
 Operator scale). The B-tree indexes of the same columns stay: exact lookups (the
 rating engine's subscriber resolution, ``lookup_subscription``) use them.
 Customer numbers get the same for ``telecom_customer_number ilike``.
