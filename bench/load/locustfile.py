@@ -277,18 +277,19 @@ PARTNER_LIST = {
     "city": {},
     "country_id": {"fields": {"display_name": {}}},
 }
-USAGE_LIST = {
+USAGE_LIST = {  # the columns the usage list shows (telecom_usage_record_views.xml)
     "start_time": {},
-    "subscriber": {},
+    "source_record_id": {},
+    "subscription_id": {"fields": {"display_name": {}}},
     "usage_type_id": {"fields": {"display_name": {}}},
-    "direction": {},
     "called_number": {},
-    "quantity": {},
-    "rated_units": {},
-    "amount": {},
-    "state": {},
+    "quantity_display": {},
     "zone_id": {"fields": {"display_name": {}}},
+    "time_band": {},
+    "amount": {},
     "currency_id": {"fields": {}},
+    "state": {},
+    "reason_code": {},
 }
 
 
@@ -562,8 +563,8 @@ class UsageFeed(TelecomUser):
         def send():
             result = self.rpc.execute_kw(self.db, self.uid, self.password, "telecom.api",
                                          "import_usage", [FIX["source"], records, ref])  # fmt: skip
-            if result.get("lines_read") != len(records):
-                raise Failure(f"import_usage read {result.get('lines_read')} of {len(records)}")
+            if result.get("read") != len(records):
+                raise Failure(f"import_usage read {result.get('read')} of {len(records)}")
 
         self.timed("rpc: import_usage (10,000 records)", send)
 
