@@ -20,6 +20,11 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--seed", type=int, default=42)
+    path = parser.add_mutually_exclusive_group()
+    path.add_argument(
+        "--bulk", action="store_true", default=None, help="the bulk path (default from 10,000)"
+    )
+    path.add_argument("--orm", dest="bulk", action="store_false", help="the ORM path")
     opts = parser.parse_args(own)
 
     import odoo
@@ -32,7 +37,9 @@ def main(argv):
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        report = env["telecom.demo.generator"].generate(customers=opts.customers, seed=opts.seed)
+        report = env["telecom.demo.generator"].generate(
+            customers=opts.customers, seed=opts.seed, bulk=opts.bulk
+        )
     print("demo data: " + json.dumps(report, sort_keys=True))
 
 

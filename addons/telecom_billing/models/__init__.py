@@ -30,6 +30,7 @@ from . import telecom_dunning
 from . import telecom_rerating_billing
 from . import telecom_subscription_billing
 from . import telecom_demo_generator_billing
+from . import telecom_demo_generator_bulk
 from . import telecom_api_billing
 from . import telecom_allowance_pool
 from . import telecom_api_rating

@@ -177,15 +177,16 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- usage ----------------------------------------------------------------------
     @api.model
-    def _demo_usage_rows(self, rng, sub, start, end, cutoff=None):
+    def _demo_usage_rows(self, rng, sub, start, end, cutoff=None, per_month=None):
         """The demo records of one subscription between two datetimes (UTC, naive).
 
         Records at or after ``cutoff`` are drawn but not returned: the draws and the
         record ids depend on the window only, never on the clock, so a later run
-        returns the same records plus those whose time has come since.
+        returns the same records plus those whose time has come since. ``per_month``:
+        records a month of a line and of a SIP trunk (default 60 and 25).
         """
         voip = sub.technology == "voip"
-        per_month = 25 if voip else 60
+        per_month = (per_month or (60, 25))[1 if voip else 0]
         span = (end - start).total_seconds()
         count = max(1, int(per_month * span / (30 * 86400)))
         destinations = ["+3247", "+3248", "+322", "+329", "+3233", "+3349", "+4915", "+4420",

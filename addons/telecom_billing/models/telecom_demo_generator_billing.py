@@ -11,6 +11,7 @@ the dunning run escalates those (reminders, late fees, suspensions).
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 BILLING_DAYS = (1, 8, 15, 22)
 
@@ -54,11 +55,23 @@ class TelecomDemoGenerator(models.AbstractModel):
                 run.action_start()
                 runs |= run
         invoices = runs.invoice_ids.filtered(lambda m: m.state == "posted")
-        # the demo pretends the invoices were delivered (no mail server in a demo)
-        invoices.filtered(lambda m: m.telecom_send_state in ("to_send", "to_print")).write(
-            {"telecom_send_state": "sent", "telecom_sent_at": fields.Datetime.now()}
+        # the demo pretends the invoices were delivered (no mail server in a demo).
+        # Raw SQL: two plain columns of this add-on (nothing is computed from them),
+        # for all the demo's invoices at once; an ORM write runs account.move's line
+        # synchronisation for each invoice, minutes at 25,000 invoices (10,000
+        # customers), even in batches
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move SET telecom_send_state = 'sent', telecom_sent_at = %s
+                    WHERE id = ANY(%s) AND telecom_send_state IN ('to_send', 'to_print')""",
+                fields.Datetime.now(),
+                invoices.ids,
+            )
         )
-        paid = self._demo_pay(rng, invoices, anchor)
+        invoices.invalidate_recordset(["telecom_send_state", "telecom_sent_at"])
+        pay = self._demo_bulk_pay if params.get("bulk") else self._demo_pay
+        paid = pay(rng, invoices, anchor)
         result = self.env["telecom.billing.account"]._telecom_dunning_run(company)
         return {"runs": len(runs), "invoices": len(invoices), "paid": paid, **result}
 

@@ -18,4 +18,6 @@ from . import sale_order
 from . import telecom_api_request
 from . import telecom_api
 from . import telecom_demo_generator
+from . import telecom_demo_generator_bulk
 from . import telecom_production
+from . import telecom_search_indexes

@@ -52,6 +52,8 @@ CITIES = [
 ]  # fmt: skip
 
 DEMO_REF_PREFIX = "DEMO-"
+# from this many customers on, generate() takes the bulk path unless told otherwise
+BULK_FROM = 10000
 
 
 def _ascii(text):
@@ -80,26 +82,30 @@ class TelecomDemoGenerator(models.AbstractModel):
         return random.Random(f"{seed}:{step}")
 
     @api.model
-    def generate(self, customers=200, seed=42):
+    def generate(self, customers=200, seed=42, bulk=None):
         """Create (or complete) the demo data set; return counts per step.
 
+        ``bulk``: take the bulk path (telecom_demo_generator_bulk.py) for an
+        operator's volume; by default from 10,000 customers on.
         For administrators only (over RPC too); it works as superuser, as
         ``./suite demo`` (scripts/generate_demo.py) does.
         """
         self._telecom_check_groups("base.group_system")
-        return self.sudo()._demo_generate(customers, seed)
+        return self.sudo()._demo_generate(customers, seed, bulk=bulk)
 
     @api.model
-    def _demo_generate(self, customers, seed):
+    def _demo_generate(self, customers, seed, bulk=None):
         customers = int(customers)
         seed = int(seed)
         if customers < 0:
             raise ValueError("customers must be zero or more")
-        params = {"customers": customers, "seed": seed}
+        if bulk is None:
+            bulk = customers >= BULK_FROM
+        params = {"customers": customers, "seed": seed, "bulk": bool(bulk)}
         report = {}
         for step in self._demo_steps():
             rng = self._demo_rng(seed, step)
-            report[step.removeprefix("_demo_")] = getattr(self, step)(rng, params)
+            report[step.removeprefix("_demo_")] = self._demo_step_method(step, params)(rng, params)
             _logger.info("demo generator: %s -> %s", step, report[step.removeprefix("_demo_")])
         return report
 
@@ -341,6 +347,30 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- telecom_crm: billing accounts and customer profiles ---------------------
     @api.model
+    def _demo_customer_profile(self, rng, business):
+        """A customer's telecom profile; ``segment``: the code of its segment."""
+        profile = {
+            "segment": rng.choice(["soho", "sme", "sme", "enterprise", "public_sector"])
+            if business
+            else "consumer",
+            "telecom_credit_class": rng.choice("aabbbcd"),
+            "telecom_credit_limit": rng.choice([0, 500, 1000, 5000]) if business else 0,
+            "telecom_contact_by_sms": rng.random() < 0.5,
+            "telecom_marketing_opt_in": rng.random() < 0.3,
+        }
+        if not business:
+            profile.update(
+                {
+                    "telecom_id_document_type": rng.choice(["id_card", "id_card", "passport"]),
+                    "telecom_id_document_number": f"{rng.randint(100, 999)}-"
+                    f"{rng.randint(1000000, 9999999)}-{rng.randint(10, 99)}",
+                    "telecom_birthdate": fields.Date.to_date("1950-01-01")
+                    + timedelta(days=rng.randint(0, 18000)),
+                }
+            )
+        return profile
+
+    @api.model
     def _demo_billing_accounts(self, rng, params):
         """One account per customer (two for one business in ten), and its profile."""
         segments = {s.code: s for s in self.env["telecom.customer.segment"].search([])}
@@ -349,27 +379,8 @@ class TelecomDemoGenerator(models.AbstractModel):
         for partner in self._demo_customers_all():
             index = int(partner.ref.removeprefix(DEMO_REF_PREFIX))
             business = partner.is_company
-            profile = {
-                "telecom_segment_id": segments[
-                    rng.choice(["soho", "sme", "sme", "enterprise", "public_sector"])
-                    if business
-                    else "consumer"
-                ].id,
-                "telecom_credit_class": rng.choice("aabbbcd"),
-                "telecom_credit_limit": rng.choice([0, 500, 1000, 5000]) if business else 0,
-                "telecom_contact_by_sms": rng.random() < 0.5,
-                "telecom_marketing_opt_in": rng.random() < 0.3,
-            }
-            if not business:
-                profile.update(
-                    {
-                        "telecom_id_document_type": rng.choice(["id_card", "id_card", "passport"]),
-                        "telecom_id_document_number": f"{rng.randint(100, 999)}-"
-                        f"{rng.randint(1000000, 9999999)}-{rng.randint(10, 99)}",
-                        "telecom_birthdate": fields.Date.to_date("1950-01-01")
-                        + timedelta(days=rng.randint(0, 18000)),
-                    }
-                )
+            profile = self._demo_customer_profile(rng, business)
+            profile["telecom_segment_id"] = segments[profile.pop("segment")].id
             accounts = [
                 {
                     "billing_day": rng.choice([1, 1, 1, 8, 15, 22]),
@@ -394,9 +405,9 @@ class TelecomDemoGenerator(models.AbstractModel):
 
     # -- telecom_crm: subscriptions --------------------------------------------
     @api.model
-    def _demo_lines_wanted(self, rng, partner, index):
+    def _demo_lines_wanted(self, rng, business, index):
         """How many services a demo customer has, and of which family."""
-        if not partner.is_company:
+        if not business:
             count = 1 + (rng.random() < 0.35) + (rng.random() < 0.1)
             families = [
                 rng.choice(["mobile", "mobile", "mobile", "ftth", "bundle"]) for _i in range(count)
@@ -424,6 +435,47 @@ class TelecomDemoGenerator(models.AbstractModel):
         return rng.choice(codes[family])
 
     @api.model
+    def _demo_service_draw(self, rng, family, index, n):
+        """A service's plan, state, age, options and identifiers (the same draws on
+        the ORM and the bulk path)."""
+        code = self._demo_subscription_plan(rng, family)
+        draw = rng.random()
+        state = (
+            "active"
+            if draw < 0.80
+            else "suspended"
+            if draw < 0.86
+            else "terminated"
+            if draw < 0.94
+            else "pending"
+            if draw < 0.97
+            else "draft"
+        )
+        days_ago = rng.randint(20, 720)
+        extras = {
+            "addon": rng.random() < 0.25,
+            "plan_change": rng.random() < 0.08,
+            "suspend_reason": rng.choice(["non_payment", "non_payment", "customer_request"]),
+            "terminate_after": rng.randint(10, max(11, days_ago - 5)),
+            "waive": rng.random() < 0.2,
+        }
+        if family.startswith("mobile"):
+            ident = {
+                "phone_number": f"+32470{index:04d}{n:03d}",
+                "sim_iccid": luhn_complete(f"8932{index:07d}{n:07d}"),
+                "imsi": f"20601{index:05d}{n:05d}",
+            }
+        elif family in ("ftth", "bundle"):
+            ident = {"circuit_id": f"FTTH-{index:05d}-{n:02d}", "username": f"u{index:05d}{n:02d}"}
+        else:
+            ident = {
+                "username": f"sip{index:05d}{n:02d}",
+                "phone_number": f"+3220{index:04d}{n:03d}",
+            }
+        return {"code": code, "state": state, "days_ago": days_ago, "extras": extras,
+                "ident": ident}  # fmt: skip
+
+    @api.model
     def _demo_subscriptions(self, rng, params):
         """Services over several plans and states, through the real lifecycle actions.
 
@@ -441,50 +493,15 @@ class TelecomDemoGenerator(models.AbstractModel):
         for partner in self._demo_customers_all():
             index = int(partner.ref.removeprefix(DEMO_REF_PREFIX))
             accounts = partner.telecom_billing_account_ids.sorted("id")
-            for n, family in enumerate(self._demo_lines_wanted(rng, partner, index), start=1):
-                code = self._demo_subscription_plan(rng, family)
-                draw = rng.random()
-                state = (
-                    "active"
-                    if draw < 0.80
-                    else "suspended"
-                    if draw < 0.86
-                    else "terminated"
-                    if draw < 0.94
-                    else "pending"
-                    if draw < 0.97
-                    else "draft"
-                )
-                days_ago = rng.randint(20, 720)
-                extras = {
-                    "addon": rng.random() < 0.25,
-                    "plan_change": rng.random() < 0.08,
-                    "suspend_reason": rng.choice(
-                        ["non_payment", "non_payment", "customer_request"]
-                    ),
-                    "terminate_after": rng.randint(10, max(11, days_ago - 5)),
-                    "waive": rng.random() < 0.2,
-                }
+            for n, family in enumerate(
+                self._demo_lines_wanted(rng, partner.is_company, index), start=1
+            ):
                 ref = f"{partner.ref}-{n:03d}"
+                draw = self._demo_service_draw(rng, family, index, n)
                 if ref in existing or not accounts:
                     continue
-                ident = {}
-                if family.startswith("mobile"):
-                    ident = {
-                        "phone_number": f"+32470{index:04d}{n:03d}",
-                        "sim_iccid": luhn_complete(f"8932{index:07d}{n:07d}"),
-                        "imsi": f"20601{index:05d}{n:05d}",
-                    }
-                elif family in ("ftth", "bundle"):
-                    ident = {
-                        "circuit_id": f"FTTH-{index:05d}-{n:02d}",
-                        "username": f"u{index:05d}{n:02d}",
-                    }
-                else:
-                    ident = {
-                        "username": f"sip{index:05d}{n:02d}",
-                        "phone_number": f"+3220{index:04d}{n:03d}",
-                    }
+                code, state, days_ago = draw["code"], draw["state"], draw["days_ago"]
+                extras, ident = draw["extras"], draw["ident"]
                 account = accounts[(n - 1) % len(accounts)] if len(accounts) > 1 else accounts
                 plans.setdefault(code, self._demo_product(code))
                 todo.append((partner, account, ref, plans[code], ident, state, days_ago, extras))
@@ -504,27 +521,34 @@ class TelecomDemoGenerator(models.AbstractModel):
         SaleOrder = self.env["sale.order"].with_context(
             tracking_disable=True, mail_create_nolog=True
         )
-        for partner, account, ref, plan, ident, _state, days_ago, extras in items:
-            lines = [Command.create(self._demo_order_line_vals(plan, ident, account))]
-            if plan.telecom_technology == "mobile":
-                if extras["addon"]:
-                    lines.append(Command.create({"product_id": data10.id}))
-                lines.append(Command.create({"product_id": sim.id}))
-            elif plan.telecom_technology == "ftth" and plan.telecom_kind == "plan":
-                lines.append(Command.create({"product_id": router.id}))
-                lines.append(Command.create({"product_id": install.id}))
+        for item in items:
             order = SaleOrder.create(
-                {
-                    "partner_id": partner.id,
-                    "telecom_order_kind": "new",
-                    "telecom_billing_account_id": account.id,
-                    "telecom_effective_date": today - timedelta(days=days_ago),
-                    "client_order_ref": ref,
-                    "order_line": lines,
-                }
+                self._demo_order_vals(item, today, (sim, install, router, data10))
             )
             order.action_confirm()
-            order.telecom_new_subscription_ids.write({"ref": ref, "imsi": ident.get("imsi")})
+            order.telecom_new_subscription_ids.write({"ref": item[2], "imsi": item[4].get("imsi")})
+
+    @api.model
+    def _demo_order_vals(self, item, today, products):
+        """The confirmed new-service order of a recent demo service, with its fees."""
+        partner, account, ref, plan, ident, _state, days_ago, extras = item
+        sim, install, router, data10 = products
+        lines = [Command.create(self._demo_order_line_vals(plan, ident, account))]
+        if plan.telecom_technology == "mobile":
+            if extras["addon"]:
+                lines.append(Command.create({"product_id": data10.id}))
+            lines.append(Command.create({"product_id": sim.id}))
+        elif plan.telecom_technology == "ftth" and plan.telecom_kind == "plan":
+            lines.append(Command.create({"product_id": router.id}))
+            lines.append(Command.create({"product_id": install.id}))
+        return {
+            "partner_id": partner.id,
+            "telecom_order_kind": "new",
+            "telecom_billing_account_id": account.id,
+            "telecom_effective_date": today - timedelta(days=days_ago),
+            "client_order_ref": ref,
+            "order_line": lines,
+        }
 
     @api.model
     def _demo_order_line_vals(self, plan, ident, account):

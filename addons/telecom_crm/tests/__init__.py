@@ -14,3 +14,4 @@ from . import test_views
 from . import test_risk_fields
 from . import test_production_profile
 from . import test_api_hostile
+from . import test_search_indexes

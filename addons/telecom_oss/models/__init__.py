@@ -20,4 +20,5 @@ from . import res_company
 from . import telecom_subscription
 from . import telecom_service_order
 from . import telecom_demo_generator
+from . import telecom_demo_generator_bulk
 from . import sale_order

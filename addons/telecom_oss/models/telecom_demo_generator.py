@@ -62,7 +62,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         ]
 
     @api.model
-    def _demo_generate(self, customers, seed):
+    def _demo_generate(self, customers, seed, bulk=None):
         # demo services are migrated, not provisioned: the steps' lifecycle actions
         # apply at once (provisioning is off while they run), _demo_oss_services gives
         # the services their resources, and then provisioning is on, so that new
@@ -71,7 +71,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         provisioned = Company.search([("telecom_provisioning", "=", True)])
         provisioned.telecom_provisioning = False
         try:
-            report = super()._demo_generate(customers, seed)
+            report = super()._demo_generate(customers, seed, bulk=bulk)
         finally:
             provisioned.telecom_provisioning = True
         self.env.company.telecom_provisioning = True
@@ -333,21 +333,29 @@ class TelecomDemoGenerator(models.AbstractModel):
         return created
 
     @api.model
+    def _demo_oss_subscriptions(self, company):
+        """The demo services that get a network side, in the order both paths take."""
+        return (
+            self.env["telecom.subscription"]
+            .with_context(tracking_disable=True)
+            .search(
+                [
+                    ("ref", "=like", "DEMO-%"),
+                    ("state", "in", ("active", "suspended", "terminated")),
+                    ("company_id", "=", company.id),
+                ],
+                order="ref",
+            )
+        )
+
+    @api.model
     def _demo_oss_services(self, rng, params):
         """Give the demo subscriptions (telecom_crm's step) their network side, as a
         migration would: numbers and SIMs for mobile lines, an OLT port, an IP address
         and an ONT for fibre, the SBC for SIP trunks. Then network provisioning is
         switched on (``_demo_generate``), so that new orders go through the simulator."""
         company = self.env.company
-        Sub = self.env["telecom.subscription"].with_context(tracking_disable=True)
-        subs = Sub.search(
-            [
-                ("ref", "=like", "DEMO-%"),
-                ("state", "in", ("active", "suspended", "terminated")),
-                ("company_id", "=", company.id),
-            ],
-            order="ref",
-        )
+        subs = self._demo_oss_subscriptions(company)
         Element = self.env["telecom.network.element"]
         elements = {e.name: e for e in Element.search([("name", "=like", "demo-%")])}
         hss, sbc = elements.get("demo-hss-1"), elements.get("demo-sbc-1")

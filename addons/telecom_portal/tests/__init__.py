@@ -9,3 +9,4 @@ from . import test_portal_billing
 from . import test_portal_isolation
 from . import test_rpc_method_table
 from . import test_portal_hostile
+from . import test_demo_bulk
