@@ -651,14 +651,19 @@ class DbBalanceStore:
         rating generation before each chunk: see :meth:`RatingSession.sync`), so
         after the first chunks a chunk usually needs no query at all here.
         """
-        pairs = [(sub, start) for sub, start in pairs if (sub.id, start) not in self.lists]
+        wanted = list(pairs)
+        pairs = [(sub, start) for sub, start in wanted if (sub.id, start) not in self.lists]
         if not pairs:
             return
         if len(self.loaded) > MAX_CACHED_BALANCES:
             # what this transaction consumed so far goes to the table first: the
-            # balances are read again from it
+            # balances are read again from it, all of them (the pairs that were
+            # loaded are forgotten too: rating must find every pair it was prepared
+            # for without a query, as the import pipeline's COPY may hold the
+            # connection meanwhile)
             self.flush()
             self.invalidate()
+            pairs = wanted
         owners = set()
         for sub, start in pairs:
             for owner in (

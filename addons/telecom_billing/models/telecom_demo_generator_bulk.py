@@ -76,37 +76,24 @@ class TelecomDemoGenerator(models.AbstractModel):
         Batch = self.env["telecom.mediation.batch"]
         read = 0
         started = time.time()
-        # the import's COPY runs in a helper thread while the next chunk is rated; a
-        # balance the rating loads on the way (a pair the chunk's preparation did not
-        # load) then reaches the connection during the COPY, which PostgreSQL ends
-        # ("COPY terminated by new PQexec"). Seen here, at 10,000 customers: three
-        # months of lines on four billing days. Until the pipeline loads every pair
-        # before the COPY starts, the demo imports without the helper thread (the
-        # pipeline's own switch, for this step only).
-        Param = self.env["ir.config_parameter"].sudo()
-        threaded = Param.get_param("telecom_billing.copy_thread")
-        Param.set_param("telecom_billing.copy_thread", "0")
-        try:
-            for month in months:
-                for part, ids in enumerate(chunks(sub_ids, USAGE_FILE_LINES), start=1):
-                    name = f"demo-bulk-usage-{month:%Y%m}-{part:03d}.csv.gz"
-                    done = Batch.search(
-                        [("source_id", "=", source.id), ("file_name", "=", name)], limit=1
-                    )
-                    if done.state == "done":
-                        continue
-                    rows = self._demo_bulk_usage_rows(params, ids, month, cutoff, per_month)
-                    if not rows:
-                        continue
-                    data = gzip.compress(mediation.records_to_csv(rows).encode(), compresslevel=1)
-                    del rows
-                    batch = Batch._import_data(source, data, name, origin="rpc")
-                    read += batch.lines_read
-                    self._demo_bulk_flush()
-                    self._demo_bulk_progress("usage records", read, "~" + str(
-                        USAGE_PER_CUSTOMER * params["customers"]), started)  # fmt: skip
-        finally:
-            Param.set_param("telecom_billing.copy_thread", threaded or False)
+        for month in months:
+            for part, ids in enumerate(chunks(sub_ids, USAGE_FILE_LINES), start=1):
+                name = f"demo-bulk-usage-{month:%Y%m}-{part:03d}.csv.gz"
+                done = Batch.search(
+                    [("source_id", "=", source.id), ("file_name", "=", name)], limit=1
+                )
+                if done.state == "done":
+                    continue
+                rows = self._demo_bulk_usage_rows(params, ids, month, cutoff, per_month)
+                if not rows:
+                    continue
+                data = gzip.compress(mediation.records_to_csv(rows).encode(), compresslevel=1)
+                del rows
+                batch = Batch._import_data(source, data, name, origin="rpc")
+                read += batch.lines_read
+                self._demo_bulk_flush()
+                self._demo_bulk_progress("usage records", read, "~" + str(
+                    USAGE_PER_CUSTOMER * params["customers"]), started)  # fmt: skip
         return read
 
     @api.model

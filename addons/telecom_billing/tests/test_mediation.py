@@ -16,10 +16,13 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import rating_session
+from ..models.rating_session import DbBalanceStore
 from ..models.telecom_mediation_batch import ChunkPipeline, TelecomMediationBatch
 from .common import HEADER, SUB2, RatingCommon
 
 GOOD = "ok{n},+32470000001,voice,2025-03-03T09:{n:02d}:00Z,61,out,+3221234567,"
+OTHER = "x{n},+32470000002,voice,2025-03-03T09:{n:02d}:30Z,61,out,+3221234567,"
 
 
 @tagged("post_install", "-at_install")
@@ -262,6 +265,40 @@ class TestMediation(RatingCommon):
         self.assertEqual(amounts, [0.0, 0.0, 0.25, 0.25])
         self.env["telecom.allowance.balance"].invalidate_model()
         self.assertEqual(self.balance("voice").used, 300)
+
+    def test_balances_reloaded_whole_when_the_cache_is_full(self):
+        """A chunk's preparation that empties a full cache loads all of its balances
+        again, so rating never queries (the previous chunk's COPY may hold the
+        connection: a query then aborts it)."""
+        self.env["ir.config_parameter"].sudo().set_param("telecom_billing.chunk_size", "2")
+        original = DbBalanceStore.balances
+        misses = []
+
+        def balances(store, sub, period_start):
+            if (sub.id, period_start) not in store.lists:
+                misses.append((sub.id, period_start))
+            return original(store, sub, period_start)
+
+        with (
+            patch.object(rating_session, "MAX_CACHED_BALANCES", 0),
+            patch.object(DbBalanceStore, "balances", balances),
+        ):
+            # chunks [ok1 ok2] [ok3 x3] [ok4 x4]: the second line's first records come
+            # with the first line's known ones
+            batch = self.import_csv(
+                [GOOD.format(n=1), GOOD.format(n=2)]
+                + [line for n in (3, 4) for line in (GOOD.format(n=n), OTHER.format(n=n))],
+                name="full.csv",
+            )
+        self.assertEqual(misses, [])
+        self.assertEqual((batch.lines_read, batch.rated_count), (6, 6))
+        self.assertReconciled(batch)
+        # the cache emptied before every chunk: each allowance still taken once, in order
+        self.assertEqual(self.balance("voice").used, 300)
+        amounts = [self.usage(f"ok{n}").amount for n in range(1, 5)]
+        self.assertEqual(amounts, [0.0, 0.0, 0.15, 0.25])
+        self.assertEqual([self.usage(f"x{n}").amount for n in (3, 4)], [0.0, 0.0])
+        self.assertEqual(self.balance("voice", sub=self.sub2).used, 240)
 
     def test_gzip_mapping_and_delimiter(self):
         source = self.env["telecom.mediation.source"].create(
