@@ -1166,9 +1166,8 @@ def restore(opts):
     os.makedirs(pgdata, exist_ok=True)
     os.chmod(restored, 0o755)
     os.chmod(pgdata, 0o700)
-    if s.run_as:
-        for path in (restored, pgdata):
-            os.chown(path, s.run_as.pw_uid, s.run_as.pw_gid)
+    for path in (restored, pgdata):
+        s._chown(path)
     t0 = time.time()
     s.pgbackrest(
         f"--pg1-path={pgdata}",

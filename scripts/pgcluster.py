@@ -33,6 +33,27 @@ def find_pg_bin(name):
     )
 
 
+def postgres_account(what, error=SystemExit):
+    """The ``postgres`` account to run ``what`` as when running as root (PostgreSQL
+    refuses root), else None."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError as exc:
+        raise error(
+            f"Running as root, and there is no unprivileged 'postgres' user to run {what} "
+            "as (PostgreSQL refuses root). Install Debian's 'postgresql' package or run the "
+            "suite as a normal user."
+        ) from exc
+
+
+def chown_to(account, path):
+    """Give ``path`` to ``account`` (a pwd entry; nothing when None)."""
+    if account:
+        os.chown(path, account.pw_uid, account.pw_gid)
+
+
 def free_port(start=None):
     """Return a free TCP port on the loopback interface."""
     if start:
@@ -61,21 +82,11 @@ class Cluster:
         self.port = port
         self.sockdir = os.path.join(self.datadir, "socket")
         self.logfile = os.path.join(os.path.dirname(self.datadir), "postgresql.log")
-        self.run_as = None
-        if os.geteuid() == 0:
-            try:
-                self.run_as = pwd.getpwnam("postgres")
-            except KeyError as exc:
-                raise SystemExit(
-                    "Running as root, and there is no unprivileged 'postgres' user to run "
-                    "PostgreSQL as (PostgreSQL refuses root). Install Debian's 'postgresql' "
-                    "package or run the suite as a normal user."
-                ) from exc
+        self.run_as = postgres_account("PostgreSQL")
 
     # -- helpers ---------------------------------------------------------
     def _chown(self, path):
-        if self.run_as:
-            os.chown(path, self.run_as.pw_uid, self.run_as.pw_gid)
+        chown_to(self.run_as, path)
 
     def _run(self, args, check=True, **kwargs):
         if self.run_as:

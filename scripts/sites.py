@@ -23,7 +23,6 @@ sites folder (``requirements-sites.txt``), built with a Python that user can run
 
 import json
 import os
-import pwd
 import secrets
 import shutil
 import signal
@@ -117,15 +116,7 @@ class Sites:
         self.odoo_sites = tuple(odoo_sites)
         self.db = db
         self.workers = workers
-        self.run_as = None
-        if os.geteuid() == 0:
-            try:
-                self.run_as = pwd.getpwnam("postgres")
-            except KeyError as exc:
-                raise SitesError(
-                    "Running as root and there is no 'postgres' user to run PostgreSQL, "
-                    "Patroni and etcd as: install Debian's postgresql package."
-                ) from exc
+        self.run_as = pgcluster.postgres_account("PostgreSQL, Patroni and etcd", SitesError)
 
     # -- paths -----------------------------------------------------------------
     def site_dir(self, site):
@@ -157,8 +148,7 @@ class Sites:
 
     # -- preparation -------------------------------------------------------------
     def _chown(self, path):
-        if self.run_as:
-            os.chown(path, self.run_as.pw_uid, self.run_as.pw_gid)
+        pgcluster.chown_to(self.run_as, path)
 
     def _mkdir(self, path, owned=True, mode=0o750):
         os.makedirs(path, exist_ok=True)
@@ -491,8 +481,8 @@ class Sites:
 
     def _spawn(self, site, name, args, as_postgres, env=None):
         log = open(self.path(site, "log", f"{name}.out"), "ab")  # noqa: SIM115
-        if as_postgres and self.run_as:
-            os.chown(log.name, self.run_as.pw_uid, self.run_as.pw_gid)
+        if as_postgres:
+            self._chown(log.name)
         kwargs = {}
         if as_postgres and self.run_as:
             kwargs = {
