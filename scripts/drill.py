@@ -519,7 +519,7 @@ class Heartbeat:
 
     def __init__(self, drill):
         self.drill = drill
-        self.ok = []  # timestamps of successful writes, all sites
+        self.ok = []  # (sent, answered) of each successful write, all sites
         self.last_error = {}
         self.threads = []
         for url in drill.all_urls:
@@ -544,6 +544,7 @@ class Heartbeat:
         n = 0
         while not self.drill.stop.is_set():
             n += 1
+            sent = time.time()
             try:
                 rpc.call(
                     "res.partner",
@@ -551,14 +552,16 @@ class Heartbeat:
                     [self.drill.world["heartbeat_partner"]],
                     {"comment": f"heartbeat {url} {n}"},
                 )
-                self.ok.append(time.time())
+                self.ok.append((sent, time.time()))
             except Exception as exc:  # noqa: BLE001 (down or failing over: try again)
                 self.last_error[url] = str(classify(exc))
             time.sleep(0.5)
 
     def resumed_after(self, cut_at):
-        after = [t for t in self.ok if t > cut_at]
-        return (after[0] - cut_at) if after else None
+        """Seconds from the cut to the first write sent after it that succeeded (a write
+        sent before the cut may still be answered just after it: not a resumption)."""
+        after = [answered for sent, answered in self.ok if sent > cut_at]
+        return (min(after) - cut_at) if after else None
 
 
 # ----------------------------------------------------------------------------------
@@ -881,7 +884,7 @@ class PowerCutDrill:
         self.hard_stop.set()
         heartbeat.join(timeout=30)
         resumed = heartbeat.resumed_after(cut_at)
-        before = sum(1 for t in heartbeat.ok if t <= cut_at)
+        before = sum(1 for sent, _answered in heartbeat.ok if sent <= cut_at)
         print(
             f"[{variant}] heartbeat: {before} writes before the cut, "
             f"{len(heartbeat.ok) - before} after; last errors: {heartbeat.last_error}",

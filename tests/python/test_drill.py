@@ -68,3 +68,12 @@ def test_runner_sites_names_the_site_of_each_lock_holder():
     # right after a failover a runner may not have taken its lock again yet
     assert drill.runner_sites({runner: "odoo-site-c-9"}) == {"cron": "none", "queue_job": "site c"}
     assert drill.runner_sites({}) == {"cron": "none", "queue_job": "none"}
+
+
+def test_writes_resume_with_the_first_write_sent_after_the_cut():
+    beat = object.__new__(drill.Heartbeat)
+    # (sent, answered): one sent before the cut at 100 and answered just after it,
+    # then nothing until a write sent at 120 answered at 121.5
+    beat.ok = [(98.0, 98.2), (99.9, 100.05), (125.0, 125.1), (120.0, 121.5)]
+    assert beat.resumed_after(100.0) == 21.5
+    assert drill.Heartbeat.resumed_after(beat, 130.0) is None
