@@ -1,4 +1,3 @@
-from . import fields_bigint
 from . import rating_session
 from . import res_company
 from . import telecom_tariff

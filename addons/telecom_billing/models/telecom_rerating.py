@@ -20,7 +20,7 @@ from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from ..rating import UsageRecord
 from ..rating.engine import chronological
-from .fields_bigint import BigInteger
+from ..engine.fields import BigInteger
 from .rating_session import RATING_LOCK, RatingSession, group_by_period, to_epoch
 
 CHUNK = 20_000

@@ -23,7 +23,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..rating import mediation
-from .fields_bigint import BigInteger
+from ..engine.fields import BigInteger
 
 STATES = [
     ("accepted", "Accepted"),
