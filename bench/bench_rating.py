@@ -519,7 +519,7 @@ def child_import(opts):
 # (a) raw COPY reference and (b) naive ORM baseline
 # ---------------------------------------------------------------------------
 def raw_copy_reference(env, batch_id, tmp):
-    from odoo.addons.telecom_billing.models.rating_session import COPY_COLUMNS
+    from odoo.addons.telecom_billing.rating.copyfmt import COPY_COLUMNS
 
     cr = env.cr
     columns = ", ".join(COPY_COLUMNS)
@@ -551,7 +551,7 @@ def raw_copy_reference(env, batch_id, tmp):
 
 def naive_baseline(env, path, sample, source_id):
     """One ORM create (and one subscriber search) per record, same engine."""
-    from odoo.addons.telecom_billing.models.rating_session import RatingSession, from_epoch
+    from odoo.addons.telecom_billing.engine.rating_session import RatingSession, from_epoch
     from odoo.addons.telecom_billing.rating import mediation
 
     source = (

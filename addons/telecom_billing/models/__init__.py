@@ -1,4 +1,3 @@
-from . import rating_session
 from . import res_company
 from . import telecom_tariff
 from . import telecom_tariff_zone

@@ -40,17 +40,12 @@ from odoo.tools import SQL
 
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
+from ..engine.balance_store import group_by_period
+from ..engine.rating_session import GENERATION_SEQUENCE, RATING_LOCK, RatingSession, from_epoch
 from ..rating import POOL, SUB, mediation
 from ..rating.engine import chronological
 from ..rating.rounding import ZERO
 from ..tools.params import positive_int_param
-from .rating_session import (
-    GENERATION_SEQUENCE,
-    RATING_LOCK,
-    RatingSession,
-    from_epoch,
-    group_by_period,
-)
 
 _logger = logging.getLogger(__name__)
 

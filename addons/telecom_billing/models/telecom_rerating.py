@@ -18,10 +18,11 @@ from odoo.tools import SQL
 
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
+from ..engine.balance_store import group_by_period
+from ..engine.fields import BigInteger
+from ..engine.rating_session import RATING_LOCK, RatingSession, to_epoch
 from ..rating import UsageRecord
 from ..rating.engine import chronological
-from ..engine.fields import BigInteger
-from .rating_session import RATING_LOCK, RatingSession, group_by_period, to_epoch
 
 CHUNK = 20_000
 RATING_REJECTS = ("no_tariff", "unknown_zone", "no_price")

@@ -17,8 +17,8 @@ from decimal import Decimal
 from odoo import Command, _, fields, models
 from odoo.tools import SQL
 
+from ..engine.rating_session import RatingSession, to_epoch
 from ..rating import UsageRecord
-from .rating_session import RatingSession, to_epoch
 
 CHUNK = 5000
 

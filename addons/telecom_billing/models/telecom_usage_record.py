@@ -22,8 +22,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..rating import mediation
 from ..engine.fields import BigInteger
+from ..rating import mediation
 
 STATES = [
     ("accepted", "Accepted"),
