@@ -432,7 +432,7 @@ def child_import(opts):
     odoo.tools.config.parse_config(odoo_args(json.loads(opts.params), opts.db, opts.data_dir))
     registry = Registry(opts.db)
     rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    from odoo.addons.telecom_billing.models import telecom_mediation_batch as tmb
+    from odoo.addons.telecom_billing.engine.chunk_pipeline import PHASES
 
     if opts.tracemalloc:
         import tracemalloc
@@ -497,7 +497,7 @@ def child_import(opts):
             "state": batch.state,
             "error": batch.error or None,
             "amount": str(batch.amount_total),
-            "phases": dict(tmb.PHASES),
+            "phases": dict(PHASES),
             "cpu_python": (self_after.ru_utime + self_after.ru_stime)
             - (self_before.ru_utime + self_before.ru_stime),
             "cpu_postgres": pg_cpu,

@@ -18,7 +18,8 @@ from odoo.tools import mute_logger
 
 from ..engine import balance_store
 from ..engine.balance_store import DbBalanceStore
-from ..models.telecom_mediation_batch import ChunkPipeline, TelecomMediationBatch
+from ..engine.chunk_pipeline import ChunkPipeline
+from ..models.telecom_mediation_batch import TelecomMediationBatch
 from .common import HEADER, SUB2, RatingCommon
 
 GOOD = "ok{n},+32470000001,voice,2025-03-03T09:{n:02d}:00Z,61,out,+3221234567,"
