@@ -18,7 +18,6 @@ from . import telecom_billed_recurring
 from . import telecom_subscription_line
 from . import telecom_usage_type
 from . import telecom_charge
-from . import telecom_usage_record_billing
 from . import invoice_writer
 from . import billrun_engine
 from . import telecom_bill_run
