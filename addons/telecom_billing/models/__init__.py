@@ -24,7 +24,6 @@ from . import telecom_bill_run
 from . import telecom_billing_account
 from . import account_banking_mandate
 from . import telecom_dunning
-from . import telecom_rerating_billing
 from . import telecom_subscription_billing
 from . import telecom_demo_generator_billing
 from . import telecom_demo_generator_bulk
