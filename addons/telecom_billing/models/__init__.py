@@ -30,4 +30,7 @@ from . import telecom_demo_generator_bulk
 from . import telecom_api_billing
 from . import telecom_allowance_pool
 from . import telecom_api_rating
+from . import telecom_api_tariff
+from . import telecom_api_plan
+from . import telecom_api_mediation
 from . import telecom_api_usage

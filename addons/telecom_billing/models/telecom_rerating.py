@@ -8,11 +8,12 @@ back the allowance units they took, and rates them again in chronological order
 with the tariffs as they are now. It runs in one transaction: all or nothing.
 
 Invoiced (``billed``) records are never changed:
-:meth:`TelecomRerating._telecom_rerate_billed` prices them again with the tariffs as they are now, keeping the allowance units
-they took when they were invoiced (the closed period's balances are not reopened),
-and the difference with what the customer was invoiced (or last adjusted to)
-becomes one ``adjustment`` charge per billing account, linked to the records: the
-next bill run puts it on the invoice (a credit when the price went down).
+:meth:`TelecomRerating._telecom_rerate_billed` prices them again with the tariffs
+as they are now, keeping the allowance units they took when they were invoiced
+(the closed period's balances are not reopened), and the difference with what the
+customer was invoiced (or last adjusted to) becomes one ``adjustment`` charge per
+billing account, linked to the records: the next bill run puts it on the invoice
+(a credit when the price went down).
 """
 
 from collections import defaultdict
