@@ -43,16 +43,6 @@ MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", 
 MB = 1024 * 1024
 MONTH_START = dt.datetime(2025, 3, 1)
 MONTH_SECONDS = 31 * 86400
-HEADER = [
-    "record_id",
-    "subscriber",
-    "usage_type",
-    "start_time",
-    "quantity",
-    "direction",
-    "called_number",
-    "location",
-]
 
 # country calling codes (a realistic spread of 1- to 3-digit codes)
 EU_CODES = [
@@ -339,6 +329,9 @@ def build_operator(env, subscribers, seed):
 # ---------------------------------------------------------------------------
 def write_records(path, n, numbers, prefixes, seed):
     """N records as CSV: returns the number of lines written."""
+    # the header the import reads: the canonical columns of mediation
+    from odoo.addons.telecom_billing.rating.mediation import CANONICAL_COLUMNS
+
     rng = random.Random(f"{seed}:records")
     rand = rng.random
     randint = rng.randint
@@ -353,7 +346,7 @@ def write_records(path, n, numbers, prefixes, seed):
     written = 0
     with open(path, "w", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
-        out.writerow(HEADER)
+        out.writerow(CANONICAL_COLUMNS)
         last_id = None
         for i in range(n):
             r = rand()
