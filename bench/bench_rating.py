@@ -43,16 +43,6 @@ MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", 
 MB = 1024 * 1024
 MONTH_START = dt.datetime(2025, 3, 1)
 MONTH_SECONDS = 31 * 86400
-HEADER = [
-    "record_id",
-    "subscriber",
-    "usage_type",
-    "start_time",
-    "quantity",
-    "direction",
-    "called_number",
-    "location",
-]
 
 # country calling codes (a realistic spread of 1- to 3-digit codes)
 EU_CODES = [
@@ -339,6 +329,9 @@ def build_operator(env, subscribers, seed):
 # ---------------------------------------------------------------------------
 def write_records(path, n, numbers, prefixes, seed):
     """N records as CSV: returns the number of lines written."""
+    # the header the import reads: the canonical columns of mediation
+    from odoo.addons.telecom_billing.rating.mediation import CANONICAL_COLUMNS
+
     rng = random.Random(f"{seed}:records")
     rand = rng.random
     randint = rng.randint
@@ -353,7 +346,7 @@ def write_records(path, n, numbers, prefixes, seed):
     written = 0
     with open(path, "w", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
-        out.writerow(HEADER)
+        out.writerow(CANONICAL_COLUMNS)
         last_id = None
         for i in range(n):
             r = rand()
@@ -432,7 +425,7 @@ def child_import(opts):
     odoo.tools.config.parse_config(odoo_args(json.loads(opts.params), opts.db, opts.data_dir))
     registry = Registry(opts.db)
     rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    from odoo.addons.telecom_billing.models import telecom_mediation_batch as tmb
+    from odoo.addons.telecom_billing.engine.chunk_pipeline import PHASES
 
     if opts.tracemalloc:
         import tracemalloc
@@ -497,7 +490,7 @@ def child_import(opts):
             "state": batch.state,
             "error": batch.error or None,
             "amount": str(batch.amount_total),
-            "phases": dict(tmb.PHASES),
+            "phases": dict(PHASES),
             "cpu_python": (self_after.ru_utime + self_after.ru_stime)
             - (self_before.ru_utime + self_before.ru_stime),
             "cpu_postgres": pg_cpu,
@@ -519,7 +512,7 @@ def child_import(opts):
 # (a) raw COPY reference and (b) naive ORM baseline
 # ---------------------------------------------------------------------------
 def raw_copy_reference(env, batch_id, tmp):
-    from odoo.addons.telecom_billing.models.rating_session import COPY_COLUMNS
+    from odoo.addons.telecom_billing.rating.copyfmt import COPY_COLUMNS
 
     cr = env.cr
     columns = ", ".join(COPY_COLUMNS)
@@ -551,7 +544,7 @@ def raw_copy_reference(env, batch_id, tmp):
 
 def naive_baseline(env, path, sample, source_id):
     """One ORM create (and one subscriber search) per record, same engine."""
-    from odoo.addons.telecom_billing.models.rating_session import RatingSession, from_epoch
+    from odoo.addons.telecom_billing.engine.rating_session import RatingSession, from_epoch
     from odoo.addons.telecom_billing.rating import mediation
 
     source = (

@@ -1,12 +1,16 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Plain-Python pieces of the bill run (no Odoo import): proration and amounts."""
+"""Plain-Python pieces of the bill run (no Odoo import): proration and amounts.
 
+The billing-period arithmetic is ``rating/periods.py``'s, re-exported here for the
+bill run's callers.
+"""
+
+from ..rating.periods import add_months, period_end, period_start
 from .proration import (
     POLICIES,
     LineState,
     Piece,
-    add_months,
     affected_periods,
     change_amount,
     days_between,
@@ -15,9 +19,7 @@ from .proration import (
     intersect,
     line_pieces,
     period_amount,
-    period_end,
     period_rate,
-    period_start,
     periods,
     quantize,
 )

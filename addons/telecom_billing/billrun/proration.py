@@ -25,39 +25,20 @@ The rule (README "Bill runs" repeats it):
   backdated change), the next invoice carries the **difference** between the
   amount the new coverage is worth and what was billed: a charge for days added,
   a credit for days removed. Nothing is ever billed twice or forgotten.
+
+Periods (``period_start``, ``period_end``, ``add_months``) come from
+``rating/periods.py``.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+# the billing-period arithmetic is rating's (one source for rating and bill runs)
+from ..rating.periods import period_end, period_start
+
 POLICIES = ("daily", "full", "none")
 ONE_DAY = timedelta(days=1)
-
-
-def add_months(day, months):
-    """``day`` moved by ``months`` (the day of month must exist: billing days are 1..28)."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, day.day)
-
-
-def period_start(day, billing_day=1, months=1):
-    """First day of the billing period containing ``day`` (January-anchored)."""
-    if not 1 <= billing_day <= 28:
-        raise ValueError("billing day must be 1..28")
-    if months not in (1, 2, 3, 4, 6, 12):
-        raise ValueError("billing period must be 1, 2, 3, 4, 6 or 12 months")
-    year, month = day.year, day.month
-    if day.day < billing_day:
-        month -= 1
-    index = year * 12 + month - 1
-    index -= index % months
-    return date(index // 12, index % 12 + 1, billing_day)
-
-
-def period_end(start, months=1):
-    """Last day of the period starting on ``start``."""
-    return add_months(start, months) - ONE_DAY
 
 
 def periods(first, last, billing_day, months):

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .fields_bigint import BigInteger
+from ..engine.fields import BigInteger
 
 SECTIONS = [
     ("recurring", "Recurring charges"),

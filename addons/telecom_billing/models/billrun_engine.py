@@ -22,15 +22,16 @@ from decimal import Decimal
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.telecom_crm.models.billing_periods import PERIOD_MONTHS
+
 from ..billrun import LineState, history_periods, line_pieces, period_end, quantize
+from ..engine.rating_session import RATING_LOCK
 from .invoice_writer import InvoiceDefaults
 from .telecom_usage_record import human_quantity
 
 _logger = logging.getLogger(__name__)
 
-RATING_LOCK = 74_237_001  # the rating/re-rating advisory lock key (shared here)
 SUB_STATES_BILLED = ("active", "suspended", "terminated")
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 KIND_ORDER = {"plan": 0, "addon": 1, "equipment": 2}
 GENERIC_PRODUCTS = {
     "usage": "telecom_billing.product_telecom_usage",

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 
 from odoo.exceptions import ValidationError
 
+from ..engine.rating_session import RatingSession, to_epoch
 from ..rating import UsageRecord, mediation
 from ..rating.timebands import TimeZone
-from .rating_session import RatingSession, to_epoch
 
 #: the largest quantity a preview prices (seconds, bytes or count): a petabyte
 MAX_PREVIEW_QUANTITY = 10**15

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .fields_bigint import BigInteger
+from ..engine.fields import BigInteger
 from .telecom_usage_record import human_quantity
 
 

@@ -17,9 +17,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_repr
 
+from ..engine.rating_session import RatingSession
 from ..rating import POOL, SUB
 from ..rating.periods import next_period_start, period_start
-from .rating_session import RatingSession
 from .telecom_usage_record import STATES
 
 USAGE_QUERY_KEYS = {

@@ -17,7 +17,6 @@ so only the per-account totals and errors remain.
 
 import io
 import logging
-import threading
 import time
 import traceback
 from datetime import timedelta
@@ -33,6 +32,7 @@ from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from ..billrun import period_end
 from ..tools import spreadsheet
+from ..tools.runtime import testing
 from .billrun_engine import BillRunEngine
 
 _logger = logging.getLogger(__name__)
@@ -53,10 +53,6 @@ LINE_STATES = [
 ]
 POST_BATCH = 500
 FINISH_LOCK = 74_237_002  # pg_advisory_lock key + run id: one finisher per run
-
-
-def testing():
-    return getattr(threading.current_thread(), "testing", False)
 
 
 class TelecomBillRun(models.Model):

@@ -5,7 +5,6 @@ import hashlib
 import logging
 import os
 import shutil
-import threading
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -14,6 +13,7 @@ from odoo.addons.base.models.res_partner import _tz_get
 
 from ..rating import mediation
 from ..tools.params import positive_int_param
+from ..tools.runtime import testing
 
 _logger = logging.getLogger(__name__)
 
@@ -169,7 +169,6 @@ class TelecomMediationSource(models.Model):
             {p for pattern in FOLDER_PATTERNS for p in glob.glob(os.path.join(folder, pattern))}
         )
         Batch = self.env["telecom.mediation.batch"]
-        testing = getattr(threading.current_thread(), "testing", False)
         count = 0
         for path in paths[:max_files]:
             sha = file_sha256(path)
@@ -196,14 +195,14 @@ class TelecomMediationSource(models.Model):
                         "file_path": path,
                     }
                 )
-                if not testing:
+                if not testing():
                     # guarded batch job: the batch survives a crash of its import
                     self.env.cr.commit()  # pylint: disable=invalid-commit
             batch.file_path = path
             batch._process()
             target = self._move(path, "done" if batch.state == "done" else "error")
             batch.file_path = target
-            if not testing:
+            if not testing():
                 # guarded batch job: the file's new place is recorded with its batch
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             count += 1

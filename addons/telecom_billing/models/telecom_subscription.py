@@ -4,10 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..engine.rating_session import RATING_LOCK, RatingSession
 from ..rating import POOL
 from ..rating.timebands import day_number
 from .rating_preview import rate_preview
-from .rating_session import RATING_LOCK, RatingSession
 
 
 class TelecomSubscription(models.Model):

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from odoo import models
 
+from odoo.addons.telecom_crm.models.billing_periods import PERIOD_MONTHS
+
 from ..billrun import LineState, change_amount
-from .billrun_engine import PERIOD_MONTHS
 
 
 class TelecomSubscription(models.Model):

@@ -22,8 +22,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..engine.fields import BigInteger
 from ..rating import mediation
-from .fields_bigint import BigInteger
 
 STATES = [
     ("accepted", "Accepted"),
@@ -46,6 +46,10 @@ INDEXES = [
      "state IN ('rejected', 'duplicate')"),
     ("telecom_usage_record_time_brin", "brin", "start_time, period_start", ""),
     ("telecom_usage_record_batch_brin", "brin", "batch_id", ""),
+    # the bill run's reader: only rated records not yet invoiced are in it, so it
+    # stays small however much billed history the table holds
+    ("telecom_usage_record_unbilled", "btree", "billing_account_id, period_start",
+     "state = 'rated'"),
 ]  # fmt: skip
 
 
@@ -117,6 +121,13 @@ class TelecomUsageRecord(models.Model):
     period_start = fields.Date(readonly=True, help="First day of the billing period.")
     invoice_line_id = fields.Many2one("account.move.line", readonly=True, copy=False)
     rerated_count = fields.Integer(string="Re-ratings", readonly=True, aggregator=None)
+    # -- billing
+    move_id = fields.Many2one(related="invoice_line_id.move_id", string="Invoice")
+    adjusted_amount = fields.Monetary(
+        readonly=True,
+        help="Invoiced usage re-rated later: what it is worth now. The difference with the "
+        "invoiced amount went on an adjustment charge (next invoice).",
+    )
 
     # -- schema ---------------------------------------------------------------
     def _telecom_forget_foreign_keys(self):

@@ -8,9 +8,14 @@ billing day of a month ``m`` with ``(m - 1) % months == 0`` (monthly: every mont
 bimonthly: Jan, Mar, May...; quarterly: Jan, Apr, Jul, Oct; yearly: January).
 The period of a usage record is the one containing the record's **local** date
 (subscriber time zone). ``period_start`` is the first day of that period.
+
+This is the one source of billing-period arithmetic: rating, the bill run's
+proration (``billrun/proration.py``), the API and the portal import it. How many
+months a named period (``monthly``, ``quarterly``...) lasts is telecom_crm's
+``PERIOD_MONTHS`` (``telecom_crm/models/billing_periods.py``); here ``months`` is a number.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from .timebands import day_date, day_number
 
@@ -29,14 +34,23 @@ def period_start(day, billing_day=1, months=1):
     return date(index // 12, index % 12 + 1, billing_day)
 
 
+def add_months(day, months):
+    """``day`` moved by ``months`` (the day of month must exist: billing days are 1..28)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, day.day)
+
+
 def next_period_start(start, months=1):
-    index = start.year * 12 + start.month - 1 + months
-    return date(index // 12, index % 12 + 1, start.day)
+    return add_months(start, months)
 
 
 def previous_period_start(start, months=1):
-    index = start.year * 12 + start.month - 1 - months
-    return date(index // 12, index % 12 + 1, start.day)
+    return add_months(start, -months)
+
+
+def period_end(start, months=1):
+    """Last day of the period starting on ``start``."""
+    return add_months(start, months) - timedelta(days=1)
 
 
 class PeriodCache:
@@ -59,8 +73,10 @@ class PeriodCache:
 
 __all__ = [
     "PeriodCache",
+    "add_months",
     "day_number",
     "next_period_start",
+    "period_end",
     "period_start",
     "previous_period_start",
 ]

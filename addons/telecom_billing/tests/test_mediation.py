@@ -16,9 +16,10 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import rating_session
-from ..models.rating_session import DbBalanceStore
-from ..models.telecom_mediation_batch import ChunkPipeline, TelecomMediationBatch
+from ..engine import balance_store
+from ..engine.balance_store import DbBalanceStore
+from ..engine.chunk_pipeline import ChunkPipeline
+from ..models.telecom_mediation_batch import TelecomMediationBatch
 from .common import HEADER, SUB2, RatingCommon
 
 GOOD = "ok{n},+32470000001,voice,2025-03-03T09:{n:02d}:00Z,61,out,+3221234567,"
@@ -280,7 +281,7 @@ class TestMediation(RatingCommon):
             return original(store, sub, period_start)
 
         with (
-            patch.object(rating_session, "MAX_CACHED_BALANCES", 0),
+            patch.object(balance_store, "MAX_CACHED_BALANCES", 0),
             patch.object(DbBalanceStore, "balances", balances),
         ):
             # chunks [ok1 ok2] [ok3 x3] [ok4 x4]: the second line's first records come

@@ -3,8 +3,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .billing_periods import PERIOD_MONTHS
+
 RECURRING_KINDS = ("plan", "addon", "bundle")
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
 class ProductTemplate(models.Model):

@@ -24,7 +24,8 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 
-MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "yearly": 12}
+from odoo.addons.telecom_crm.models.billing_periods import PERIOD_MONTHS
+
 STATES = [
     ("pending", "Outage running"),
     ("to_credit", "To credit"),
@@ -166,7 +167,7 @@ class TelecomSlaCredit(models.Model):
         if not line:
             return dict(values, state="no_credit", amount=0.0, note=self.env._("No plan."))
         terms = self._telecom_terms(line)
-        months = MONTHS_PER_PERIOD.get(line.product_id.telecom_recurring_period or "monthly", 1)
+        months = PERIOD_MONTHS.get(line.product_id.telecom_recurring_period or "monthly", 1)
         currency = self.currency_id
         monthly = Decimal(str(line.price_unit)) * Decimal(str(line.quantity)) / Decimal(months)
         values.update(

@@ -1,5 +1,7 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Custom field types of telecom_billing."""
+
 from odoo import fields
 
 
