@@ -21,8 +21,7 @@ from . import telecom_subscription_line
 from . import telecom_usage_type
 from . import telecom_charge
 from . import telecom_usage_record_billing
-from . import invoice_writer
-from . import billrun_engine
+from . import telecom_invoice_writer
 from . import telecom_bill_run
 from . import telecom_billing_account
 from . import account_banking_mandate

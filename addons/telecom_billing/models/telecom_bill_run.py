@@ -32,8 +32,8 @@ from odoo.tools import SQL
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from ..billrun import period_end
+from ..engine.billrun import BillRunEngine
 from ..tools import spreadsheet
-from .billrun_engine import BillRunEngine
 
 _logger = logging.getLogger(__name__)
 

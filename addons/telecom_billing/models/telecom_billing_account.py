@@ -21,7 +21,7 @@ from odoo.tools import SQL
 from odoo.addons.telecom_crm.models.telecom_api import MAX_LONG_TEXT, MAX_NUMBER
 
 from ..billrun import add_months, period_start
-from .invoice_writer import InvoiceDefaults
+from ..engine.invoice_defaults import InvoiceDefaults
 
 
 class CreditNoteSpec:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from odoo import models
 
 from ..billrun import LineState, change_amount
-from .billrun_engine import PERIOD_MONTHS
+from ..engine.billrun import PERIOD_MONTHS
 
 
 class TelecomSubscription(models.Model):
