@@ -23,6 +23,8 @@ from . import telecom_charge
 from . import telecom_usage_record_billing
 from . import telecom_invoice_writer
 from . import telecom_bill_run
+from . import telecom_bill_run_line
+from . import telecom_bill_run_finish
 from . import telecom_billing_account
 from . import account_banking_mandate
 from . import telecom_dunning
