@@ -10,10 +10,9 @@ from . import telecom_usage_record
 from . import telecom_allowance_balance
 from . import telecom_rerating
 from . import rating_preview
-from . import telecom_subscription
-from . import telecom_api
+from . import telecom_subscription_rating
+from . import telecom_api_charging
 from . import telecom_demo_generator
-from . import res_company_billing
 from . import account_move
 from . import account_move_line
 from . import telecom_billed_recurring
@@ -29,7 +28,7 @@ from . import telecom_billing_account
 from . import account_banking_mandate
 from . import telecom_dunning
 from . import telecom_rerating_billing
-from . import telecom_subscription_billing
+from . import telecom_subscription_invoicing
 from . import telecom_demo_generator_billing
 from . import telecom_demo_generator_bulk
 from . import telecom_api_billing
