@@ -34,6 +34,16 @@ QUIET = {
     "mail_auto_subscribe_no_notify": True,
 }
 
+# the product columns of tax and payment term lines
+NO_PRODUCT = {
+    "product_id": False,
+    "product_uom_id": False,
+    "quantity": 0.0,
+    "price_unit": 0.0,
+    "price_subtotal": 0.0,
+    "price_total": 0.0,
+}
+
 
 class FastInvoiceBuilder:
     """Bulk insert of customer invoices with Odoo's values (see the module docstring)."""
@@ -364,12 +374,7 @@ class FastInvoiceBuilder:
                     "account_id": tax_vals["account_id"],
                     "partner_id": commercial.id,
                     "currency_id": tax_vals.get("currency_id") or currency.id,
-                    "product_id": False,
-                    "product_uom_id": False,
-                    "quantity": 0.0,
-                    "price_unit": 0.0,
-                    "price_subtotal": 0.0,
-                    "price_total": 0.0,
+                    **NO_PRODUCT,
                     "balance": balance,
                     "debit": balance if balance > 0 else 0.0,
                     "credit": -balance if balance < 0 else 0.0,
@@ -400,12 +405,7 @@ class FastInvoiceBuilder:
                     "sequence": 12000,
                     "name": "",
                     "account_id": receivable.id,
-                    "product_id": False,
-                    "product_uom_id": False,
-                    "quantity": 0.0,
-                    "price_unit": 0.0,
-                    "price_subtotal": 0.0,
-                    "price_total": 0.0,
+                    **NO_PRODUCT,
                     "balance": term_bal,
                     "debit": term_bal if term_bal > 0 else 0.0,
                     "credit": -term_bal if term_bal < 0 else 0.0,
