@@ -52,7 +52,6 @@ class InvoiceSpecBuilder:
         self.defaults = InvoiceDefaults(self.env, self.company)
         self.partners = {}  # invoice partners, read in one go by the engine
         self._product_cache = {}
-        self._generic = {}
         self._usage_products = {}
         self._labels = {}
 
@@ -69,10 +68,7 @@ class InvoiceSpecBuilder:
         return product
 
     def _generic_product(self, key):
-        product = self._generic.get(key)
-        if product is None:
-            product = self._generic[key] = self.env.ref(GENERIC_PRODUCTS[key])
-        return product
+        return self.defaults.ref(GENERIC_PRODUCTS[key])
 
     def _usage_product(self, usage_type_id):
         product = self._usage_products.get(usage_type_id)
