@@ -102,7 +102,7 @@ class BillRunEngine:
                 if not dry_run:
                     links.add(spec, move_id, line_ids)
             if not dry_run:
-                links.write()
+                links.flush()
             totals = self._totals([w[0] for w in written])
             for spec, (move_id, _lines) in zip(specs, written, strict=True):
                 results[spec.bill.run_line_id].update(totals[move_id])

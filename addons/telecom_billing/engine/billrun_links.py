@@ -15,7 +15,7 @@ from odoo.tools import SQL
 
 
 class BilledLinks:
-    """Collect what each invoice line billed (``add``), then write it all (``write``)."""
+    """Collect what each invoice line billed (``add``), then write it all (``flush``)."""
 
     def __init__(self, env, company, date, cutover):
         self.env = env
@@ -97,7 +97,7 @@ class BilledLinks:
         last = min(state.date_end, bill.end) if state.date_end else bill.end
         return (first, last) if first <= last else (None, None)
 
-    def write(self):
+    def flush(self):
         cr = self.cr
         uid = self.env.uid
         if self.ledger:
