@@ -502,38 +502,36 @@ def populate(env, accounts, usage, chunk, generation):
                 [s[0] for s in subs],
             ),
         )
-    # June usage, rated, written the way rating writes it: COPY
-    columns = (
-        "create_uid",
-        "create_date",
-        "write_uid",
-        "write_date",
-        "company_id",
-        "source_id",
-        "source_record_id",
-        "line_no",
-        "subscriber",
-        "subscription_id",
-        "billing_account_id",
-        "usage_type_id",
-        "direction",
-        "start_time",
-        "quantity",
-        "called_number",
-        "zone_id",
-        "rated_quantity",
-        "allowance_quantity",
-        "amount",
-        "currency_id",
-        "state",
-        "period_start",
-        "rerated_count",
+    # June usage, rated, written the way rating writes it: COPY, rating's columns
+    columns, line = benchlib.usage_copy_line(
+        create_uid=uid,
+        create_date="2025-07-01 00:00:00",
+        write_uid=uid,
+        write_date="2025-07-01 00:00:00",
+        company_id=cid,
+        source_id=source.id,
+        source_record_id="{record}",
+        line_no="{i}",
+        subscriber="{sid}",
+        subscription_id="{sid}",
+        billing_account_id="{aid}",
+        usage_type_id="{utype}",
+        direction="out",
+        start_time="{start}",
+        quantity="{qty}",
+        called_number="{called}",
+        zone_id="{zone}",
+        rated_quantity="{qty}",
+        allowance_quantity=0,
+        amount="{amount}",
+        currency_id=cur,
+        state="rated",
+        period_start=period,
+        rerated_count=0,
     )
 
     def rows():
-        stamp = "2025-07-01 00:00:00"
         for sid, aid in subs:
-            base = f"{uid}\t{stamp}\t{uid}\t{stamp}\t{cid}\t{source.id}\t"
             for i in range(usage):
                 utype = types[i % 3]
                 qty = (
@@ -541,12 +539,18 @@ def populate(env, accounts, usage, chunk, generation):
                     if utype == types[0]
                     else (1 if utype == types[1] else 1_000_000 + i * 997)
                 )
-                amount = f"{(i % 17) * 0.01 + 0.05:.2f}"
                 when = period + timedelta(days=i % 28)
-                yield (
-                    f"{base}{prefix}-{sid}-{i}\t{i}\t{sid}\t{sid}\t{aid}\t{utype}\tout\t"
-                    f"{when} {i % 24:02d}:{i % 60:02d}:00\t{qty}\t+3222{i:06d}\t"
-                    f"{zones[i % 2]}\t{qty}\t0\t{amount}\t{cur}\trated\t{period}\t0\n"
+                yield line.format(
+                    record=f"{prefix}-{sid}-{i}",
+                    i=i,
+                    sid=sid,
+                    aid=aid,
+                    utype=utype,
+                    start=f"{when} {i % 24:02d}:{i % 60:02d}:00",
+                    qty=qty,
+                    called=f"+3222{i:06d}",
+                    zone=zones[i % 2],
+                    amount=f"{(i % 17) * 0.01 + 0.05:.2f}",
                 )
 
     class Stream(io.TextIOBase):
@@ -567,7 +571,7 @@ def populate(env, accounts, usage, chunk, generation):
             return out
 
     cr.copy_expert(
-        f"COPY telecom_usage_record ({', '.join(columns)}) FROM STDIN",
+        f"COPY telecom_usage_record ({columns}) FROM STDIN",
         Stream(rows()),
         size=1 << 16,
     )

@@ -38,7 +38,16 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import requests
-from benchlib import REPO, install, log, machine, odoo_args, pgcluster, save_results
+from benchlib import (
+    REPO,
+    install,
+    log,
+    machine,
+    odoo_args,
+    pgcluster,
+    save_results,
+    usage_copy_line,
+)
 
 MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 OTHER_CUSTOMERS = 100
@@ -170,14 +179,16 @@ def usage_rows(rng, subs, count, start, end, type_ids):
 
 def copy_usage(env, rows, source_id, company_id, currency_id):
     """COPY rated records (the state rating leaves them in) into telecom_usage_record."""
-    columns = (
-        "company_id", "source_id", "source_record_id", "subscriber", "subscription_id",
-        "billing_account_id", "usage_type_id", "direction", "start_time", "quantity",
-        "called_number", "rated_quantity", "allowance_quantity", "amount", "currency_id",
-        "state", "period_start", "rerated_count", "create_uid", "create_date", "write_uid",
-        "write_date",
-    )  # fmt: skip
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    columns, line = usage_copy_line(
+        company_id=company_id, source_id=source_id, source_record_id="B{index}",
+        subscriber="{sub}", subscription_id="{sub}", billing_account_id="{account}",
+        usage_type_id="{utype}", direction="{direction}", start_time="{start}",
+        quantity="{qty}", called_number="{called}", rated_quantity="{qty}",
+        allowance_quantity="{included}", amount="{amount}", currency_id=currency_id,
+        state="rated", period_start="{period}", rerated_count=0, create_uid=1,
+        create_date=now, write_uid=1, write_date=now,
+    )  # fmt: skip
     rng = random.Random(7)
     buffer = io.StringIO()
     for index, (epoch, sub_id, account_id, type_id, quantity, direction) in enumerate(rows):
@@ -187,14 +198,14 @@ def copy_usage(env, rows, source_id, company_id, currency_id):
         amount = 0 if included else round(rng.random() * 2, 2)
         called = f"+32{rng.randrange(10**8, 10**9)}" if direction == "out" else "\\N"
         buffer.write(
-            f"{company_id}\t{source_id}\tB{index}\t{sub_id}\t{sub_id}\t{account_id}\t{type_id}\t"
-            f"{direction}\t{moment:%Y-%m-%d %H:%M:%S}\t{quantity}\t{called}\t{quantity}\t"
-            f"{included}\t{amount}\t{currency_id}\trated\t{period}\t0\t1\t{now}\t1\t{now}\n"
-        )
+            line.format(
+                index=index, sub=sub_id, account=account_id, utype=type_id,
+                direction=direction, start=f"{moment:%Y-%m-%d %H:%M:%S}", qty=quantity,
+                called=called, included=included, amount=amount, period=period,
+            )
+        )  # fmt: skip
     buffer.seek(0)
-    env.cr.copy_expert(
-        f"COPY telecom_usage_record ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
-    )
+    env.cr.copy_expert(f"COPY telecom_usage_record ({columns}) FROM STDIN", buffer, size=1 << 20)
 
 
 # ---------------------------------------------------------------------------

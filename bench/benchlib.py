@@ -65,6 +65,21 @@ def machine(cr=None):
     return info
 
 
+def usage_copy_line(**values):
+    """(column list, ``str.format`` template) of one ``telecom_usage_record`` line of
+    ``COPY ... FROM STDIN``, with the columns rating writes, in its order
+    (``telecom_billing/rating/copyfmt.py`` ``COPY_COLUMNS``): ``values`` gives a column
+    a constant or a ``{placeholder}``; a column not given is NULL. Call it once an Odoo
+    registry is loaded (it imports the add-on)."""
+    from odoo.addons.telecom_billing.rating.copyfmt import COPY_COLUMNS, NULL
+
+    unknown = set(values) - set(COPY_COLUMNS)
+    if unknown:
+        raise ValueError(f"not columns rating writes: {sorted(unknown)}")
+    template = "\t".join(str(values.get(column, NULL)) for column in COPY_COLUMNS) + "\n"
+    return ", ".join(COPY_COLUMNS), template
+
+
 def odoo_args(params, db, data_dir):
     """Odoo's command line for the benchmark database (no cron thread, quiet log)."""
     return [

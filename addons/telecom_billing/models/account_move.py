@@ -196,24 +196,19 @@ class AccountMove(models.Model):
         self.env.flush_all()
         cr.execute(SQL("SELECT id FROM account_move_line WHERE move_id = ANY(%s)", self.ids))
         line_ids = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                """UPDATE telecom_usage_record SET state = 'rated', invoice_line_id = NULL,
-                          write_date = now() at time zone 'UTC', write_uid = %s
-                    WHERE invoice_line_id = ANY(%s)""",
-                self.env.uid,
-                line_ids,
+        # usage records rated again, charges pending again
+        for table, state in (("telecom_usage_record", "rated"), ("telecom_charge", "pending")):
+            cr.execute(
+                SQL(
+                    """UPDATE %s SET state = %s, invoice_line_id = NULL,
+                              write_date = now() at time zone 'UTC', write_uid = %s
+                        WHERE invoice_line_id = ANY(%s)""",
+                    SQL.identifier(table),
+                    state,
+                    self.env.uid,
+                    line_ids,
+                )
             )
-        )
-        cr.execute(
-            SQL(
-                """UPDATE telecom_charge SET state = 'pending', invoice_line_id = NULL,
-                          write_date = now() at time zone 'UTC', write_uid = %s
-                    WHERE invoice_line_id = ANY(%s)""",
-                self.env.uid,
-                line_ids,
-            )
-        )
         cr.execute(
             SQL(
                 "DELETE FROM telecom_billed_recurring WHERE move_id = ANY(%s) RETURNING line_id",

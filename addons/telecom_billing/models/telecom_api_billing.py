@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""RPC of the bill-run side: what an account owes, and credit notes (docs/rpc.md)."""
+"""RPC of billing (docs/rpc.md): what an account owes, credit notes, direct-debit mandates."""
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError

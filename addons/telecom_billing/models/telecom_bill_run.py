@@ -13,6 +13,11 @@ When no line is pending any more, a second phase posts (numbers) the run's
 invoices in batches and queues them for delivery; a third collects direct
 debits. A dry run bills the same way inside a savepoint it always rolls back,
 so only the per-account totals and errors remain.
+
+The run model and its billing phase are here; the run lines (the claims, their
+results) are ``telecom_bill_run_line.py``; posting, delivery, direct debits and the
+closing message are ``telecom_bill_run_finish.py``; the engine that bills a chunk is
+``engine/billrun.py``.
 """
 
 import io
@@ -22,7 +27,6 @@ import traceback
 from datetime import timedelta
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -31,9 +35,9 @@ from odoo.tools import SQL
 from odoo.addons.telecom_crm.models.sequence import assign_sequence_names
 
 from ..billrun import period_end
+from ..engine.billrun import BillRunEngine
 from ..tools import spreadsheet
 from ..tools.runtime import testing
-from .billrun_engine import BillRunEngine
 
 _logger = logging.getLogger(__name__)
 
@@ -51,8 +55,6 @@ LINE_STATES = [
     ("error", "Error"),
     ("cancelled", "Cancelled"),
 ]
-POST_BATCH = 500
-FINISH_LOCK = 74_237_002  # pg_advisory_lock key + run id: one finisher per run
 
 
 class TelecomBillRun(models.Model):
@@ -92,7 +94,12 @@ class TelecomBillRun(models.Model):
         help="Restrict the run to these accounts (empty: every due account of the cycle).",
     )
     state = fields.Selection(
-        RUN_STATES, default="draft", required=True, readonly=True, tracking=True, copy=False
+        RUN_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
     )
     line_ids = fields.One2many("telecom.bill.run.line", "run_id", string="Accounts")
     invoice_ids = fields.One2many("account.move", "telecom_bill_run_id", string="Invoices")
@@ -403,7 +410,9 @@ class TelecomBillRun(models.Model):
             ):
                 sheet.write_number(row, col, value or 0.0, money)
             sheet.write_row(
-                row, 11, [line.currency_id.name or "", line.usage_count, line.error or ""]
+                row,
+                11,
+                [line.currency_id.name or "", line.usage_count, line.error or ""],
             )
         workbook.close()
         return buffer.getvalue()
@@ -491,7 +500,8 @@ class TelecomBillRun(models.Model):
             if self.env.context.get("ir_cron_progress_id"):
                 # the cron's progress (counting the pending lines is a query per chunk)
                 self.env["ir.cron"]._notify_progress(
-                    done=self.account_count - self.pending_count, remaining=self.pending_count
+                    done=self.account_count - self.pending_count,
+                    remaining=self.pending_count,
                 )
         return done
 
@@ -539,7 +549,10 @@ class TelecomBillRun(models.Model):
     def _fail(self, lines, trace):
         message = trace.strip().splitlines()[-1] if trace else _("Unknown error")
         _logger.info(
-            "bill run %s: %s failed: %s", self.name, lines.billing_account_id.mapped("name"), trace
+            "bill run %s: %s failed: %s",
+            self.name,
+            lines.billing_account_id.mapped("name"),
+            trace,
         )
         self.env.cr.execute(
             SQL(
@@ -569,136 +582,6 @@ class TelecomBillRun(models.Model):
             ]
         )
 
-    def _telecom_finish(self):
-        """After the billing phase: post, queue delivery, collect; by one job at a time.
-
-        A session-level advisory lock (kept across the commits of the posting batches,
-        released if the process dies) makes the jobs that end at the same time take
-        turns: the first one that sees no pending line finishes the run, the others
-        find it done.
-        """
-        self.ensure_one()
-        cr = self.env.cr
-        self._commit()
-        cr.execute(SQL("SELECT pg_advisory_lock(%s, %s)", FINISH_LOCK, self.id))
-        try:
-            self._finish_locked()
-        except BaseException:
-            if not testing():
-                cr.rollback()  # the failed work goes; the lock must not stay with the session
-            cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", FINISH_LOCK, self.id))
-            raise
-        cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", FINISH_LOCK, self.id))
-
-    def _finish_locked(self):
-        self._commit()  # a fresh snapshot: what the previous holder did is visible
-        self.invalidate_recordset()
-        if self.state not in ("running", "posting") or self.pending_count:
-            return
-        if self.dry_run:
-            self._done()
-            return
-        if self.state == "running":
-            self.state = "posting"
-            self._commit()
-        self._post_invoices()
-        self._queue_delivery()
-        self._collect_direct_debits()
-        self._done()
-
-    def _done(self):
-        now = fields.Datetime.now()
-        duration = (now - self.date_started).total_seconds() if self.date_started else 0.0
-        self.write(
-            {
-                "state": "done",
-                "date_done": now,
-                "duration": duration,
-                "invoices_per_second": (self.done_count / duration) if duration else 0.0,
-            }
-        )
-        self.message_post(
-            body=Markup("%s")
-            % _(
-                "Done: %(done)s invoices, %(empty)s accounts with nothing to bill, %(errors)s "
-                "errors.",
-                done=self.done_count,
-                empty=self.empty_count,
-                errors=self.error_count,
-            )
-        )
-        self._commit()
-
-    def _post_invoices(self):
-        """Number and post the run's draft invoices, one batch per transaction."""
-        Move = self.env["account.move"]
-        writer = self.env["telecom.invoice.writer"]
-        fast = self.company_id.telecom_billrun_fast
-        self.env.cr.execute(
-            SQL(
-                "SELECT COUNT(*) FROM account_move WHERE telecom_bill_run_id = %s"
-                " AND state = 'posted'",
-                self.id,
-            )
-        )
-        posted = self.env.cr.fetchone()[0]
-        last = 0
-        while True:
-            # keyset: each batch starts after the last one (no rescan of the posted)
-            moves = Move.search(
-                [
-                    ("telecom_bill_run_id", "=", self.id),
-                    ("state", "=", "draft"),
-                    ("id", ">", last),
-                ],
-                order="id",
-                limit=POST_BATCH,
-            )
-            if not moves:
-                break
-            last = moves[-1].id
-            posted += len(writer._telecom_post(moves, fast=fast))
-            self.posted_count = posted
-            self._commit()
-            self.env.invalidate_all()
-
-    def _queue_delivery(self):
-        """Mark each invoice for its account's delivery: e-mail, portal or post."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE account_move m
-                      SET telecom_send_state = CASE a.invoice_delivery
-                              WHEN 'email' THEN 'to_send'
-                              WHEN 'post' THEN 'to_print'
-                              ELSE 'portal' END
-                     FROM telecom_billing_account a
-                    WHERE a.id = m.telecom_billing_account_id AND m.telecom_bill_run_id = %s
-                      AND m.state = 'posted' AND m.telecom_send_state = 'none'""",
-                self.id,
-            )
-        )
-        self.env["account.move"].invalidate_model(["telecom_send_state"])
-        self._commit()
-
-    def _collect_direct_debits(self):
-        """Put the invoices paid by direct debit on a draft payment order."""
-        moves = self.env["account.move"].search(
-            [
-                ("telecom_bill_run_id", "=", self.id),
-                ("state", "=", "posted"),
-                ("move_type", "=", "out_invoice"),
-                ("payment_mode_id", "!=", False),
-                ("payment_mode_id.payment_order_ok", "=", True),
-                ("payment_state", "=", "not_paid"),
-            ]
-        )
-        if not moves:
-            return
-        order = self.env["telecom.billing.account"]._telecom_add_to_debit_order(moves)
-        if order:
-            self.payment_order_id = order
-        self._commit()
-
     # -- scheduling ---------------------------------------------------------------------------
     @api.model
     def _cron_process(self):
@@ -720,125 +603,3 @@ class TelecomBillRun(models.Model):
             last = self.env.cr.fetchone()[0] or run.date_started or run.write_date
             if testing() or (last and last < limit):
                 run.with_company(run.company_id)._telecom_work()
-
-
-class TelecomBillRunLine(models.Model):
-    _name = "telecom.bill.run.line"
-    _description = "Telecom bill run account"
-    _order = "run_id desc, id"
-    _check_company_auto = True
-    _rec_name = "billing_account_id"
-
-    run_id = fields.Many2one("telecom.bill.run", required=True, ondelete="cascade", index=True)
-    billing_account_id = fields.Many2one(
-        "telecom.billing.account", required=True, index=True, ondelete="restrict"
-    )
-    partner_id = fields.Many2one(related="billing_account_id.partner_id", string="Customer")
-    period_start = fields.Date(required=True)
-    period_end = fields.Date(required=True)
-    state = fields.Selection(LINE_STATES, default="pending", required=True, index=True)
-    error = fields.Text()
-    attempts = fields.Integer(aggregator=None)
-    dry_run = fields.Boolean(readonly=True, default=False)
-    move_id = fields.Many2one(
-        "account.move", string="Invoice", readonly=True, index="btree_not_null"
-    )
-    currency_id = fields.Many2one("res.currency", readonly=True)
-    amount_untaxed = fields.Monetary(readonly=True)
-    amount_tax = fields.Monetary(readonly=True)
-    amount_total = fields.Monetary(readonly=True)
-    recurring_amount = fields.Monetary(string="Recurring", readonly=True)
-    one_time_amount = fields.Monetary(string="One-time", readonly=True)
-    usage_amount = fields.Monetary(string="Usage", readonly=True)
-    usage_count = fields.Integer(string="Usage Records", readonly=True)
-    date_processed = fields.Datetime(readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True)
-
-    def init(self):
-        cr = self.env.cr
-        # the claim: one live line per account and period across all real runs
-        cr.execute(
-            SQL(
-                """CREATE UNIQUE INDEX IF NOT EXISTS telecom_bill_run_line_claim
-                       ON telecom_bill_run_line (billing_account_id, period_start)
-                    WHERE dry_run IS NOT TRUE AND state <> 'cancelled'"""
-            )
-        )
-        cr.execute(
-            SQL(
-                """CREATE INDEX IF NOT EXISTS telecom_bill_run_line_pending
-                       ON telecom_bill_run_line (run_id, id) WHERE state = 'pending'"""
-            )
-        )
-
-    def _record(self, results):
-        """Store the engine's results (one statement for the chunk)."""
-        ids, states, moves = [], [], []
-        amounts = {
-            k: []
-            for k in (
-                "amount_untaxed",
-                "amount_tax",
-                "amount_total",
-                "recurring_amount",
-                "one_time_amount",
-                "usage_amount",
-            )
-        }
-        counts = []
-        for line in self:
-            result = results.get(line.id, {"state": "empty"})
-            ids.append(line.id)
-            states.append(result["state"])
-            moves.append(result.get("move_id"))
-            for key, values in amounts.items():
-                values.append(str(result.get(key, 0)))
-            counts.append(result.get("usage_count", 0))
-        self.env.cr.execute(
-            SQL(
-                """UPDATE telecom_bill_run_line l
-                      SET state = d.state, move_id = d.move, error = NULL,
-                          amount_untaxed = d.untaxed::numeric, amount_tax = d.tax::numeric,
-                          amount_total = d.total::numeric, recurring_amount = d.rec::numeric,
-                          one_time_amount = d.one::numeric, usage_amount = d.usage::numeric,
-                          usage_count = d.cnt, attempts = l.attempts + 1,
-                          date_processed = now() at time zone 'UTC',
-                          write_date = now() at time zone 'UTC'
-                     FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::text[], %s::text[],
-                                 %s::text[], %s::text[], %s::text[], %s::text[], %s::int[])
-                          AS d(id, state, move, untaxed, tax, total, rec, one, usage, cnt)
-                    WHERE l.id = d.id""",
-                ids,
-                states,
-                moves,
-                amounts["amount_untaxed"],
-                amounts["amount_tax"],
-                amounts["amount_total"],
-                amounts["recurring_amount"],
-                amounts["one_time_amount"],
-                amounts["usage_amount"],
-                counts,
-            )
-        )
-        self.invalidate_recordset()
-
-    def action_retry(self):
-        """Bill these accounts again (errors, or a cancelled invoice), alone."""
-        self._telecom_check_groups("telecom_crm.group_telecom_billing")
-        runs = self.run_id
-        for line in self:
-            if line.state not in ("error", "cancelled"):
-                raise UserError(
-                    _(
-                        "%(account)s is %(state)s: nothing to retry.",
-                        account=line.billing_account_id.name,
-                        state=line.state,
-                    )
-                )
-        self.write({"state": "pending", "error": False, "move_id": False})
-        for run in runs:
-            if run.state == "done" or (run.state == "cancelled" and not run.dry_run):
-                run.state = "running"
-            # the run's jobs take only pending lines: these accounts, alone
-            run._telecom_dispatch()
-        return True

@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Billing's side of the billing account: invoices, direct debit, credit notes.
 
+Extension point ``_telecom_usage_locked_until()``: up to which date each account's
+usage is closed (mediation rejects older usage).
+
 Extension point ``_telecom_create_credit_note(lines, reason, origin)``: the one
 way credits (disputes, goodwill, SLA credits) reach the customer; helpdesk
 calls it for tickets. Dunning (levels, history, ``_telecom_dunning_excluded``)
@@ -21,7 +24,7 @@ from odoo.tools import SQL
 from odoo.addons.telecom_crm.models.telecom_api import MAX_LONG_TEXT, MAX_NUMBER
 
 from ..billrun import add_months, period_start
-from .invoice_writer import InvoiceDefaults
+from ..engine.invoice_defaults import InvoiceDefaults
 
 
 class CreditNoteSpec:
@@ -100,6 +103,15 @@ class TelecomBillingAccount(models.Model):
             account.invoice_count = count
             account.open_amount = open_amount
             account.overdue_amount = overdue
+
+    def _telecom_usage_locked_until(self):
+        """Extension point: ``{account id: date}`` up to which usage is closed.
+
+        Mediation rejects usage that started on or before this date (reason
+        ``closed_period``), on top of the company's usage lock date. Bill runs
+        override it with the end of the last invoiced period.
+        """
+        return {}
 
     def _telecom_balances(self, today=None):
         """{account id: (invoice count, open amount, overdue amount, oldest due date)}.

@@ -1,6 +1,7 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Billing's override of the plan change preview: the prorated amount."""
+"""Billing's side of the subscription: the prorated amount of a plan change preview
+(what the next invoice carries). Usage and allowances: ``telecom_subscription_rating.py``."""
 
 from decimal import Decimal
 

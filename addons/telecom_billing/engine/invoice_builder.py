@@ -1,11 +1,10 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Write and post bill-run invoices: the standard way, or in bulk.
+"""The fast invoice builder: customer invoices inserted in bulk with Odoo's values.
 
-Odoo's own invoice creation costs ~40 ms per invoice and its posting ~15 ms
-more, one move at a time (dynamic lines are re-synchronised on every write,
-each number takes its own locked query): about 18 invoices/s, far from a bill
-run's needs. The **fast** writer produces the same journal items in bulk:
+Odoo's own invoice creation costs ~40 ms per invoice (dynamic lines are
+re-synchronised on every write). This builder produces the same journal items in
+bulk:
 
 * taxes, tax lines and payment terms are computed with Odoo's own tax engine
   (``account.tax._prepare_base_line_for_taxes_computation`` ... and
@@ -14,26 +13,19 @@ run's needs. The **fast** writer produces the same journal items in bulk:
 * moves and lines are inserted with one statement each per chunk, with the
   values Odoo would store; every other stored computed field (of this module,
   of Odoo, of any installed add-on) is then computed by the ORM in batch, so
-  add-ons that extend invoices keep working;
-* posting numbers a whole batch in one statement, after taking the journal's
-  sequence lock the way Odoo does for the first invoice of the batch.
+  add-ons that extend invoices keep working.
 
-``tests/test_invoice_writer.py`` creates the same invoices both ways and
-compares every stored field of the moves and their lines. The standard way
-stays available (company setting "Fast Invoice Writer") for localisations
-that hook into invoice creation or posting.
+Driven by the ``telecom.invoice.writer`` model (``models/telecom_invoice_writer.py``);
+posting in bulk is ``invoice_poster.FastPoster``.
 """
 
 import json
-import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from odoo import Command, _, api, fields, models
+from odoo import _, fields
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
 
 QUIET = {
     "tracking_disable": True,
@@ -42,182 +34,15 @@ QUIET = {
     "mail_auto_subscribe_no_notify": True,
 }
 
-
-def as_float(value):
-    return float(value) if isinstance(value, Decimal) else value
-
-
-class TelecomInvoiceWriter(models.AbstractModel):
-    _name = "telecom.invoice.writer"
-    _description = "Telecom bill-run invoice writer"
-
-    # -- creation ---------------------------------------------------------------------
-    @api.model
-    def _telecom_write(self, specs, fast=True):
-        """Create the invoices of ``specs``; returns ``[(move id, [line ids])]``.
-
-        Line ids follow ``spec.lines`` (sections included).
-        """
-        if not specs:
-            return []
-        if not fast:
-            return self._telecom_write_standard(specs)
-        # early payment discounts add lines the bulk writer does not make: those few
-        # invoices take the standard way
-        Term = self.env["account.payment.term"]
-        early = [
-            bool(Term.browse(spec.header.get("invoice_payment_term_id")).early_discount)
-            for spec in specs
-        ]
-        if not any(early):
-            return self._telecom_write_fast(specs)
-        fast_specs = [spec for spec, is_early in zip(specs, early, strict=True) if not is_early]
-        standard_specs = [spec for spec, is_early in zip(specs, early, strict=True) if is_early]
-        fast_written = iter(self._telecom_write_fast(fast_specs) if fast_specs else [])
-        standard_written = iter(self._telecom_write_standard(standard_specs))
-        # back in the order of ``specs``
-        return [next(standard_written if is_early else fast_written) for is_early in early]
-
-    @api.model
-    def _line_vals(self, line):
-        vals = {}
-        Line = self.env["account.move.line"]
-        for key, value in line.items():
-            if key.startswith("_"):
-                continue
-            if Line._fields[key].type == "many2many":
-                # a recordset (taxes, disputed usage records) or a list of ids
-                vals[key] = [Command.set(getattr(value, "ids", value) or [])]
-            else:
-                vals[key] = as_float(value)
-        return vals
-
-    @api.model
-    def _telecom_write_standard(self, specs):
-        Move = self.env["account.move"].with_context(**QUIET)
-        vals_list = [
-            {
-                **spec.header,
-                "invoice_line_ids": [Command.create(self._line_vals(line)) for line in spec.lines],
-            }
-            for spec in specs
-        ]
-        moves = Move.create(vals_list)
-        out = []
-        for move, spec in zip(moves, specs, strict=True):
-            by_sequence = {line.sequence: line.id for line in move.invoice_line_ids}
-            out.append((move.id, [by_sequence[line["sequence"]] for line in spec.lines]))
-        return out
-
-    # -- fast creation ------------------------------------------------------------------
-    @api.model
-    def _telecom_write_fast(self, specs):
-        builder = FastInvoiceBuilder(self.env)
-        return builder.write(specs)
-
-    # -- posting --------------------------------------------------------------------------
-    @api.model
-    def _telecom_post(self, moves, fast=True):
-        """Post bill-run invoices (drafts); returns the posted moves."""
-        moves = moves.filtered(lambda m: m.state == "draft")
-        if not moves:
-            return moves
-        if not fast or any(j.restrict_mode_hash_table for j in moves.journal_id):
-            moves.with_context(**QUIET)._post(soft=False)
-            return moves
-        poster = FastPoster(self.env)
-        return poster.post(moves)
-
-
-class InvoiceDefaults:
-    """Fiscal positions, taxes and income accounts of invoice lines, looked up once
-    per batch of invoices of one company (bill-run chunks, credit notes in bulk):
-    what ``account.move`` would compute for each invoice and line, without reading
-    it again for every one."""
-
-    def __init__(self, env, company):
-        self.env = env
-        self.company = company
-        self._positions = {}
-        self._auto_positions = None
-        self._accounts = {}
-        self._existing = {}
-        self._journal = None
-
-    @property
-    def journal(self):
-        """The company's bill journal (bill runs' and credit notes')."""
-        if self._journal is None:
-            self._journal = self.company._telecom_bill_journal()
-        return self._journal
-
-    def ref(self, xmlid):
-        """``env.ref(xmlid)``, looked up once (``env.ref`` checks existence each time)."""
-        found = self._existing.get(("ref", xmlid))
-        if found is None:
-            found = self._existing[("ref", xmlid)] = self.env.ref(xmlid)
-        return found
-
-    def prime(self, model, ids):
-        """Read at once which of ``ids`` exist (and their fields) for ``existing``."""
-        ids = {int(i) for i in ids if isinstance(i, int) or (isinstance(i, str) and i.isdigit())}
-        known = self._existing.setdefault(model, set())
-        todo = ids - known
-        if todo:
-            records = self.env[model].browse(sorted(todo)).exists()
-            records.fetch([name for name, field in records._fields.items() if field.column_type])
-            known.update(records.ids)
-            self._existing.setdefault((model, "missing"), set()).update(todo - set(records.ids))
-
-    def existing(self, model, ids):
-        """``env[model].browse(ids).exists()``, from what ``prime`` read when it can."""
-        ids = [int(i) for i in ids]
-        known = self._existing.get(model, set())
-        missing = self._existing.get((model, "missing"), set())
-        if all(i in known or i in missing for i in ids):
-            return self.env[model].browse([i for i in ids if i in known])
-        return self.env[model].browse(ids).exists()
-
-    def fiscal_position(self, partner, position_id=None):
-        """The account's own position (``position_id``), else the one Odoo finds for
-        the invoice partner (``account.fiscal.position._get_fiscal_position``)."""
-        Fpos = self.env["account.fiscal.position"]
-        if position_id:
-            return Fpos.browse(position_id)
-        found = self._positions.get(partner.id)
-        if found is None:
-            if self._auto_positions is None:
-                self._auto_positions = bool(
-                    Fpos.search_count(
-                        [("auto_apply", "=", True), ("company_id", "in", (False, self.company.id))],
-                        limit=1,
-                    )
-                )
-            partner = partner.with_company(self.company)
-            if self._auto_positions:
-                found = Fpos.with_company(self.company)._get_fiscal_position(partner)
-            else:
-                # no automatic position: the partner's own, as _get_fiscal_position finds it
-                found = partner.property_account_position_id
-            self._positions[partner.id] = found
-        return found
-
-    def taxes_and_account(self, product, fpos):
-        """(taxes, income account id) of a line of ``product`` under ``fpos``."""
-        key = (product.id, fpos.id)
-        found = self._accounts.get(key)
-        if found is None:
-            product = product.with_company(self.company)
-            taxes = product.taxes_id.filtered(lambda t: t.company_id == self.company)
-            if fpos:
-                taxes = fpos.map_tax(taxes)
-            income = product.product_tmpl_id.get_product_accounts(fiscal_pos=fpos)["income"]
-            if not income:
-                raise UserError(
-                    _("Product %(product)s has no income account.", product=product.display_name)
-                )
-            found = self._accounts[key] = (taxes, income.id)
-        return found
+# the product columns of tax and payment term lines
+NO_PRODUCT = {
+    "product_id": False,
+    "product_uom_id": False,
+    "quantity": 0.0,
+    "price_unit": 0.0,
+    "price_subtotal": 0.0,
+    "price_total": 0.0,
+}
 
 
 class FastInvoiceBuilder:
@@ -549,12 +374,7 @@ class FastInvoiceBuilder:
                     "account_id": tax_vals["account_id"],
                     "partner_id": commercial.id,
                     "currency_id": tax_vals.get("currency_id") or currency.id,
-                    "product_id": False,
-                    "product_uom_id": False,
-                    "quantity": 0.0,
-                    "price_unit": 0.0,
-                    "price_subtotal": 0.0,
-                    "price_total": 0.0,
+                    **NO_PRODUCT,
                     "balance": balance,
                     "debit": balance if balance > 0 else 0.0,
                     "credit": -balance if balance < 0 else 0.0,
@@ -585,12 +405,7 @@ class FastInvoiceBuilder:
                     "sequence": 12000,
                     "name": "",
                     "account_id": receivable.id,
-                    "product_id": False,
-                    "product_uom_id": False,
-                    "quantity": 0.0,
-                    "price_unit": 0.0,
-                    "price_subtotal": 0.0,
-                    "price_total": 0.0,
+                    **NO_PRODUCT,
                     "balance": term_bal,
                     "debit": term_bal if term_bal > 0 else 0.0,
                     "credit": -term_bal if term_bal < 0 else 0.0,
@@ -808,109 +623,3 @@ class FastInvoiceBuilder:
                     continue
                 env.add_to_compute(field, records)
         env.flush_all()
-
-
-class FastPoster:
-    """Post draft bill-run invoices of one journal and date in bulk."""
-
-    def __init__(self, env):
-        self.env = env(context=dict(env.context, **QUIET))
-
-    def post(self, moves):
-        posted = self.env["account.move"]
-        groups = defaultdict(lambda: self.env["account.move"])
-        # the order account.move._compute_name numbers a batch in
-        for move in moves.sorted(lambda m: (m.date, m.ref or "", m.id)):
-            groups[(move.journal_id.id, move.date, move.move_type)] |= move
-        for group in groups.values():
-            posted |= self._post_group(group)
-        return posted
-
-    def _post_group(self, moves):
-        first = moves[0]
-        # Odoo's own checks and sequence lock through the standard posting of one move
-        first._post(soft=False)
-        rest = moves - first
-        if not rest:
-            return moves
-        if rest[0]._get_violated_lock_dates(rest[0].date, rest[0]._affect_tax_report()):
-            rest._post(soft=False)
-            return moves
-        format_string, format_values = first._get_sequence_format_param(first.name)
-        seq = format_values.pop("seq")
-        names = [
-            format_string.format(**format_values, seq=seq + i) for i in range(1, len(rest) + 1)
-        ]
-        cr = self.env.cr
-        checked = first.journal_id.autocheck_on_post
-        cr.execute(
-            SQL(
-                """UPDATE account_move m
-                      SET state = 'posted', posted_before = TRUE, name = d.name,
-                          checked = %s, write_uid = %s, write_date = now() at time zone 'UTC'
-                     FROM unnest(%s::int[], %s::varchar[]) AS d(id, name)
-                    WHERE m.id = d.id AND m.state = 'draft'""",
-                checked,
-                self.env.uid,
-                rest.ids,
-                names,
-            )
-        )
-        if cr.rowcount != len(rest):
-            raise UserError(_("Some invoices changed while they were posted; retry."))
-        cr.execute(
-            SQL(
-                """UPDATE account_move_line l SET parent_state = 'posted', move_name = m.name
-                     FROM account_move m WHERE m.id = l.move_id AND m.id = ANY(%s)""",
-                rest.ids,
-            )
-        )
-        rest.invalidate_recordset()
-        rest.line_ids.invalidate_recordset()
-        env = self.env
-        Move = env["account.move"]
-        # the fields Odoo derives from the number and the posted state
-        for name in (
-            "sequence_prefix",
-            "sequence_number",
-            "payment_reference",
-            "made_sequence_gap",
-        ):
-            field = Move._fields.get(name)
-            if field is not None and field.store and field.compute:
-                env.add_to_compute(field, rest)
-        for field in Move._fields.values():
-            if field.store and field.compute and "state" in (field.get_depends(Move)[0] or ()):
-                env.add_to_compute(field, rest)
-        env.flush_all()
-        partners = rest.partner_id
-        cr.execute(
-            SQL(
-                "UPDATE res_partner SET customer_rank = customer_rank + 1 WHERE id = ANY(%s)",
-                (partners | partners.commercial_partner_id).ids,
-            )
-        )
-        # the customer follows its invoice, with the default subtypes (as _post does)
-        default, _internal, external = env["mail.message.subtype"].default_subtypes("account.move")
-        cr.execute(
-            SQL(
-                """WITH followers AS (
-                       INSERT INTO mail_followers (res_model, res_id, partner_id)
-                       SELECT 'account.move', m.id, m.partner_id FROM account_move m
-                        WHERE m.id = ANY(%s) AND m.partner_id IS NOT NULL
-                       ON CONFLICT DO NOTHING RETURNING id, partner_id)
-                   INSERT INTO mail_followers_mail_message_subtype_rel
-                          (mail_followers_id, mail_message_subtype_id)
-                   SELECT f.id, s.id FROM followers f
-                     JOIN res_partner p ON p.id = f.partner_id
-                    CROSS JOIN LATERAL unnest(
-                          CASE WHEN p.partner_share THEN %s::int[] ELSE %s::int[] END) AS s(id)""",
-                rest.ids,
-                external.ids,
-                default.ids,
-            )
-        )
-        env["mail.followers"].invalidate_model()
-        rest.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
-        rest.filtered(lambda m: m.currency_id.is_zero(m.amount_total))._invoice_paid_hook()
-        return moves

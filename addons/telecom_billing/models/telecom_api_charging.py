@@ -1,5 +1,8 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""RPC of charging (docs/rpc.md): usage records in (``import_usage``, rated at once
+through mediation) and the price of a hypothetical record (``rate_preview``)."""
+
 from odoo import _, api, models
 from odoo.exceptions import AccessError, ValidationError
 

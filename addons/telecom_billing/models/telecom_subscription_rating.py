@@ -1,5 +1,9 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Rating's side of the subscription: its usage, its allowance balances (granted
+for the current period, granted again after a termination) and the rating preview.
+The plan change amount is ``telecom_subscription_invoicing.py``."""
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -186,16 +190,3 @@ class TelecomSubscription(models.Model):
             called_number=called_number, direction=direction, location=location,
             allowance_quantity=allowance_quantity,
         )  # fmt: skip
-
-
-class TelecomBillingAccount(models.Model):
-    _inherit = "telecom.billing.account"
-
-    def _telecom_usage_locked_until(self):
-        """Extension point: ``{account id: date}`` up to which usage is closed.
-
-        Mediation rejects usage that started on or before this date (reason
-        ``closed_period``), on top of the company's usage lock date. Bill runs
-        override it with the end of the last invoiced period.
-        """
-        return {}
