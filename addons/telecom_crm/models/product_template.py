@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .selections import TECHNOLOGIES
+
 RECURRING_KINDS = ("plan", "addon", "bundle")
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
@@ -23,14 +25,7 @@ class ProductTemplate(models.Model):
         tracking=True,
     )
     telecom_technology = fields.Selection(
-        [
-            ("mobile", "Mobile"),
-            ("fixed_voice", "Fixed Voice"),
-            ("ftth", "FTTH Broadband"),
-            ("dsl", "DSL Broadband"),
-            ("voip", "VoIP / SIP Trunk"),
-            ("iptv", "IPTV"),
-        ],
+        TECHNOLOGIES,
         string="Technology",
         tracking=True,
     )
