@@ -10,6 +10,9 @@ from . import telecom_price_version
 from . import telecom_plan_allowance
 from . import telecom_bundle_line
 from . import telecom_subscription
+from . import telecom_subscription_checks
+from . import telecom_subscription_actions
+from . import telecom_subscription_changes
 from . import telecom_subscription_line
 from . import telecom_subscription_event
 from . import telecom_service_order
