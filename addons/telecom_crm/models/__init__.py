@@ -20,6 +20,8 @@ from . import telecom_charge
 from . import sale_order
 from . import telecom_api_request
 from . import telecom_api
+from . import telecom_api_customers
+from . import telecom_api_subscriptions
 from . import telecom_demo_generator
 from . import telecom_demo_generator_bulk
 from . import telecom_production
