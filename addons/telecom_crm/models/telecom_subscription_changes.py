@@ -190,14 +190,7 @@ class TelecomSubscriptionChanges(models.Model):
     def _telecom_apply_suspend(self, order):
         self.ensure_one()
         date = self._telecom_date(order.values.get("date"))
-        if self.state != "active":
-            raise UserError(
-                _(
-                    "%(sub)s is %(state)s: only an active service can be suspended.",
-                    sub=self.name,
-                    state=self._telecom_state_label(),
-                )
-            )
+        self._telecom_check_state("suspend")
         reason = order.values.get("reason") or "other"
         self._telecom_lifecycle_write(
             {"state": "suspended", "suspend_reason": reason, "suspension_date": date}
@@ -209,14 +202,7 @@ class TelecomSubscriptionChanges(models.Model):
     def _telecom_apply_resume(self, order):
         self.ensure_one()
         date = self._telecom_date(order.values.get("date"))
-        if self.state != "suspended":
-            raise UserError(
-                _(
-                    "%(sub)s is %(state)s: only a suspended service can resume.",
-                    sub=self.name,
-                    state=self._telecom_state_label(),
-                )
-            )
+        self._telecom_check_state("resume")
         self._telecom_lifecycle_write(
             {"state": "active", "suspend_reason": False, "suspension_date": False}
         )
@@ -276,14 +262,7 @@ class TelecomSubscriptionChanges(models.Model):
         values = order.values
         date = self._telecom_date(values.get("date"))
         plan = self.env["product.product"].browse(values["plan_id"])
-        if self.state != "active":
-            raise UserError(
-                _(
-                    "%(sub)s is %(state)s: only an active service changes plan.",
-                    sub=self.name,
-                    state=self._telecom_state_label(),
-                )
-            )
+        self._telecom_check_state("change_plan")
         current = self._telecom_plan_line_at(date)
         if current and date <= current.date_start:
             raise ValidationError(

@@ -13,6 +13,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .telecom_subscription import OPEN_SERVICE_ORDER_STATES
 
+# the states an action needs, checked when it is asked for and again when its
+# service order is done (the network may answer days later)
+REQUIRED_STATES = {
+    "suspend": ("active",),
+    "resume": ("suspended",),
+    "change_plan": ("active",),
+}
+
 
 class TelecomSubscriptionChecks(models.Model):
     _inherit = "telecom.subscription"
@@ -20,6 +28,31 @@ class TelecomSubscriptionChecks(models.Model):
     # -- validation helpers ----------------------------------------------------
     def _telecom_state_label(self):
         return dict(self._fields["state"]._description_selection(self.env)).get(self.state)
+
+    def _telecom_check_state(self, action):
+        """Refuse ``action`` unless the subscription is in a state it needs."""
+        self.ensure_one()
+        if self.state in REQUIRED_STATES[action]:
+            return
+        sub, state = self.name, self._telecom_state_label()
+        messages = {
+            "suspend": _(
+                "%(sub)s is %(state)s: only an active service can be suspended.",
+                sub=sub,
+                state=state,
+            ),
+            "resume": _(
+                "%(sub)s is %(state)s: only a suspended service can resume.",
+                sub=sub,
+                state=state,
+            ),
+            "change_plan": _(
+                "%(sub)s is %(state)s: only an active service changes plan.",
+                sub=sub,
+                state=state,
+            ),
+        }
+        raise UserError(messages[action])
 
     @api.model
     def _telecom_date(self, value):
@@ -150,14 +183,7 @@ class TelecomSubscriptionChecks(models.Model):
 
     def _telecom_check_can_suspend(self, date):
         self._telecom_check_open(date, allow_scheduled=True)
-        if self.state != "active":
-            raise UserError(
-                _(
-                    "%(sub)s is %(state)s: only an active service can be suspended.",
-                    sub=self.name,
-                    state=self._telecom_state_label(),
-                )
-            )
+        self._telecom_check_state("suspend")
 
     def _telecom_check_can_resume(self, date):
         self.ensure_one()
@@ -166,14 +192,7 @@ class TelecomSubscriptionChecks(models.Model):
                 _("%(sub)s is terminated: a terminated service cannot resume.", sub=self.name)
             )
         self._telecom_check_open(date, allow_scheduled=True)
-        if self.state != "suspended":
-            raise UserError(
-                _(
-                    "%(sub)s is %(state)s: only a suspended service can resume.",
-                    sub=self.name,
-                    state=self._telecom_state_label(),
-                )
-            )
+        self._telecom_check_state("resume")
         if self.suspend_reason == "fraud" and not self.env.user.has_group(
             "telecom_crm.group_telecom_manager"
         ):
@@ -194,14 +213,7 @@ class TelecomSubscriptionChecks(models.Model):
 
     def _telecom_check_can_change_plan(self, plan, date):
         self._telecom_check_open(date)
-        if self.state != "active":
-            raise UserError(
-                _(
-                    "%(sub)s is %(state)s: only an active service changes plan.",
-                    sub=self.name,
-                    state=self._telecom_state_label(),
-                )
-            )
+        self._telecom_check_state("change_plan")
         current = self._telecom_plan_line_at(date)
         if not current:
             raise UserError(_("%(sub)s has no plan on %(date)s.", sub=self.name, date=date))
