@@ -3,10 +3,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .selections import TECHNOLOGIES
+from .selections import PERIOD_MONTHS, TECHNOLOGIES
 
 RECURRING_KINDS = ("plan", "addon", "bundle")
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
 class ProductTemplate(models.Model):

@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Selections several add-ons share: defined once here, imported by the others."""
+"""Selections and facts several add-ons share: defined once here, imported by the others."""
 
 # the network technology of a plan or add-on, hence of a subscription (its plan's);
 # also the key of the provisioning templates (telecom_oss) and of the MRR and
@@ -13,3 +13,6 @@ TECHNOLOGIES = [
     ("voip", "VoIP / SIP Trunk"),
     ("iptv", "IPTV"),
 ]
+
+# months in a billing period (billing accounts) or a recurring period (products)
+PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "yearly": 12}

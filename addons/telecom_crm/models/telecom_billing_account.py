@@ -3,9 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .selections import PERIOD_MONTHS
 from .sequence import assign_sequence_names
-
-PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "yearly": 12}
 
 
 class TelecomBillingAccount(models.Model):
