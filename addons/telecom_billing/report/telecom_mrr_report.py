@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.telecom_crm.models.selections import TECHNOLOGIES
+
 # the monthly value of a recurring line: price x quantity / months of its period
 MRR_SQL = """
     SELECT l.id AS line_id, m.month::date AS month, s.company_id, s.id AS subscription_id,
@@ -46,17 +48,7 @@ class TelecomMrrReport(models.Model):
     kind = fields.Selection(
         [("plan", "Plan"), ("addon", "Add-on"), ("equipment", "Equipment")], readonly=True
     )
-    technology = fields.Selection(
-        [
-            ("mobile", "Mobile"),
-            ("fixed_voice", "Fixed Voice"),
-            ("ftth", "FTTH Broadband"),
-            ("dsl", "DSL Broadband"),
-            ("voip", "VoIP / SIP Trunk"),
-            ("iptv", "IPTV"),
-        ],
-        readonly=True,
-    )
+    technology = fields.Selection(TECHNOLOGIES, readonly=True)
     mrr = fields.Monetary(string="MRR", readonly=True)
     subscription_count = fields.Integer(string="Subscriptions", readonly=True)
 

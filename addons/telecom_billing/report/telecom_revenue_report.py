@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from odoo.addons.telecom_crm.models.selections import TECHNOLOGIES
+
 from ..models.account_move_line import SECTIONS
 
 PRODUCT_KINDS = [
@@ -36,17 +38,7 @@ class TelecomRevenueReport(models.Model):
     usage_type_id = fields.Many2one("telecom.usage.type", readonly=True)
     zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
     subscription_id = fields.Many2one("telecom.subscription", readonly=True)
-    technology = fields.Selection(
-        [
-            ("mobile", "Mobile"),
-            ("fixed_voice", "Fixed Voice"),
-            ("ftth", "FTTH Broadband"),
-            ("dsl", "DSL Broadband"),
-            ("voip", "VoIP / SIP Trunk"),
-            ("iptv", "IPTV"),
-        ],
-        readonly=True,
-    )
+    technology = fields.Selection(TECHNOLOGIES, readonly=True)
     move_type = fields.Selection(
         [("out_invoice", "Invoice"), ("out_refund", "Credit Note")], readonly=True
     )

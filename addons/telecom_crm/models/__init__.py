@@ -10,6 +10,9 @@ from . import telecom_price_version
 from . import telecom_plan_allowance
 from . import telecom_bundle_line
 from . import telecom_subscription
+from . import telecom_subscription_checks
+from . import telecom_subscription_actions
+from . import telecom_subscription_changes
 from . import telecom_subscription_line
 from . import telecom_subscription_event
 from . import telecom_service_order
@@ -17,6 +20,8 @@ from . import telecom_charge
 from . import sale_order
 from . import telecom_api_request
 from . import telecom_api
+from . import telecom_api_customers
+from . import telecom_api_subscriptions
 from . import telecom_demo_generator
 from . import telecom_demo_generator_bulk
 from . import telecom_production

@@ -1,6 +1,10 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Checks of the identifiers printed on SIM cards (shared by CRM, OSS and the portal).
+"""Checks of service identifiers: phone numbers, IMSIs and the ICCIDs printed on SIM
+cards (shared by CRM, OSS and the portal).
+
+A phone number is stored in E.164 form: a plus sign, the country code and up to
+15 digits in all, no spaces. An IMSI (ITU-T E.212) has 14 or 15 digits.
 
 An ICCID (ITU-T E.118) is 19 or 20 digits starting with 89 (the telecom industry),
 the last one a Luhn check digit (ISO/IEC 7812) over all the others: a mistyped
@@ -10,6 +14,8 @@ the stock.
 
 import re
 
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+IMSI = re.compile(r"^\d{14,15}$")
 ICCID_LENGTHS = (19, 20)
 SPACES = re.compile(r"[\s-]+")
 

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .billing_periods import PERIOD_MONTHS
+from .selections import TECHNOLOGIES
 
 RECURRING_KINDS = ("plan", "addon", "bundle")
 
@@ -24,14 +25,7 @@ class ProductTemplate(models.Model):
         tracking=True,
     )
     telecom_technology = fields.Selection(
-        [
-            ("mobile", "Mobile"),
-            ("fixed_voice", "Fixed Voice"),
-            ("ftth", "FTTH Broadband"),
-            ("dsl", "DSL Broadband"),
-            ("voip", "VoIP / SIP Trunk"),
-            ("iptv", "IPTV"),
-        ],
+        TECHNOLOGIES,
         string="Technology",
         tracking=True,
     )

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.telecom_crm.models.selections import TECHNOLOGIES
+
 ACTIONS = [
     ("activate", "Activate"),
     ("change_plan", "Change plan"),
@@ -12,14 +14,6 @@ ACTIONS = [
     ("resume", "Resume"),
     ("terminate", "Terminate"),
     ("move", "Move"),
-]
-TECHNOLOGIES = [
-    ("mobile", "Mobile"),
-    ("fixed_voice", "Fixed voice"),
-    ("ftth", "FTTH"),
-    ("dsl", "DSL"),
-    ("voip", "VoIP / SIP trunk"),
-    ("iptv", "IPTV"),
 ]
 OPERATIONS = [
     ("reserve_number", "Reserve a number"),
