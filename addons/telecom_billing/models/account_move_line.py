@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from ..engine.fields import BigInteger
+from .telecom_usage_record import human_quantity
 
 SECTIONS = [
     ("recurring", "Recurring charges"),
@@ -54,14 +55,25 @@ class AccountMoveLine(models.Model):
         compute="_compute_telecom_usage_display",
         help="Quantity used, in its unit (minutes, GB, messages).",
     )
+    telecom_allowance_display = fields.Char(
+        string="From Allowances (Display)",
+        compute="_compute_telecom_usage_display",
+        help="Units covered by included allowances, in their unit.",
+    )
 
-    @api.depends("telecom_usage_quantity", "telecom_usage_type_id.unit")
+    @api.depends(
+        "telecom_usage_quantity", "telecom_allowance_quantity", "telecom_usage_type_id.unit"
+    )
     def _compute_telecom_usage_display(self):
-        from .telecom_usage_record import human_quantity
-
         for line in self:
+            unit = line.telecom_usage_type_id.unit
             line.telecom_usage_display = (
-                human_quantity(line.telecom_usage_quantity, line.telecom_usage_type_id.unit)
+                human_quantity(line.telecom_usage_quantity, unit)
                 if line.telecom_usage_type_id
+                else ""
+            )
+            line.telecom_allowance_display = (
+                human_quantity(line.telecom_allowance_quantity, unit)
+                if line.telecom_usage_type_id and line.telecom_allowance_quantity
                 else ""
             )

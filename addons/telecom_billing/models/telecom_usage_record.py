@@ -54,16 +54,31 @@ INDEXES = [
 
 
 def human_quantity(quantity, unit):
+    """A usage quantity as customers read it: the one format of invoices, the usage
+    detail, the portal's pages and the back office's displays.
+
+    - seconds: ``45 s``, ``4 min 05 s``, ``5 min`` (a whole number of minutes);
+    - bytes (1 KB = 1,024 B): ``512 B``, ``1.5 KB``, ``5 GB``: at most two decimals,
+      rounded, trailing zeros dropped, in the largest unit that reads at least 1;
+    - any other unit (messages, events): the count, ``12``.
+
+    ``quantity`` is a whole number of units (a fraction is dropped); empty is 0.
+    """
+    value = int(quantity or 0)
+    if value < 0:
+        return "-" + human_quantity(-value, unit)
     if unit == "second":
-        minutes, seconds = divmod(int(quantity or 0), 60)
-        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+        minutes, seconds = divmod(value, 60)
+        if not minutes:
+            return f"{seconds} s"
+        return f"{minutes} min {seconds:02d} s" if seconds else f"{minutes} min"
     if unit == "byte":
-        value = int(quantity or 0)
         for label, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-            if value >= size:
-                return f"{value / size:.2f} {label}"
+            number = round(value / size, 2)
+            if number >= 1:
+                return f"{number:.2f}".rstrip("0").rstrip(".") + f" {label}"
         return f"{value} B"
-    return str(int(quantity or 0))
+    return str(value)
 
 
 class TelecomUsageRecord(models.Model):

@@ -9,8 +9,6 @@ import tempfile
 
 from odoo.addons.telecom_billing.tools import spreadsheet
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def to_csv(header, rows):
     buffer = io.StringIO()

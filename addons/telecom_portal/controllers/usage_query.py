@@ -31,23 +31,6 @@ VISIBLE_STATES = ("rated", "billed", "unbillable")
 CURSOR = re.compile(r"^(\d{14})-(\d{1,18})$")
 
 
-def human(quantity, unit):
-    """A quantity in the units a customer reads: 5 GB, 1.25 GB, 300 min, 4 min 30 s."""
-    value = int(quantity or 0)
-    if unit == "second":
-        minutes, seconds = divmod(value, 60)
-        if not minutes:
-            return f"{seconds} s"
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
-    if unit == "byte":
-        for label, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-            if value >= size:
-                number = f"{value / size:.2f}".rstrip("0").rstrip(".")
-                return f"{number} {label}"
-        return f"{value} B"
-    return str(value)
-
-
 def scope(sub_id, start, months):
     """The scope of subscription ``sub_id`` in the period starting ``start``."""
     low = datetime.combine(start - timedelta(days=1), datetime.min.time())

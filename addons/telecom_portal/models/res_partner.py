@@ -86,6 +86,23 @@ class ResPartner(models.Model):
             )
         return customer
 
+    def _telecom_agent_catalogue(self):
+        """{"plans", "addons"}: the products an agent may sell this customer (for sale,
+        shared or of the customer's company)."""
+        self.ensure_one()
+        Product = self.env["product.product"]
+        company_ids = (False, (self.company_id or self.env.company).id)
+        common = [("sale_ok", "=", True), ("company_id", "in", company_ids)]
+        return {
+            "plans": Product.search(
+                [("telecom_kind", "in", ("plan", "bundle")), *common],
+                order="default_code, name, id",
+            ),
+            "addons": Product.search(
+                [("telecom_kind", "=", "addon"), *common], order="default_code, name, id"
+            ),
+        }
+
     def _telecom_agent_place_order(self, agent_user, values):
         """Create and confirm a telecom order for this customer on behalf of an agent.
 

@@ -23,3 +23,17 @@ class SaleOrder(models.Model):
         copy=False,
         help="The customer (or an agent) asked for it in the portal.",
     )
+
+    def _telecom_portal_status(self):
+        """(label, bootstrap colour) of this telecom order as the customer sees it."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return self.env._("Cancelled"), "secondary"
+        if self.state != "sale":
+            return self.env._("Awaiting confirmation"), "info"
+        service_orders = self.telecom_service_order_ids
+        if any(so.state == "failed" for so in service_orders):
+            return self.env._("Failed: we will contact you"), "danger"
+        if any(so.state not in ("done", "cancelled") for so in service_orders):
+            return self.env._("In progress"), "warning"
+        return self.env._("Done"), "success"

@@ -19,15 +19,25 @@ portal.
 import logging
 from datetime import timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.telecom_billing.models.telecom_usage_record import human_quantity
+from odoo.addons.telecom_billing.rating.periods import (
+    next_period_start,
+    period_start,
+    previous_period_start,
+)
 from odoo.addons.telecom_crm.models.telecom_subscription import E164
 
 _logger = logging.getLogger(__name__)
+
+#: a service in service: the customer uses it (and may be hit by an outage)
+LIVE_STATES = ("active", "suspended")
 
 SIM_REASONS = [
     ("lost", "Lost"),
@@ -117,10 +127,132 @@ class TelecomSubscription(models.Model):
             "resume": not_busy
             and self.state == "suspended"
             and self.suspend_reason == "customer_request",
-            "sim": self.state in ("active", "suspended") and self.technology == "mobile",
+            "sim": self.state in LIVE_STATES and self.technology == "mobile",
             "port_in": self.state in ("pending", "active")
             and self.technology in ("mobile", "fixed_voice", "voip"),
         }
+
+    # -- billing periods and allowances, as the portal shows them --------------
+    def _telecom_billing_period(self, day):
+        """``(start, end, months)`` of this service's billing period holding ``day``."""
+        self.ensure_one()
+        account = self.billing_account_id
+        months = account.billing_period_months or 1
+        start = period_start(day, account.billing_day or 1, months)
+        return start, next_period_start(start, months) - timedelta(days=1), months
+
+    def _telecom_usage_periods(self, today, count=12):
+        """[(start, end)] of these services' current and previous billing periods,
+        newest first (services billed on different days or cycles: each start once,
+        with its longest end)."""
+        starts = set()
+        for sub in self.filtered("billing_account_id"):
+            start, _end, months = sub._telecom_billing_period(today)
+            for _i in range(count):
+                starts.add((start, months))
+                start = previous_period_start(start, months)
+        periods = {}
+        for start, months in starts:
+            end = next_period_start(start, months) - timedelta(days=1)
+            periods[start] = max(periods.get(start, end), end)
+        return sorted(periods.items(), reverse=True)[: count * 2]
+
+    def _telecom_allowance_rows(self):
+        """Included / used / remaining of the current period, per allowance.
+
+        ``{"start", "end", "rows"}``; each row: ``allowance``, ``product``,
+        ``usage``, ``zones``, ``shared``, ``included``, ``used``, ``remaining``,
+        ``rollover`` (quantities as customers read them), ``percent``, ``colour``.
+        Read from the allowance balances rating keeps (the subscription's own and its
+        billing account's shared pools); an allowance without a balance yet (no usage
+        this period) shows its full grant. Call as the system after the caller checked
+        the reader may see the service (the portal does).
+        """
+        self.ensure_one()
+        account = self.billing_account_id
+        tz = pytz.timezone(self.partner_id.tz or self.env.user.tz or "UTC")
+        today = fields.Datetime.now().replace(tzinfo=pytz.utc).astimezone(tz).date()
+        start, end, _months = self._telecom_billing_period(today)
+        balances = self.env["telecom.allowance.balance"].search(
+            [
+                ("period_start", "=", start),
+                "|",
+                ("subscription_id", "=", self.id),
+                "&",
+                ("scope", "=", "pool"),
+                ("billing_account_id", "=", account.id),
+            ]
+        )
+        grouped = {}
+        for balance in balances:
+            row = grouped.setdefault(
+                (balance.scope, balance.allowance_id),
+                {"quantity": 0, "used": 0, "remaining": 0, "rollover": 0},
+            )
+            row["quantity"] += balance.quantity
+            row["used"] += balance.used
+            row["remaining"] += balance.remaining
+            if balance.generation:
+                row["rollover"] += balance.quantity
+        # allowances in force with no balance yet: their grant, nothing used
+        lines = self.line_ids.filtered(
+            lambda line: line.kind in ("plan", "addon") and line._telecom_covers(today)
+        )
+        pool_lines = account.subscription_ids.filtered(
+            lambda s: s.state in LIVE_STATES
+        ).line_ids.filtered(
+            lambda line: line.kind in ("plan", "addon") and line._telecom_covers(today)
+        )
+        for line in lines:
+            for allowance in line.product_id.product_tmpl_id.telecom_allowance_ids:
+                pool = allowance.share_scope == "billing_account"
+                key = ("pool" if pool else "subscription", allowance)
+                if key in grouped:
+                    continue
+                if pool:
+                    quantity = allowance._telecom_pool_size(account)
+                    if quantity is None:  # no size stated: the sum of the lines' grants
+                        quantity = sum(
+                            other.quantity * allowance.quantity_base
+                            for other in pool_lines
+                            if allowance in other.product_id.product_tmpl_id.telecom_allowance_ids
+                        )
+                else:
+                    quantity = line.quantity * allowance.quantity_base
+                grouped[key] = {
+                    "quantity": int(quantity),
+                    "used": 0,
+                    "remaining": int(quantity),
+                    "rollover": 0,
+                }
+        rows = []
+        for (scope, allowance), values in grouped.items():
+            unit = allowance.usage_type_id.unit
+            quantity = values["quantity"] or 0
+            percent = min(100, round(100.0 * values["used"] / quantity)) if quantity else 0
+            rows.append(
+                {
+                    "allowance": allowance,
+                    "product": allowance.product_tmpl_id,
+                    "usage": allowance.usage_type_id.name,
+                    "zones": ", ".join(allowance.zone_class_ids.mapped("name")),
+                    "shared": scope == "pool",
+                    "included": human_quantity(quantity, unit),
+                    "used": human_quantity(values["used"], unit),
+                    "remaining": human_quantity(values["remaining"], unit),
+                    "rollover": human_quantity(values["rollover"], unit)
+                    if values["rollover"]
+                    else False,
+                    "percent": percent,
+                    "colour": "danger"
+                    if percent >= 100
+                    else "warning"
+                    if percent >= 80
+                    else "success",
+                }
+            )
+        rows.sort(key=lambda row: (row["shared"], row["usage"] or ""))
+        return {"start": start, "end": end, "rows": rows}
 
     # -- requests -------------------------------------------------------------
     def _telecom_portal_order(self, kind, requester, lines=(), date=None, **values):
@@ -234,7 +366,7 @@ class TelecomSubscription(models.Model):
         reasons = dict(SIM_REASONS)
         if reason not in reasons:
             raise UserError(self.env._("Choose why the SIM is to be replaced."))
-        if self.state not in ("active", "suspended"):
+        if self.state not in LIVE_STATES:
             raise UserError(self.env._("%(sub)s is not in service.", sub=self.name))
         order = None
         if suspend:

@@ -16,7 +16,7 @@ import inspect
 
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.telecom_portal.controllers import portal as portal_controller
+from odoo.addons.telecom_portal import controllers
 
 from .common import TelecomPortalFixtures
 
@@ -111,12 +111,16 @@ PAYLOAD = {
 
 
 def declared_routes():
-    """Every route declared by the telecom portal controller."""
+    """Every route declared by the telecom portal's controllers (one file per page)."""
     routes = set()
-    for _name, func in inspect.getmembers(portal_controller.TelecomPortal, inspect.isfunction):
-        routing = getattr(func, "original_routing", None) or {}
-        if func.__module__ == portal_controller.__name__ and routing.get("routes"):
-            routes.update(routing["routes"])
+    for _name, module in inspect.getmembers(controllers, inspect.ismodule):
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__:
+                continue
+            for _name, func in inspect.getmembers(cls, inspect.isfunction):
+                routing = getattr(func, "original_routing", None) or {}
+                if func.__module__ == module.__name__ and routing.get("routes"):
+                    routes.update(routing["routes"])
     return routes
 
 

@@ -12,7 +12,7 @@ from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
-from odoo.addons.telecom_portal.controllers.portal import TelecomPortal
+from odoo.addons.telecom_portal.controllers.base import TelecomPortalBase
 
 from .common import TelecomPortalFixtures
 
@@ -153,7 +153,7 @@ class TestPortalServices(TelecomPortalFixtures, HttpCase):
         self.assertIn("CIRCUIT-ALICE", res.text)
 
     def test_services_list_pages(self):
-        self.patch(TelecomPortal, "_items_per_page", 1)
+        self.patch(TelecomPortalBase, "_items_per_page", 1)
         self.authenticate("tp_alice", "tp_alice")
         first = self.url_open("/my/subscriptions?filterby=all")
         second = self.url_open("/my/subscriptions/page/2?filterby=all")

@@ -14,7 +14,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.telecom_billing.tests.common import MB, SUB1, SUB2, RatingFixtures
-from odoo.addons.telecom_portal.controllers.portal import TelecomPortal
+from odoo.addons.telecom_portal.controllers.usage import TelecomPortalUsage
 
 OTHER = "+32470000099"
 
@@ -117,7 +117,7 @@ class TestPortalUsage(RatingFixtures, HttpCase):
         return links[0] if links else None
 
     def test_keyset_pages(self):
-        self.patch(TelecomPortal, "_telecom_usage_page_size", 3)
+        self.patch(TelecomPortalUsage, "_telecom_usage_page_size", 3)
         self.authenticate("tp_rita", "tp_rita")
         seen = []
         url = "/my/usage"
