@@ -12,7 +12,6 @@ from . import telecom_rerating
 from . import rating_preview
 from . import telecom_subscription
 from . import telecom_api
-from . import telecom_demo_generator
 from . import res_company_billing
 from . import account_move
 from . import account_move_line
@@ -29,8 +28,6 @@ from . import account_banking_mandate
 from . import telecom_dunning
 from . import telecom_rerating_billing
 from . import telecom_subscription_billing
-from . import telecom_demo_generator_billing
-from . import telecom_demo_generator_bulk
 from . import telecom_api_billing
 from . import telecom_allowance_pool
 from . import telecom_api_rating

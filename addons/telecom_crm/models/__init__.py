@@ -17,7 +17,5 @@ from . import telecom_charge
 from . import sale_order
 from . import telecom_api_request
 from . import telecom_api
-from . import telecom_demo_generator
-from . import telecom_demo_generator_bulk
 from . import telecom_production
 from . import telecom_search_indexes
