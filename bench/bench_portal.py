@@ -39,8 +39,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import requests
 from benchlib import REPO, install, log, machine, odoo_args, pgcluster, save_results
+from telecom_addons import BUSINESS_MODULES as MODULES
 
-MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 OTHER_CUSTOMERS = 100
 TARGET_MS = 300
 EPOCH = datetime(1970, 1, 1)
