@@ -10,8 +10,8 @@
     "website": "https://github.com/telecom-suite/telecom-suite",
     "maintainers": ["telecom-suite"],
     "development_status": "Alpha",
-    # ./suite run and ./suite demo install it (scripts/generate_demo.py); a
-    # production database never has it
+    # not auto-installed: scripts/generate_demo.py (./suite run, ./suite demo) and
+    # ./suite test install it; a production database never has it
     "depends": [
         "telecom_crm",
         "telecom_billing",
@@ -19,6 +19,4 @@
         "telecom_helpdesk",
         "telecom_portal",
     ],
-    "data": [],
-    "auto_install": False,
 }
