@@ -48,7 +48,7 @@ import benchlib
 import odoo_install
 import pgcluster
 from benchlib import ADDONS, REPO, log, odoo_args
-from telecom_addons import MODULES
+from telecom_addons import DEMO_MODULE, MODULES
 
 DATA = os.environ.get("TELECOM_DATA_DIR", os.path.join(REPO, ".data"))
 HERE = os.path.join(REPO, "bench", "load")
@@ -117,7 +117,7 @@ def build_base(opts, params, data_dir):
     with open(os.path.join(opts.dir, "install.log"), "w") as fh:
         subprocess.run(
             [sys.executable, "-m", "odoo", *odoo_args(params, base, data_dir),
-             "-i", ",".join(MODULES), "--stop-after-init", "--no-http"],
+             "-i", ",".join([*MODULES, DEMO_MODULE]), "--stop-after-init", "--no-http"],
             check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
         )  # fmt: skip
     installed = time.time() - started

@@ -48,8 +48,8 @@ from benchlib import (
     save_results,
     usage_copy_line,
 )
+from telecom_addons import BUSINESS_MODULES as MODULES
 
-MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 OTHER_CUSTOMERS = 100
 TARGET_MS = 300
 EPOCH = datetime(1970, 1, 1)

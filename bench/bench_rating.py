@@ -38,8 +38,8 @@ import tempfile
 import time
 
 from benchlib import REPO, install, log, machine, odoo_args, pgcluster, save_results
+from telecom_addons import BUSINESS_MODULES as MODULES
 
-MODULES = ["telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal"]
 MB = 1024 * 1024
 MONTH_START = dt.datetime(2025, 3, 1)
 MONTH_SECONDS = 31 * 86400

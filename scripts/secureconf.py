@@ -15,7 +15,8 @@ A profile that sets ``admin_passwd`` itself (a hash, in a copied production
 file) is used as it is, unless it is ``admin``: that one is refused.
 
 ``is_production`` tells whether a profile is the production one (``[telecom]
-profile = production``): no demo data, no demo generator, and the add-ons refuse
+profile = production``): no demo data, no demo generator (scripts/generate_demo.py
+refuses it: the add-on telecom_demo is never installed there), and the add-ons refuse
 to serve a database with demo data or demo logins (see docs/security.md).
 """
 

@@ -37,12 +37,12 @@ Each add-on has its own ``security_table.py`` beside its manifest, in this forma
   check is merged).
 
 A method goes in the table of the add-on that first defines it on that model
-(the lowest add-on in crm -> billing -> oss -> helpdesk -> portal); an add-on that
+(the lowest add-on in the dependency order, docs/architecture.md); an add-on that
 overrides it further up keeps that entry. A method of an abstract mixin is listed
 under the mixin's name and covers every model inheriting it.
 
-The test ``telecom_portal/tests/test_rpc_method_table.py`` walks every model of the
-five add-ons: a public method without an entry fails it (the message names the
+The test ``telecom_demo/tests/test_rpc_method_table.py`` walks every model of the
+suite's add-ons: a public method without an entry fails it (the message names the
 method and the table to add it to), so does an entry naming no public method;
 then, for a user of each role, it calls over real XML-RPC every method the role
 may not call and expects an ``AccessError`` and no change to the target record.
@@ -130,9 +130,6 @@ METHODS = {
     "telecom.charge": {
         "write": ACL("write"),
         "action_cancel": (BILLING,),
-    },
-    "telecom.demo.generator": {
-        "generate": (SYSTEM,),
     },
     "telecom.price.change.wizard": {
         "default_get": ACL("create"),

@@ -10,7 +10,7 @@
     "website": "https://github.com/telecom-suite/telecom-suite",
     "maintainers": ["telecom-suite"],
     "development_status": "Alpha",
-    "depends": ["telecom_billing", "queue_job", "mail", "web_hierarchy"],
+    "depends": ["telecom_crm", "queue_job", "mail", "web_hierarchy"],
     "data": [
         "security/telecom_security.xml",
         "security/ir.model.access.csv",

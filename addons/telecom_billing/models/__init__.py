@@ -10,7 +10,6 @@ from . import telecom_rerating
 from . import rating_preview
 from . import telecom_subscription_rating
 from . import telecom_api_charging
-from . import telecom_demo_generator
 from . import account_move
 from . import account_move_line
 from . import telecom_billed_recurring
@@ -25,8 +24,6 @@ from . import telecom_billing_account
 from . import account_banking_mandate
 from . import telecom_dunning
 from . import telecom_subscription_invoicing
-from . import telecom_demo_generator_billing
-from . import telecom_demo_generator_bulk
 from . import telecom_api_billing
 from . import telecom_allowance_pool
 from . import telecom_api_rating

@@ -10,9 +10,7 @@ from . import test_dunning
 from . import test_ebpp
 from . import test_direct_debit
 from . import test_adjustments
-from . import test_billing_demo
 from . import test_billing_security
-from . import test_demo_usage
 from . import test_billing_api_xmlrpc
 from . import test_bill_run_tour
 from . import test_rpc_example

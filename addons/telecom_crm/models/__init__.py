@@ -22,7 +22,5 @@ from . import telecom_api_request
 from . import telecom_api
 from . import telecom_api_customers
 from . import telecom_api_subscriptions
-from . import telecom_demo_generator
-from . import telecom_demo_generator_bulk
 from . import telecom_production
 from . import telecom_search_indexes

@@ -8,7 +8,7 @@ it), and the caller chooses the whole context. So every public method the suite
 defines starts with ``self._telecom_check_groups(...)`` (or relies on the model's
 access rights when it is a create/write override), and the groups it names are
 the ones ``security_table.py`` of its add-on lists; the table test of
-telecom_portal holds both together.
+telecom_demo holds both together.
 """
 
 from odoo import models

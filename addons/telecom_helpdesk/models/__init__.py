@@ -18,4 +18,3 @@ from . import telecom_subscription
 from . import telecom_service_order
 from . import telecom_billing_account
 from . import telecom_api
-from . import telecom_demo_generator

@@ -6,5 +6,4 @@ from . import test_dispute
 from . import test_security
 from . import test_rpc
 from . import test_reports
-from . import test_demo
 from . import test_tours

@@ -19,6 +19,4 @@ from . import product_template
 from . import res_company
 from . import telecom_subscription
 from . import telecom_service_order
-from . import telecom_demo_generator
-from . import telecom_demo_generator_bulk
 from . import sale_order

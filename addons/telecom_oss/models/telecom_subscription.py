@@ -189,17 +189,6 @@ class TelecomSubscription(models.Model):
             ]
         )
 
-    def _telecom_demo_terminated(self):
-        """Demo data: a terminated service gives back what it held."""
-        for sub in self:
-            for records in sub._telecom_resources().values():
-                records.filtered(lambda r: r.state == "assigned")._telecom_release(
-                    note=self.env._("Terminated")
-                )
-            if sub.telecom_access_port_id:
-                sub.telecom_access_port_id._telecom_give_back()
-                sub.telecom_access_port_id = False
-
     # -- impact analysis -----------------------------------------------------
     @api.model
     def _telecom_impacted_by(self, elements=None, sites=None, states=LIVE_STATES):

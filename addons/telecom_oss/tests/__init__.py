@@ -8,7 +8,6 @@ from . import test_alarms
 from . import test_config
 from . import test_rpc
 from . import test_security
-from . import test_demo
 from . import test_fulfilment
 from . import test_tours
 from . import test_hostile_input

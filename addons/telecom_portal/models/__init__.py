@@ -2,4 +2,3 @@ from . import res_partner
 from . import sale_order
 from . import telecom_subscription
 from . import helpdesk_ticket
-from . import telecom_demo_generator

@@ -3,10 +3,7 @@ from . import test_portal_services
 from . import test_portal_account
 from . import test_portal_agents
 from . import test_portal_tours
-from . import test_demo
 from . import test_portal_usage
 from . import test_portal_billing
 from . import test_portal_isolation
-from . import test_rpc_method_table
 from . import test_portal_hostile
-from . import test_demo_bulk

@@ -5,8 +5,9 @@ XML-RPC every role is refused (``AccessError``, nothing changed) what its table
 entry does not give it.
 
 The tables: ``security_table.py`` of each add-on (format: the docstring of
-``telecom_crm/security_table.py``). This add-on comes last, so the registry here
-holds every model and every override of the five add-ons.
+``telecom_crm/security_table.py``). This add-on depends on all the others, so the
+registry here holds every model and every override of the suite; its demo data gives
+the sweep a record of nearly every model to call the methods on.
 """
 
 import importlib
@@ -14,6 +15,7 @@ import inspect
 import logging
 import xmlrpc.client
 
+from odoo.modules.module import get_manifest
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import Transport
 from odoo.tools import config, mute_logger
@@ -23,7 +25,25 @@ from odoo.addons.telecom_crm.tests.common import TelecomFixtures
 
 _logger = logging.getLogger(__name__)
 
-ADDONS = ("telecom_crm", "telecom_billing", "telecom_oss", "telecom_helpdesk", "telecom_portal")
+
+def suite_addons(addon):
+    """``addon`` and the suite's add-ons (``telecom_*``) it depends on, directly or
+    not, lowest first: read from the manifests, the one list of who needs whom."""
+    found = []
+
+    def visit(name):
+        if name in found or not name.startswith("telecom_"):
+            return
+        for dep in get_manifest(name)["depends"]:
+            visit(dep)
+        found.append(name)
+
+    visit(addon)
+    return tuple(found)
+
+
+# this add-on and the five it depends on; each has a security_table.py
+ADDONS = suite_addons(__name__.split(".")[2])
 # XML-RPC fault codes (base/controllers/rpc.py)
 ACCESS_ERROR = 4
 WARNING = 2  # a UserError or ValidationError

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import TransactionCase, tagged
 
-from ..models.telecom_demo_generator import DEMO_OUTAGE_CAUSE, DEMO_TICKET_PREFIX
+from ..models.demo_helpdesk import DEMO_OUTAGE_CAUSE, DEMO_TICKET_PREFIX
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The bulk path of the network side of the demo services (see telecom_crm's
-telecom_demo_generator_bulk): ``_demo_oss_services`` gives each service its
+"""The bulk path of the network side of the demo services (see
+``demo_generator.py``): ``_demo_oss_services`` gives each service its
 resources one service at a time, with a search per number, SIM and CPE and an
 assignment each (about 37 ms a service). The bulk variant reads the numbers and
 SIMs of a thousand services in one search, creates the missing ones in one
@@ -15,9 +15,8 @@ import time
 
 from odoo import api, fields, models
 
-from odoo.addons.telecom_crm.models.telecom_demo_generator_bulk import chunks
-
-from .telecom_demo_generator import DEMO_CITIES
+from .demo_generator import chunks
+from .demo_oss import DEMO_CITIES
 
 
 class TelecomDemoGenerator(models.AbstractModel):
@@ -129,7 +128,7 @@ class TelecomDemoGenerator(models.AbstractModel):
             if sub.state == "terminated":
                 terminated |= sub
         self._demo_bulk_assign(assignments)
-        terminated._telecom_demo_terminated()
+        self._demo_oss_terminated(terminated)
         return done
 
     @api.model

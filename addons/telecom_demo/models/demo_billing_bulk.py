@@ -1,6 +1,6 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The bulk path of billing's demo steps (see telecom_crm's telecom_demo_generator_bulk).
+"""The bulk path of telecom_billing's demo steps (see ``demo_generator.py``).
 
 - usage: three months (the ORM path: this month and the last) of every line with a
   number, imported through the real mediation and rating path
@@ -24,10 +24,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.telecom_crm.models.telecom_demo_generator_bulk import chunks
+from odoo.addons.telecom_billing.rating import mediation
 
-from ..rating import mediation
-from .telecom_demo_generator import DEMO_SOURCE
+from .demo_billing import DEMO_SOURCE
+from .demo_generator import chunks
 
 _logger = logging.getLogger(__name__)
 

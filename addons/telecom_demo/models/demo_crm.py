@@ -1,17 +1,11 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Deterministic demo data that looks like an operator.
+"""Demo data of telecom_crm: customers, the catalogue, billing accounts,
+subscriptions through their lifecycle actions, and the demo portal user.
 
-``env["telecom.demo.generator"].generate(customers=200, seed=42)`` is what
-``./suite run`` and ``./suite demo`` call. Each add-on of the suite extends it by
-appending a step to :meth:`_demo_steps` and implementing it; every step gets its
-own random generator seeded from ``(seed, step name)``, so adding a step never
-changes what the earlier steps produce. Steps are idempotent: run again with a
-larger volume, the generator only adds what is missing.
+The bulk variants of these steps are in ``demo_crm_bulk.py``.
 """
 
-import logging
-import random
 import unicodedata
 from datetime import timedelta
 
@@ -19,9 +13,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
-from .identifiers import luhn_complete
+from odoo.addons.telecom_crm.models.identifiers import luhn_complete
 
-_logger = logging.getLogger(__name__)
+from .demo_generator import DEMO_REF_PREFIX
 
 FIRST_NAMES = [
     "Anna", "Ben", "Chloé", "David", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas",
@@ -51,10 +45,6 @@ CITIES = [
     ("Liège", "4000"), ("Mechelen", "2800"), ("Hasselt", "3500"), ("Mons", "7000"),
 ]  # fmt: skip
 
-DEMO_REF_PREFIX = "DEMO-"
-# from this many customers on, generate() takes the bulk path unless told otherwise
-BULK_FROM = 10000
-
 
 def _ascii(text):
     """'Chloé García' -> 'chloe.garcia': e-mail local parts stay plain ASCII."""
@@ -63,51 +53,18 @@ def _ascii(text):
 
 
 class TelecomDemoGenerator(models.AbstractModel):
-    _name = "telecom.demo.generator"
-    _description = "Telecom demo data generator"
+    _inherit = "telecom.demo.generator"
 
     @api.model
     def _demo_steps(self):
-        """Ordered names of the generator's steps; add-ons append theirs."""
         return [
+            *super()._demo_steps(),
             "_demo_customers",
             "_demo_catalogue",
             "_demo_billing_accounts",
             "_demo_subscriptions",
             "_demo_portal_user",
         ]
-
-    @api.model
-    def _demo_rng(self, seed, step):
-        return random.Random(f"{seed}:{step}")
-
-    @api.model
-    def generate(self, customers=200, seed=42, bulk=None):
-        """Create (or complete) the demo data set; return counts per step.
-
-        ``bulk``: take the bulk path (telecom_demo_generator_bulk.py) for an
-        operator's volume; by default from 10,000 customers on.
-        For administrators only (over RPC too); it works as superuser, as
-        ``./suite demo`` (scripts/generate_demo.py) does.
-        """
-        self._telecom_check_groups("base.group_system")
-        return self.sudo()._demo_generate(customers, seed, bulk=bulk)
-
-    @api.model
-    def _demo_generate(self, customers, seed, bulk=None):
-        customers = int(customers)
-        seed = int(seed)
-        if customers < 0:
-            raise ValueError("customers must be zero or more")
-        if bulk is None:
-            bulk = customers >= BULK_FROM
-        params = {"customers": customers, "seed": seed, "bulk": bool(bulk)}
-        report = {}
-        for step in self._demo_steps():
-            rng = self._demo_rng(seed, step)
-            report[step.removeprefix("_demo_")] = self._demo_step_method(step, params)(rng, params)
-            _logger.info("demo generator: %s -> %s", step, report[step.removeprefix("_demo_")])
-        return report
 
     # -- steps ----------------------------------------------------------
     @api.model
@@ -158,11 +115,6 @@ class TelecomDemoGenerator(models.AbstractModel):
                 vals_list.append(vals)
         Partner.create(vals_list)
         return len(vals_list)
-
-    @api.model
-    def _demo_anchor(self):
-        """First day of the current month: demo dates are relative to it."""
-        return fields.Date.context_today(self).replace(day=1)
 
     @api.model
     def _demo_customers_all(self):

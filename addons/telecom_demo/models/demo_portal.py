@@ -10,7 +10,8 @@ orders count as the reseller's sales.
 
 from odoo import Command, api, models
 
-from odoo.addons.telecom_crm.models.telecom_demo_generator import CITIES, DEMO_REF_PREFIX
+from .demo_crm import CITIES
+from .demo_generator import DEMO_REF_PREFIX
 
 # not "DEMO-...": that prefix marks the demo customers
 RESELLER_PREFIX = "RESELLER-"

@@ -3,12 +3,14 @@
 """Demo network of the generator: sites, elements, ports and links, number pool,
 SIM cards, IP pools and CPE, in volumes that follow the number of customers.
 
-``_demo_oss_bulk_elements(count)`` builds a large, deep element tree for the
-inventory benchmark (``./suite bench oss_inventory``)."""
+``element_tree(env, count)`` builds a large, deep element tree for the inventory
+benchmark (``./suite bench oss``)."""
 
 from odoo import api, models
 
 from odoo.addons.telecom_crm.models.identifiers import luhn_complete
+
+from .demo_generator import demo_rng
 
 DEMO_CITIES = [
     ("GNT", "Ghent", "9000", 51.0543, 3.7174),
@@ -431,8 +433,25 @@ class TelecomDemoGenerator(models.AbstractModel):
                 sub.write(vals)
                 done += 1
             if sub.state == "terminated":
-                sub._telecom_demo_terminated()
+                self._demo_oss_terminated(sub)
         return done
+
+    @api.model
+    def _demo_oss_terminated(self, subs):
+        """A terminated demo service gives back what it held."""
+        for sub in subs:
+            for records in sub._telecom_resources().values():
+                records.filtered(lambda r: r.state == "assigned")._telecom_release(
+                    note=self.env._("Terminated")
+                )
+            if sub.telecom_access_port_id:
+                sub.telecom_access_port_id._telecom_give_back()
+                sub.telecom_access_port_id = False
+
+    @api.model
+    def _demo_oss_bulk_elements(self, count=50000, seed=42, fanout=(4, 10, 12, 8)):
+        """The benchmark's element tree (``element_tree``) in this database."""
+        return element_tree(self.env, count=count, seed=seed, fanout=fanout)
 
     @api.model
     def _demo_oss_service_pools(self, hss, sbc):
@@ -452,88 +471,90 @@ class TelecomDemoGenerator(models.AbstractModel):
             pools[kind] = pool
         return pools
 
-    # -- benchmark volume ----------------------------------------------------
-    @api.model
-    def _demo_oss_bulk_elements(self, count=50000, seed=42, fanout=(4, 10, 12, 8)):
-        """A deep tree of ``count`` elements (core / aggregation / access / radio),
-        created level by level in batches. Idempotent: completes an earlier run."""
-        rng = self._demo_rng(seed, "_demo_oss_bulk_elements")
-        Element = self.env["telecom.network.element"].with_context(
-            tracking_disable=True, mail_create_nolog=True
-        )
-        Site = self.env["telecom.site"].with_context(tracking_disable=True)
-        company = self.env.company
-        existing = set(
-            Element.with_context(active_test=False)
-            .search([("name", "=like", f"{BULK_PREFIX}%")])
-            .mapped("name")
-        )
-        # one site per core and per aggregation node
-        site_count = max(1, min(count, fanout[0] + fanout[0] * fanout[1]))
-        site_codes = [f"BS{i:05d}" for i in range(site_count)]
-        have_sites = {s.code: s.id for s in Site.search([("code", "in", site_codes)])}
-        Site.create(
-            [
-                {"code": code, "name": f"Bench site {code}", "company_id": company.id}
-                for code in site_codes
-                if code not in have_sites
-            ]
-        )
-        site_ids = [s.id for s in Site.search([("code", "in", site_codes)], order="code")]
-        kinds = [
-            ("router", "core"),
-            ("switch", "aggregation"),
-            ("olt", "access"),
-            ("enodeb", "radio"),
+
+def element_tree(env, count=50000, seed=42, fanout=(4, 10, 12, 8)):
+    """A deep tree of ``count`` elements (core / aggregation / access / radio),
+    created level by level in batches. Idempotent: completes an earlier run.
+
+    For the inventory benchmark (``./suite bench oss``), which imports it into a
+    database that holds telecom_oss only, and for ``_demo_oss_bulk_elements``."""
+    rng = demo_rng(seed, "_demo_oss_bulk_elements")
+    Element = env["telecom.network.element"].with_context(
+        tracking_disable=True, mail_create_nolog=True
+    )
+    Site = env["telecom.site"].with_context(tracking_disable=True)
+    company = env.company
+    existing = set(
+        Element.with_context(active_test=False)
+        .search([("name", "=like", f"{BULK_PREFIX}%")])
+        .mapped("name")
+    )
+    # one site per core and per aggregation node
+    site_count = max(1, min(count, fanout[0] + fanout[0] * fanout[1]))
+    site_codes = [f"BS{i:05d}" for i in range(site_count)]
+    have_sites = {s.code: s.id for s in Site.search([("code", "in", site_codes)])}
+    Site.create(
+        [
+            {"code": code, "name": f"Bench site {code}", "company_id": company.id}
+            for code in site_codes
+            if code not in have_sites
         ]
-        made = 0
-        level_parents = [None]
-        names_total = 0
-        level = 0
-        # cores and aggregation nodes get sites in turn; below, an element
-        # stands at its parent's site (an aggregation site and its access network)
-        site_of = {}
-        while names_total < count:
-            kind, role = kinds[min(level, len(kinds) - 1)]
-            fan = fanout[min(level, len(fanout) - 1)]
-            batch = []
-            next_names = []
-            for parent_name in level_parents:
-                for child in range(fan):
-                    if names_total >= count:
-                        break
-                    name = f"{BULK_PREFIX}{level}-{len(next_names):06d}"
-                    names_total += 1
-                    next_names.append(name)
-                    rng_serial = rng.randint(10**9, 10**10 - 1)
-                    if level < 2:
-                        site_of[name] = site_ids[len(site_of) % len(site_ids)]
-                    else:
-                        site_of[name] = site_of[parent_name]
-                    if name in existing:
-                        continue
-                    batch.append(
-                        {
-                            "name": name,
-                            "element_type": kind,
-                            "role": role,
-                            "serial": f"B{rng_serial}{child}",
-                            "site_id": site_of[name],
-                            "parent_name": parent_name,
-                            "company_id": company.id,
-                        }
-                    )
-            parent_ids = {}
-            if level_parents != [None]:
-                parent_ids = {e.name: e.id for e in Element.search([("name", "in", level_parents)])}
-            for start in range(0, len(batch), 2000):
-                chunk = batch[start : start + 2000]
-                for vals in chunk:
-                    parent = vals.pop("parent_name")
-                    vals["parent_id"] = parent_ids.get(parent, False)
-                Element.create(chunk)
-                made += len(chunk)
-                self.env.invalidate_all()
-            level_parents = next_names
-            level += 1
-        return made
+    )
+    site_ids = [s.id for s in Site.search([("code", "in", site_codes)], order="code")]
+    kinds = [
+        ("router", "core"),
+        ("switch", "aggregation"),
+        ("olt", "access"),
+        ("enodeb", "radio"),
+    ]
+    made = 0
+    level_parents = [None]
+    names_total = 0
+    level = 0
+    # cores and aggregation nodes get sites in turn; below, an element
+    # stands at its parent's site (an aggregation site and its access network)
+    site_of = {}
+    while names_total < count:
+        kind, role = kinds[min(level, len(kinds) - 1)]
+        fan = fanout[min(level, len(fanout) - 1)]
+        batch = []
+        next_names = []
+        for parent_name in level_parents:
+            for child in range(fan):
+                if names_total >= count:
+                    break
+                name = f"{BULK_PREFIX}{level}-{len(next_names):06d}"
+                names_total += 1
+                next_names.append(name)
+                rng_serial = rng.randint(10**9, 10**10 - 1)
+                if level < 2:
+                    site_of[name] = site_ids[len(site_of) % len(site_ids)]
+                else:
+                    site_of[name] = site_of[parent_name]
+                if name in existing:
+                    continue
+                batch.append(
+                    {
+                        "name": name,
+                        "element_type": kind,
+                        "role": role,
+                        "serial": f"B{rng_serial}{child}",
+                        "site_id": site_of[name],
+                        "parent_name": parent_name,
+                        "company_id": company.id,
+                    }
+                )
+        parent_ids = {}
+        if level_parents != [None]:
+            parent_ids = {e.name: e.id for e in Element.search([("name", "in", level_parents)])}
+        for start in range(0, len(batch), 2000):
+            chunk = batch[start : start + 2000]
+            for vals in chunk:
+                parent = vals.pop("parent_name")
+                vals["parent_id"] = parent_ids.get(parent, False)
+            Element.create(chunk)
+            made += len(chunk)
+            env.invalidate_all()
+        level_parents = next_names
+        level += 1
+    return made

@@ -1,12 +1,12 @@
 # Copyright 2026 Telecom Suite contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The bulk path of the demo generator: an operator's volume in minutes.
+"""The bulk path of telecom_crm's demo steps: an operator's volume in minutes.
 
 ``generate(customers, seed, bulk=True)`` (``./suite demo --bulk``, the default from
-``BULK_FROM`` = 10,000 customers on) runs the same steps in the same order with the same
-distributions, but a step that has a bulk variant (``_demo_bulk_<step>`` for the
-step ``_demo_<step>``) runs that instead. Where the time of the ORM path goes, and
-what the bulk variants do about it (timed on a 300-customer run of the ORM path):
+``BULK_FROM`` = 10,000 customers on; see ``demo_generator.py``) runs a step's bulk
+variant (``_demo_bulk_<step>`` for the step ``_demo_<step>``) where there is one.
+Where the time of the ORM path goes, and what the bulk variants do about it (timed
+on a 300-customer run of the ORM path):
 
 - customers and billing accounts: batched ``create`` calls (2,000 records each,
   caches emptied between batches); the customer's profile goes in with the
@@ -20,27 +20,22 @@ what the bulk variants do about it (timed on a 300-customer run of the ORM path)
   (``_telecom_price_values``, ``_telecom_commitment_end_after``,
   ``_telecom_etf_amount``). Recent services still come from confirmed orders.
 
-Later add-ons add their own bulk variants: usage through the rating engine in
-files of a million records and payments in batches (telecom_billing), the network
-side of services in batches (telecom_oss). The bill runs are the ORM path's: the
+The other add-ons' data have their own bulk variants: usage through the rating
+engine in files of a million records and payments in batches
+(``demo_billing_bulk.py``), the network side of services in batches
+(``demo_oss_bulk.py``). The bill runs are the ORM path's: the
 bill-run engine, one run per billing day, in the generator's process.
 """
 
-import logging
 import time
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
-from .telecom_demo_generator import DEMO_REF_PREFIX
-from .telecom_subscription import SUSPEND_REASONS
+from .demo_generator import BULK_CHUNK, DEMO_REF_PREFIX, chunks
 
-_logger = logging.getLogger(__name__)
-
-BULK_CHUNK = 2000
 PLAN_CHANGES = {
     "DEMO-MOB-S": "DEMO-MOB-M",
     "DEMO-MOB-M": "DEMO-MOB-L",
@@ -49,78 +44,8 @@ PLAN_CHANGES = {
 }
 
 
-def chunks(items, size=BULK_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class TelecomDemoGenerator(models.AbstractModel):
     _inherit = "telecom.demo.generator"
-
-    @api.model
-    def _demo_step_method(self, step, params):
-        """The method that runs ``step``: its bulk variant on the bulk path, if any."""
-        if params.get("bulk"):
-            bulk = getattr(self, "_demo_bulk_" + step.removeprefix("_demo_"), None)
-            if bulk:
-                return bulk
-        return getattr(self, step)
-
-    @api.model
-    def _demo_bulk_progress(self, what, done, total, started):
-        rate = done / max(time.time() - started, 1e-6)
-        _logger.info("demo generator (bulk): %s %s/%s (%.0f/s)", what, done, total, rate)
-
-    @api.model
-    def _demo_bulk_flush(self):
-        """End of a batch: write what is pending and forget the cache (the memory of
-        an ORM environment grows with every record it has seen)."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-
-    @api.model
-    def _demo_bulk_names(self, code, count, company=None):
-        """``count`` numbers of the sequence ``code``, as ``next_by_code`` gives them one
-        at a time (one query each; here one query for all of them)."""
-        company = company or self.env.company
-        Sequence = self.env["ir.sequence"]
-        seq = Sequence.search(
-            [("code", "=", code), ("company_id", "in", [company.id, False])],
-            order="company_id",
-            limit=1,
-        )
-        if (
-            not seq
-            or seq.implementation != "standard"
-            or seq.use_date_range
-            or seq.number_increment != 1
-        ):
-            return [Sequence.with_company(company).next_by_code(code) for _i in range(count)]
-        self.env.cr.execute(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s)",
-                f"ir_sequence_{seq.id:03d}",
-                count,
-            )
-        )
-        prefix, suffix = seq._get_prefix_suffix()
-        return [f"{prefix}{n:0{seq.padding}d}{suffix}" for (n,) in self.env.cr.fetchall()]
-
-    @api.model
-    def _demo_bulk_create(self, model, vals_list, sequence=None):
-        """``create(vals_list)`` with each model's defaults computed once for the batch
-        (Odoo computes them per record: a query or two each for some of them) and, with
-        ``sequence``, the names drawn in one query."""
-        if not vals_list:
-            return model.browse()
-        defaults = model.default_get(list(model._fields))
-        if sequence:
-            defaults.pop("name", None)
-            missing = [vals for vals in vals_list if not vals.get("name")]
-            for vals, name in zip(missing, self._demo_bulk_names(sequence, len(missing)),
-                                  strict=True):  # fmt: skip
-                vals["name"] = name
-        return model.create([{**defaults, **vals} for vals in vals_list])
 
     # -- customers, with their profile -----------------------------------------------
     @api.model
@@ -291,6 +216,7 @@ class TelecomDemoGenerator(models.AbstractModel):
             code: self.env["telecom.subscription"]._telecom_reason(code, "termination")
             for code in ("term_competitor", "term_customer_request")
         }
+        suspend_reasons = dict(Subscription._fields["suspend_reason"].selection)
         accounts = self.env["telecom.billing.account"].browse({t["account_id"] for t in items})
         currency = {a.id: a.currency_id for a in accounts}
         prices = {}
@@ -343,7 +269,7 @@ class TelecomDemoGenerator(models.AbstractModel):
                 vals.update(state="suspended", suspend_reason=reason, suspension_date=date)
                 orders.append((t, "suspend", "done", date,
                                {"date": str(date), "reason": reason, "note": ""},
-                               ("suspend", dict(SUSPEND_REASONS)[reason])))  # fmt: skip
+                               ("suspend", suspend_reasons[reason])))  # fmt: skip
             elif t["state"] == "terminated":
                 end = min(start + timedelta(days=extras["terminate_after"]), today)
                 reason = reasons["term_competitor" if extras["waive"] else "term_customer_request"]
