@@ -15,7 +15,7 @@ from markupsafe import Markup
 from odoo import _, fields, models
 from odoo.tools import SQL
 
-from .telecom_bill_run import testing
+from ..tools.runtime import testing
 
 POST_BATCH = 500
 FINISH_LOCK = 74_237_002  # pg_advisory_lock key + run id: one finisher per run
