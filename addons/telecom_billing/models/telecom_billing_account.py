@@ -180,6 +180,16 @@ class TelecomBillingAccount(models.Model):
                 )
 
     # -- direct-debit mandates signed online -----------------------------------------
+    def _telecom_pending_mandate(self):
+        """The account's latest mandate signed online and waiting for the back
+        office's check (draft), or an empty recordset: at most one may wait."""
+        self.ensure_one()
+        return self.env["account.banking.mandate"].search(
+            [("telecom_billing_account_id", "=", self.id), ("state", "=", "draft")],
+            order="id desc",
+            limit=1,
+        )
+
     @api.model
     def _telecom_masked_iban(self, number):
         """An IBAN as shown to customers and integrators: ``BE71 **** 6769``."""
@@ -211,9 +221,7 @@ class TelecomBillingAccount(models.Model):
         if signed > today:
             raise UserError(_("A mandate cannot be signed in the future."))
         Mandate = self.env["account.banking.mandate"]
-        if Mandate.search_count(
-            [("telecom_billing_account_id", "=", self.id), ("state", "=", "draft")]
-        ):
+        if self._telecom_pending_mandate():
             raise UserError(
                 _("A mandate for %(account)s is already being checked.", account=self.name)
             )

@@ -162,15 +162,7 @@ class TelecomPortalAccount(TelecomPortalBase):
             and account_sudo.state != "closed"
         )
         mandate = account_sudo.mandate_id
-        pending = (
-            request.env["account.banking.mandate"]
-            .sudo()
-            .search(
-                [("telecom_billing_account_id", "=", account_sudo.id), ("state", "=", "draft")],
-                order="id desc",
-                limit=1,
-            )
-        )
+        pending = account_sudo._telecom_pending_mandate()
         return {
             "mandate": mandate,
             "mandate_pending": pending,
