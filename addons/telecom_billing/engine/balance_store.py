@@ -237,6 +237,17 @@ class DbBalanceStore:
         """LEFT JOIN telecom_allowance_pool ap
                ON ap.billing_account_id = s.billing_account_id AND ap.allowance_id = a.id"""
     )
+    # the plan and add-on lines of subscriptions with the allowances their products
+    # grant, and the account's pool size where there is one (both grant queries)
+    _ALLOWANCE_LINES = SQL(
+        """FROM telecom_subscription_line l
+             JOIN telecom_subscription s ON s.id = l.subscription_id
+             JOIN product_product p ON p.id = l.product_id
+             JOIN product_template t ON t.id = p.product_tmpl_id
+             JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
+             %s""",
+        _POOL_JOIN,
+    )
     _POOL_SIZE = SQL(
         "MAX(CASE WHEN a.share_scope = 'billing_account'"
         " THEN COALESCE(ap.quantity_base, NULLIF(a.pool_quantity_base, 0)) END)"
@@ -260,11 +271,6 @@ class DbBalanceStore:
             cr.execute(
                 SQL(
                     """SELECT s.id, s.billing_account_id, a.id, a.share_scope, %s, %s
-                         FROM telecom_subscription_line l
-                         JOIN telecom_subscription s ON s.id = l.subscription_id
-                         JOIN product_product p ON p.id = l.product_id
-                         JOIN product_template t ON t.id = p.product_tmpl_id
-                         JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
                          %s
                         WHERE (s.id = ANY(%s) OR s.billing_account_id = ANY(%s))
                           AND s.state IN %s AND l.kind IN ('plan', 'addon')
@@ -272,7 +278,7 @@ class DbBalanceStore:
                         GROUP BY s.id, s.billing_account_id, a.id, a.share_scope""",
                     self._granted_sql(start, end),
                     self._POOL_SIZE,
-                    self._POOL_JOIN,
+                    self._ALLOWANCE_LINES,
                     subs,
                     accounts,
                     SUB_STATES_WITH_USAGE,
@@ -314,11 +320,6 @@ class DbBalanceStore:
         cr.execute(
             SQL(
                 """SELECT a.id, %s, %s
-                     FROM telecom_subscription_line l
-                     JOIN telecom_subscription s ON s.id = l.subscription_id
-                     JOIN product_product p ON p.id = l.product_id
-                     JOIN product_template t ON t.id = p.product_tmpl_id
-                     JOIN telecom_plan_allowance a ON a.product_tmpl_id = p.product_tmpl_id
                      %s
                     WHERE %s AND s.state IN %s AND a.share_scope = %s
                       AND l.kind IN ('plan', 'addon')
@@ -326,7 +327,7 @@ class DbBalanceStore:
                     GROUP BY a.id ORDER BY a.id""",
                 self._granted_sql(start, end),
                 self._POOL_SIZE,
-                self._POOL_JOIN,
+                self._ALLOWANCE_LINES,
                 owner_clause,
                 SUB_STATES_WITH_USAGE,
                 share,

@@ -27,11 +27,10 @@ from odoo.tools import SQL
 from odoo.addons.telecom_crm.models.billing_periods import PERIOD_MONTHS
 
 from ..billrun import LineState, history_periods, line_pieces
+from .balance_store import SUB_STATES_WITH_USAGE
 from .billrun_links import BilledLinks
 from .invoice_spec import InvoiceSpecBuilder
 from .rating_session import RATING_LOCK
-
-SUB_STATES_BILLED = ("active", "suspended", "terminated")
 
 
 class AccountBill:
@@ -198,7 +197,7 @@ class BillRunEngine:
                                AND l.telecom_billed_from IS NOT NULL)
                     ORDER BY s.name, l.subscription_id, l.date_start, l.id""",
                 list(bills),
-                SUB_STATES_BILLED,
+                SUB_STATES_WITH_USAGE,
             )
         )
         rows = cr.fetchall()
