@@ -10,7 +10,6 @@ statement. The raw SQL in this module is the rating hot path (see README
 """
 
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo.tools import SQL
 
@@ -20,9 +19,9 @@ from ..rating import (
     AllowanceDef,
     Balance,
     carry_over,
-    next_period_start,
     previous_period_start,
 )
+from ..rating.periods import period_end
 
 MAX_CACHED_BALANCES = 300_000
 SUB_STATES_WITH_USAGE = ("active", "suspended", "terminated")
@@ -265,7 +264,7 @@ class DbBalanceStore:
             by_period[(start, months)].append((scope, owner))
         cr = self.cr
         for (start, months), owners in by_period.items():
-            end = next_period_start(start, months) - timedelta(days=1)
+            end = period_end(start, months)
             subs = [o for s, o in owners if s == SUB]
             accounts = [o for s, o in owners if s == POOL]
             cr.execute(
@@ -311,7 +310,7 @@ class DbBalanceStore:
         found = self._grants_cache.get(key)
         if found is not None:
             return found
-        end = next_period_start(start, months) - timedelta(days=1)
+        end = period_end(start, months)
         owner_clause = (
             SQL("s.id = %s", owner) if scope == SUB else SQL("s.billing_account_id = %s", owner)
         )
@@ -425,7 +424,7 @@ class DbBalanceStore:
                 b.allowance.id,
                 session.usage_type_ids.get(b.allowance.usage_type),
                 b.period_start,
-                next_period_start(b.period_start, months) - timedelta(days=1),
+                period_end(b.period_start, months),
                 b.generation,
                 b.quantity,
                 b.used,

@@ -19,7 +19,7 @@ from odoo.tools import float_repr
 
 from ..engine.rating_session import RatingSession
 from ..rating import POOL, SUB
-from ..rating.periods import next_period_start, period_start
+from ..rating.periods import period_end
 from .telecom_usage_record import STATES
 
 USAGE_QUERY_KEYS = {
@@ -99,9 +99,7 @@ class TelecomApi(models.AbstractModel):
     def _api_period(self, account, value, label="period"):
         """``(start, end)`` of the account's billing period holding the date ``value``."""
         day = self._api_date(value, label) or fields.Date.context_today(self)
-        months = account.billing_period_months or 1
-        start = period_start(day, account.billing_day or 1, months)
-        return start, next_period_start(start, months) - timedelta(days=1)
+        return account._telecom_billing_period(day)
 
     @api.model
     def _api_codes(self, values, label, allowed):
@@ -370,7 +368,7 @@ class TelecomApi(models.AbstractModel):
         }
         session = RatingSession(self.env, account.company_id, persist=False)
         months = account.billing_period_months or 1
-        end = next_period_start(start, months) - timedelta(days=1)
+        end = period_end(start, months)
         Balance = self.env["telecom.allowance.balance"]
         owners = [(SUB, sub) for sub in subs.sorted("id")] + [(POOL, account)]
         # every owner's grants in one query, then read from the store's cache

@@ -23,7 +23,7 @@ from odoo.tools import SQL
 
 from odoo.addons.telecom_crm.models.telecom_api import MAX_LONG_TEXT, MAX_NUMBER
 
-from ..billrun import add_months, period_start
+from ..billrun import add_months, period_end, period_start
 from ..engine.invoice_defaults import InvoiceDefaults
 
 
@@ -95,6 +95,13 @@ class TelecomBillingAccount(models.Model):
             months = account.billing_period_months or 1
             start = period_start(today, min(max(account.billing_day or 1, 1), 28), months)
             account.next_bill_date = add_months(start, months)
+
+    def _telecom_billing_period(self, day):
+        """``(start, end)`` of this account's billing period holding ``day``."""
+        self.ensure_one()
+        months = self.billing_period_months or 1
+        start = period_start(day, self.billing_day or 1, months)
+        return start, period_end(start, months)
 
     def _compute_invoice_stats(self):
         stats = self._telecom_balances()

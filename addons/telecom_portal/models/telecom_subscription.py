@@ -27,12 +27,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.telecom_billing.models.telecom_usage_record import human_quantity
-from odoo.addons.telecom_billing.rating.periods import (
-    next_period_start,
-    period_start,
-    previous_period_start,
-)
-from odoo.addons.telecom_crm.models.telecom_subscription import E164
+from odoo.addons.telecom_billing.rating.periods import period_end, previous_period_start
+from odoo.addons.telecom_crm.models.identifiers import E164
 
 _logger = logging.getLogger(__name__)
 
@@ -136,10 +132,8 @@ class TelecomSubscription(models.Model):
     def _telecom_billing_period(self, day):
         """``(start, end, months)`` of this service's billing period holding ``day``."""
         self.ensure_one()
-        account = self.billing_account_id
-        months = account.billing_period_months or 1
-        start = period_start(day, account.billing_day or 1, months)
-        return start, next_period_start(start, months) - timedelta(days=1), months
+        start, end = self.billing_account_id._telecom_billing_period(day)
+        return start, end, self.billing_account_id.billing_period_months or 1
 
     def _telecom_usage_periods(self, today, count=12):
         """[(start, end)] of these services' current and previous billing periods,
@@ -153,7 +147,7 @@ class TelecomSubscription(models.Model):
                 start = previous_period_start(start, months)
         periods = {}
         for start, months in starts:
-            end = next_period_start(start, months) - timedelta(days=1)
+            end = period_end(start, months)
             periods[start] = max(periods.get(start, end), end)
         return sorted(periods.items(), reverse=True)[: count * 2]
 
