@@ -82,7 +82,10 @@ class Bench:
         self.opts = opts
         self.tmp = tempfile.mkdtemp(prefix="telecom-bench-")
         os.chmod(self.tmp, 0o755)
-        self.cluster = pgcluster.Cluster(os.path.join(self.tmp, "postgres"), pgcluster.free_port())
+        settings = pgcluster.PRODUCTION_MEMORY if opts.postgres == "production" else {}
+        self.cluster = pgcluster.Cluster(
+            os.path.join(self.tmp, "postgres"), pgcluster.free_port(), settings
+        )
         self.params = None
 
     def start(self):
@@ -225,6 +228,13 @@ def main():
     )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument(
+        "--postgres",
+        choices=("production", "small"),
+        default="production",
+        help="the cluster's memory and checkpoint settings: the production profile's "
+        "(pgcluster.PRODUCTION_MEMORY, default) or the small test defaults",
+    )
+    parser.add_argument(
         "--kill-resume",
         action="store_true",
         help="also kill a worker mid-run, resume, check exactly-once",
@@ -239,6 +249,12 @@ def main():
         return run_phase(opts)
     contracts = opts.baseline_contracts or opts.accounts
     print(f"machine: {machine()}", flush=True)
+    settings = pgcluster.PRODUCTION_MEMORY if opts.postgres == "production" else {}
+    print(
+        "postgresql: "
+        + (", ".join(f"{k} {v}" for k, v in settings.items()) or "shared_buffers 256MB"),
+        flush=True,
+    )
     bench = Bench(opts)
     bench.start()
     try:

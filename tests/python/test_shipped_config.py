@@ -161,3 +161,15 @@ def test_profile_with_admin_master_password_is_refused(tmp_path):
     # an operator's own (hashed) master password is used as it is
     conf.write_text("[options]\nadmin_passwd = $pbkdf2-sha512$25000$abc$def\n")
     assert secureconf.effective_config(str(conf), str(tmp_path), environ={}) == (str(conf), None)
+
+
+def test_benchmarks_run_postgresql_as_the_production_profile():
+    """pgcluster.PRODUCTION_MEMORY (the benchmarks' cluster) is patroni.yml's tuning."""
+    import pgcluster
+
+    with open(os.path.join(REPO, "config", "sites", "patroni.yml")) as fh:
+        site = yaml.safe_load(fh)
+    parameters = site["bootstrap"]["dcs"]["postgresql"]["parameters"]
+    assert pgcluster.PRODUCTION_MEMORY
+    for name, value in pgcluster.PRODUCTION_MEMORY.items():
+        assert str(parameters[name]) == value, name
