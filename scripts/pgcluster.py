@@ -91,7 +91,8 @@ class Cluster:
     def __init__(self, datadir, port, settings=None):
         self.datadir = os.path.abspath(datadir)
         self.port = port
-        # server settings written after the defaults below (e.g. PRODUCTION_MEMORY)
+        # server settings given at each start, over postgresql.auto.conf's (e.g.
+        # PRODUCTION_MEMORY)
         self.settings = dict(settings or {})
         self.sockdir = os.path.join(self.datadir, "socket")
         self.logfile = os.path.join(os.path.dirname(self.datadir), "postgresql.log")
@@ -147,7 +148,6 @@ class Cluster:
                 "max_connections = 200\n"
                 "shared_buffers = '256MB'\n"
             )
-            conf.writelines(f"{name} = '{value}'\n" for name, value in self.settings.items())
 
     def start(self, timeout=60):
         if port_in_use(self.port):
@@ -160,7 +160,7 @@ class Cluster:
                 "-l",
                 self.logfile,
                 "-o",
-                f"-p {self.port}",
+                " ".join([f"-p {self.port}", *(f"-c {k}={v}" for k, v in self.settings.items())]),
                 "-w",
                 "-t",
                 str(timeout),
