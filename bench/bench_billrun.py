@@ -82,7 +82,7 @@ class Bench:
         self.opts = opts
         self.tmp = tempfile.mkdtemp(prefix="telecom-bench-")
         os.chmod(self.tmp, 0o755)
-        settings = pgcluster.PRODUCTION_MEMORY if opts.postgres == "production" else {}
+        settings, _text = benchlib.postgres_settings(opts)
         self.cluster = pgcluster.Cluster(
             os.path.join(self.tmp, "postgres"), pgcluster.free_port(), settings
         )
@@ -227,13 +227,7 @@ def main():
         help="OCA contracts of the baseline (default: --accounts)",
     )
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument(
-        "--postgres",
-        choices=("production", "small"),
-        default="production",
-        help="the cluster's memory and checkpoint settings: the production profile's "
-        "(pgcluster.PRODUCTION_MEMORY, default) or the small test defaults",
-    )
+    benchlib.add_postgres_option(parser)
     parser.add_argument(
         "--kill-resume",
         action="store_true",
@@ -249,12 +243,7 @@ def main():
         return run_phase(opts)
     contracts = opts.baseline_contracts or opts.accounts
     print(f"machine: {machine()}", flush=True)
-    settings = pgcluster.PRODUCTION_MEMORY if opts.postgres == "production" else {}
-    print(
-        "postgresql: "
-        + (", ".join(f"{k} {v}" for k, v in settings.items()) or "shared_buffers 256MB"),
-        flush=True,
-    )
+    print(f"postgresql: {benchlib.postgres_settings(opts)[1]}", flush=True)
     bench = Bench(opts)
     bench.start()
     try:
