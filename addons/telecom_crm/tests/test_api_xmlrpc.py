@@ -24,7 +24,9 @@ class TestApiXmlRpc(XmlRpcClient, TelecomFixtures, HttpCase):
         )
         # the integrator's today (its time zone), as the server reads a missing date:
         # the machine's UTC date differs around midnight
-        cls.today = fields.Date.context_today(cls.integrator.with_context(tz=cls.integrator.tz))
+        # (read as the integrator: a user without a time zone reads the UTC date, where
+        # the administrator's Brussels date is a day ahead between 23:00 and 24:00 UTC)
+        cls.today = fields.Date.context_today(cls.env["res.users"].with_user(cls.integrator))
 
     def setUp(self):
         super().setUp()
