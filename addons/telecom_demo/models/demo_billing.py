@@ -330,6 +330,8 @@ class TelecomDemoGenerator(models.AbstractModel):
                     continue
                 run = Run.create({"date": bill_date, "billing_day": day, "company_id": company.id})
                 run.action_start()
+                if params.get("bulk"):
+                    self._demo_bulk_run_done(run)
                 runs |= run
         invoices = runs.invoice_ids.filtered(lambda m: m.state == "posted")
         # the demo pretends the invoices were delivered (no mail server in a demo).
