@@ -365,10 +365,16 @@ class TelecomDemoGenerator(models.AbstractModel):
             if rng.random() < chance and invoice.move_type == "out_invoice":
                 to_pay |= invoice
         to_pay = to_pay.filtered(lambda m: m.payment_state == "not_paid" and not m.mandate_id)
-        for invoice in to_pay:
+        self._demo_register(to_pay)
+        return len(to_pay)
+
+    @api.model
+    def _demo_register(self, invoices):
+        """Odoo's own payment of ``invoices``: the payment wizard, one payment each, on
+        its due date."""
+        for invoice in invoices:
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids, tracking_disable=True
             ).create(
                 {"payment_date": invoice.invoice_date_due or invoice.invoice_date}
             )._create_payments()
-        return len(to_pay)

@@ -187,7 +187,7 @@ class TelecomDemoGenerator(models.AbstractModel):
                 vals = wizard._create_payment_vals_from_batch({**batch, "lines": line})
                 if vals.pop("write_off_line_vals", None):
                     # an early payment discount: that invoice takes Odoo's own path
-                    self._demo_bulk_register_odoo(line.move_id)
+                    self._demo_register(line.move_id)
                     continue
                 move = line.move_id
                 vals["date"] = move.invoice_date_due or move.invoice_date
@@ -198,16 +198,6 @@ class TelecomDemoGenerator(models.AbstractModel):
         moves = self._demo_bulk_payment_moves(env, payments)
         self._demo_bulk_payment_reconcile(env, payments, moves, [line for _v, line in todo])
         return len(invoices)
-
-    @api.model
-    def _demo_bulk_register_odoo(self, invoices):
-        """Odoo's own payment of ``invoices`` (one payment each, on its due date)."""
-        for invoice in invoices:
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids, tracking_disable=True
-            ).create(
-                {"payment_date": invoice.invoice_date_due or invoice.invoice_date}
-            )._create_payments()
 
     @api.model
     def _demo_bulk_payment_moves(self, env, payments):

@@ -52,13 +52,13 @@ class TelecomDemoGenerator(models.AbstractModel):
                     DEMO_TICKETS}  # fmt: skip
         now = fields.Datetime.now()
         todo = []
-        for index in range(1, wanted + 1):
-            # the draws of _demo_helpdesk_tickets, in its order
-            kind, title, channel, outcome = DEMO_TICKETS[(index - 1) % len(DEMO_TICKETS)]
-            sub_id = sub_ids[rng.randrange(len(sub_ids))]
-            hours_ago = rng.randint(1, 24 * 20)
-            priority = str(rng.choice((0, 1, 1, 1, 2, 3)))
-            ref = f"{DEMO_TICKET_PREFIX}{index:05d}"
+        for ref, (
+            kind,
+            title,
+            channel,
+            outcome,
+        ), sub_index, hours_ago, priority in self._demo_ticket_draws(rng, wanted, len(sub_ids)):
+            sub_id = sub_ids[sub_index]
             if ref in existing:
                 continue
             vals = {

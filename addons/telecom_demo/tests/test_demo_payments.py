@@ -83,7 +83,7 @@ class TestDemoPayments(TransactionCase):
             cls.pairs.append(pair)
         odoo_side = cls.env["account.move"].browse([a.id for a, _b in cls.pairs])
         bulk_side = cls.env["account.move"].browse([b.id for _a, b in cls.pairs])
-        cls.generator._demo_bulk_register_odoo(odoo_side)
+        cls.generator._demo_register(odoo_side)
         cls.paid = cls.generator._demo_bulk_register(bulk_side)
         cls.env.flush_all()
         cls.env.invalidate_all()
