@@ -20,7 +20,7 @@ SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "generat
 )
 def test_bad_options(args, message):
     proc = subprocess.run(
-        [sys.executable, SCRIPT, *args], capture_output=True, text=True, timeout=60
+        [sys.executable, SCRIPT, *args], capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.returncode == 2
     assert message in proc.stderr
