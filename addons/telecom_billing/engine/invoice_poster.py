@@ -43,6 +43,25 @@ class FastPoster:
         if rest[0]._get_violated_lock_dates(rest[0].date, rest[0]._affect_tax_report()):
             rest._post(soft=False)
             return moves
+        self.number_after(first, rest)
+        partners = rest.partner_id
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET customer_rank = customer_rank + 1 WHERE id = ANY(%s)",
+                (partners | partners.commercial_partner_id).ids,
+            )
+        )
+        # the customer follows its invoice, with the default subtypes (as _post does)
+        self.subscribe_partners(rest)
+        rest.filtered(lambda m: m.currency_id.is_zero(m.amount_total))._invoice_paid_hook()
+        return moves
+
+    def number_after(self, first, rest):
+        """Number and post draft moves ``rest`` after ``first`` (posted by Odoo, same
+        journal and sequence), in one statement; the fields Odoo derives from the
+        number and the posted state are computed by the ORM."""
+        env = self.env
+        rest = rest.with_env(env)
         format_string, format_values = first._get_sequence_format_param(first.name)
         seq = format_values.pop("seq")
         names = [
@@ -72,9 +91,12 @@ class FastPoster:
                 rest.ids,
             )
         )
+        # Odoo keeps the last number of a sequence for the transaction
+        # (sequence.mixin._get_sequence_cache): forget it, as account.move.write does
+        # when a name is written, or Odoo's next number in this transaction repeats one
+        first._get_sequence_cache().clear()
         rest.invalidate_recordset()
         rest.line_ids.invalidate_recordset()
-        env = self.env
         Move = env["account.move"]
         # the fields Odoo derives from the number and the posted state
         for name in (
@@ -90,14 +112,14 @@ class FastPoster:
             if field.store and field.compute and "state" in (field.get_depends(Move)[0] or ()):
                 env.add_to_compute(field, rest)
         env.flush_all()
-        partners = rest.partner_id
-        cr.execute(
-            SQL(
-                "UPDATE res_partner SET customer_rank = customer_rank + 1 WHERE id = ANY(%s)",
-                (partners | partners.commercial_partner_id).ids,
-            )
-        )
-        # the customer follows its invoice, with the default subtypes (as _post does)
+        return rest
+
+    def subscribe_partners(self, moves):
+        """Each move's partner follows it with the default subtypes (as ``_post``
+        subscribes them), in one statement."""
+        env = self.env
+        cr = env.cr
+        rest = moves.with_env(env)
         default, _internal, external = env["mail.message.subtype"].default_subtypes("account.move")
         cr.execute(
             SQL(
@@ -119,5 +141,3 @@ class FastPoster:
         )
         env["mail.followers"].invalidate_model()
         rest.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
-        rest.filtered(lambda m: m.currency_id.is_zero(m.amount_total))._invoice_paid_hook()
-        return moves

@@ -7,4 +7,5 @@ from . import demo_billing_bulk
 from . import demo_oss
 from . import demo_oss_bulk
 from . import demo_helpdesk
+from . import demo_helpdesk_bulk
 from . import demo_portal

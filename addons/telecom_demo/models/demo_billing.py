@@ -330,6 +330,8 @@ class TelecomDemoGenerator(models.AbstractModel):
                     continue
                 run = Run.create({"date": bill_date, "billing_day": day, "company_id": company.id})
                 run.action_start()
+                if params.get("bulk"):
+                    self._demo_bulk_run_done(run)
                 runs |= run
         invoices = runs.invoice_ids.filtered(lambda m: m.state == "posted")
         # the demo pretends the invoices were delivered (no mail server in a demo).
@@ -363,10 +365,16 @@ class TelecomDemoGenerator(models.AbstractModel):
             if rng.random() < chance and invoice.move_type == "out_invoice":
                 to_pay |= invoice
         to_pay = to_pay.filtered(lambda m: m.payment_state == "not_paid" and not m.mandate_id)
-        for invoice in to_pay:
+        self._demo_register(to_pay)
+        return len(to_pay)
+
+    @api.model
+    def _demo_register(self, invoices):
+        """Odoo's own payment of ``invoices``: the payment wizard, one payment each, on
+        its due date."""
+        for invoice in invoices:
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids, tracking_disable=True
             ).create(
                 {"payment_date": invoice.invoice_date_due or invoice.invoice_date}
             )._create_payments()
-        return len(to_pay)

@@ -58,28 +58,46 @@ class TelecomDemoGenerator(models.AbstractModel):
         return demo_rng(seed, step)
 
     @api.model
-    def generate(self, customers=200, seed=42, bulk=None):
+    def generate(self, customers=200, seed=42, bulk=None, steps=None):
         """Create (or complete) the demo data set; return counts per step.
 
         ``bulk``: take the bulk path (the ``demo_*_bulk.py`` files) for an
-        operator's volume; by default from 10,000 customers on.
+        operator's volume; by default from 10,000 customers on. ``steps``: only
+        these steps (names from :meth:`_demo_step_names`), in the generator's order;
+        scripts/generate_demo.py runs the bulk path one step per transaction.
         For administrators only (over RPC too); it works as superuser, as
         ``./suite demo`` (scripts/generate_demo.py) does.
         """
         self._telecom_check_groups("base.group_system")
-        return self.sudo()._demo_generate(customers, seed, bulk=bulk)
+        return self.sudo()._demo_generate(customers, seed, bulk=bulk, steps=steps)
 
     @api.model
-    def _demo_generate(self, customers, seed, bulk=None):
+    def _demo_step_names(self):
+        """The names of the generator's steps, in order (as ``generate`` reports them)."""
+        return [step.removeprefix("_demo_") for step in self._demo_steps()]
+
+    @api.model
+    def _demo_generate(self, customers, seed, bulk=None, steps=None):
         customers = int(customers)
         seed = int(seed)
         if customers < 0:
             raise ValueError("customers must be zero or more")
         if bulk is None:
             bulk = customers >= BULK_FROM
+        names = self._demo_step_names()
+        if steps is not None:
+            if isinstance(steps, str) or not all(isinstance(s, str) for s in steps):
+                raise ValueError("steps must be a list of step names")
+            unknown = sorted(set(steps) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"unknown demo steps: {', '.join(unknown)} (the steps: {', '.join(names)})"
+                )
         params = {"customers": customers, "seed": seed, "bulk": bool(bulk)}
         report = {}
         for step in self._demo_steps():
+            if steps is not None and step.removeprefix("_demo_") not in steps:
+                continue
             rng = self._demo_rng(seed, step)
             report[step.removeprefix("_demo_")] = self._demo_step_method(step, params)(rng, params)
             _logger.info("demo generator: %s -> %s", step, report[step.removeprefix("_demo_")])

@@ -85,12 +85,13 @@ class TelecomDemoGenerator(models.AbstractModel):
             return 0
         now = fields.Datetime.now()
         created = 0
-        for index in range(1, wanted + 1):
-            kind, title, channel, outcome = DEMO_TICKETS[(index - 1) % len(DEMO_TICKETS)]
-            sub = subs[rng.randrange(len(subs))]
-            hours_ago = rng.randint(1, 24 * 20)
-            priority = str(rng.choice((0, 1, 1, 1, 2, 3)))
-            ref = f"{DEMO_TICKET_PREFIX}{index:05d}"
+        for ref, (
+            kind,
+            title,
+            channel,
+            outcome,
+        ), sub_index, hours_ago, priority in self._demo_ticket_draws(rng, wanted, len(subs)):
+            sub = subs[sub_index]
             if ref in existing:
                 continue
             ticket = Ticket.with_context(telecom_channel=channel).create(
@@ -109,6 +110,17 @@ class TelecomDemoGenerator(models.AbstractModel):
             self._demo_helpdesk_outcome(ticket, outcome)
             created += 1
         return created
+
+    @api.model
+    def _demo_ticket_draws(self, rng, wanted, sub_count):
+        """(ref, DEMO_TICKETS row, subscription index, hours ago, priority) of each
+        demo ticket, drawn in order: both paths create the same tickets for a seed."""
+        for index in range(1, wanted + 1):
+            row = DEMO_TICKETS[(index - 1) % len(DEMO_TICKETS)]
+            sub_index = rng.randrange(sub_count)
+            hours_ago = rng.randint(1, 24 * 20)
+            priority = str(rng.choice((0, 1, 1, 1, 2, 3)))
+            yield f"{DEMO_TICKET_PREFIX}{index:05d}", row, sub_index, hours_ago, priority
 
     @api.model
     def _demo_helpdesk_outcome(self, ticket, outcome):

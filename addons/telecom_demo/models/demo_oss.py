@@ -6,7 +6,11 @@ SIM cards, IP pools and CPE, in volumes that follow the number of customers.
 ``element_tree(env, count)`` builds a large, deep element tree for the inventory
 benchmark (``./suite bench oss``)."""
 
-from odoo import api, models
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 
 from odoo.addons.telecom_crm.models.identifiers import luhn_complete
 
@@ -36,6 +40,17 @@ DEMO_SERVICE_POOLS = [
     ("Demo geographic numbers in service", "geographic", "+32200000000", "+32200999999"),
 ]
 BULK_PREFIX = "bench-"
+# the alarm history (_demo_oss_alarms): its source, batches, (cause, problem, event type)
+DEMO_ALARM_SOURCE = "demo-history"
+DEMO_ALARM_BATCH = 10000
+DEMO_ALARM_CAUSES = [
+    ("linkDown", "Uplink down", "communications"),
+    ("lossOfSignal", "Optical loss of signal", "communications"),
+    ("highTemperature", "Shelf temperature high", "environmental"),
+    ("powerProblem", "Rectifier on battery", "equipment"),
+    ("cpuOverload", "Control plane CPU above 90%", "processing"),
+    ("thresholdCrossed", "Packet loss above threshold", "qos"),
+]
 
 
 class TelecomDemoGenerator(models.AbstractModel):
@@ -61,10 +76,11 @@ class TelecomDemoGenerator(models.AbstractModel):
             "_demo_oss_network",
             "_demo_oss_resources",
             "_demo_oss_services",
+            "_demo_oss_alarms",
         ]
 
     @api.model
-    def _demo_generate(self, customers, seed, bulk=None):
+    def _demo_generate(self, customers, seed, bulk=None, steps=None):
         # demo services are migrated, not provisioned: the steps' lifecycle actions
         # apply at once (provisioning is off while they run), _demo_oss_services gives
         # the services their resources, and then provisioning is on, so that new
@@ -73,7 +89,7 @@ class TelecomDemoGenerator(models.AbstractModel):
         provisioned = Company.search([("telecom_provisioning", "=", True)])
         provisioned.telecom_provisioning = False
         try:
-            report = super()._demo_generate(customers, seed, bulk=bulk)
+            report = super()._demo_generate(customers, seed, bulk=bulk, steps=steps)
         finally:
             provisioned.telecom_provisioning = True
         self.env.company.telecom_provisioning = True
@@ -435,6 +451,69 @@ class TelecomDemoGenerator(models.AbstractModel):
             if sub.state == "terminated":
                 self._demo_oss_terminated(sub)
         return done
+
+    @api.model
+    def _demo_oss_alarms(self, rng, params):
+        """Three months of alarm history on the demo network: one raise (and its
+        clear, minutes to hours later) per ten customers, through the alarm
+        interface (``telecom.alarm._telecom_receive``) in batches. Every alarm is
+        cleared (no ticket, no live severity on the elements), the times are drawn
+        from the first day of the month two months back (records of the future are
+        drawn but not sent), so the same seed gives the same alarms."""
+        Alarm = self.env["telecom.alarm"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        if Alarm.search_count([("source", "=", DEMO_ALARM_SOURCE)], limit=1):
+            return 0
+        wanted = params["customers"] // 10
+        elements = self.env["telecom.network.element"].search(
+            [("name", "=like", "demo-%")], order="name"
+        )
+        if not wanted or not elements:
+            return 0
+        names = elements.mapped("name")
+        start = datetime.combine(self._demo_anchor(), datetime.min.time()) - relativedelta(months=2)
+        cutoff = fields.Datetime.now().replace(microsecond=0) - timedelta(hours=1)
+        span = int((start + relativedelta(months=3) - start).total_seconds())
+        events = []
+        for index in range(wanted):
+            raised = start + timedelta(seconds=rng.randrange(span))
+            cleared = raised + timedelta(minutes=int(rng.expovariate(1 / 90)) + 1)
+            cause, problem, kind = rng.choice(DEMO_ALARM_CAUSES)
+            severity = rng.choice(("warning", "minor", "minor", "minor", "major", "critical"))
+            element = names[rng.randrange(len(names))]
+            if cleared >= cutoff:
+                continue
+            event = {
+                "element": element,
+                "probable_cause": cause,
+                "specific_problem": problem,
+                "event_type": kind,
+                "source": DEMO_ALARM_SOURCE,
+                "source_alarm_id": f"DEMO-A-{index:07d}",
+            }
+            events.append((raised, dict(event, severity=severity)))
+            events.append((cleared, dict(event, severity="cleared")))
+        # in time order, as a network sends them; a batch ends where no alarm is open
+        # (a raise and its clear go together: no alarm is live between two batches)
+        events.sort(key=lambda item: (item[0], item[1]["severity"] != "cleared"))
+        created = 0
+        batch, open_ids = [], set()
+        for moment, event in events:
+            batch.append(dict(event, time=moment.isoformat() + "Z"))
+            if event["severity"] == "cleared":
+                open_ids.discard(event["source_alarm_id"])
+            else:
+                open_ids.add(event["source_alarm_id"])
+            if len(batch) >= DEMO_ALARM_BATCH and not open_ids:
+                results = Alarm._telecom_receive(batch)
+                created += sum(1 for r in results if r and r.get("status") == "created")
+                batch = []
+                self._demo_bulk_flush()
+        if batch:
+            results = Alarm._telecom_receive(batch)
+            created += sum(1 for r in results if r and r.get("status") == "created")
+        return created
 
     @api.model
     def _demo_oss_terminated(self, subs):

@@ -5,4 +5,5 @@ from . import test_demo_oss
 from . import test_demo_helpdesk
 from . import test_demo_portal
 from . import test_demo_bulk
+from . import test_demo_payments
 from . import test_rpc_method_table

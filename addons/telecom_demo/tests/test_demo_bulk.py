@@ -159,3 +159,68 @@ class TestDemoBulk(TransactionCase):
         user = new_test_user(self.env, "demo-bulk-user", groups="telecom_crm.group_telecom_manager")
         with self.assertRaises(AccessError):
             self.generator.with_user(user).generate(customers=1, bulk=True)
+
+    def test_steps_one_at_a_time(self):
+        """scripts/generate_demo.py runs the bulk path a step per transaction."""
+        names = self.generator._demo_step_names()
+        self.assertEqual(names[0], "customers")
+        self.assertIn("billing", names)
+        self.assertIn("oss_alarms", names)
+        report = self.generator.generate(customers=40, seed=11, bulk=True, steps=["customers"])
+        self.assertEqual(report, {"customers": 0})
+        with self.assertRaisesRegex(ValueError, "unknown demo steps: nope"):
+            self.generator.generate(customers=40, seed=11, bulk=True, steps=["nope"])
+        with self.assertRaisesRegex(ValueError, "a list of step names"):
+            self.generator.generate(customers=40, seed=11, bulk=True, steps="customers")
+        with self.assertRaises(ValueError):
+            self.generator.generate(customers=-1, bulk=True, steps=["customers"])
+
+    def test_bill_runs_done(self):
+        runs = self.env["telecom.bill.run"].search([])
+        self.assertEqual(len(runs), self.report["billing"]["runs"])
+        self.assertEqual(set(runs.mapped("state")), {"done"})
+
+    def test_tickets_same_on_both_paths(self):
+        """The bulk tickets are the ORM path's tickets: same draws for the same seed."""
+        Ticket = self.env["helpdesk.ticket"]
+
+        def tickets():
+            return [
+                (t.telecom_external_ref, t.name, t.telecom_subscription_id.id, t.priority,
+                 t.type_id.id, t.channel_id.id, t.stage_id.id)
+                for t in Ticket.search([("telecom_external_ref", "=like", "DEMO-T-%")],
+                                       order="telecom_external_ref")
+            ]  # fmt: skip
+
+        bulk = tickets()
+        self.assertEqual(len(bulk), self.report["helpdesk_tickets"])
+        self.assertGreater(len({row[6] for row in bulk}), 2)
+        Ticket.search([("telecom_external_ref", "=like", "DEMO-T-%")]).sudo().unlink()
+        params = {"customers": 40, "seed": 11, "bulk": False}
+        self.generator._demo_helpdesk_tickets(
+            self.generator._demo_rng(11, "_demo_helpdesk_tickets"), params
+        )
+        self.assertEqual(tickets(), bulk)
+
+    def test_alarm_history(self):
+        alarms = self.env["telecom.alarm"].search([("source", "=", "demo-history")])
+        self.assertEqual(len(alarms), self.report["oss_alarms"])
+        self.assertTrue(alarms)
+        self.assertEqual(set(alarms.mapped("state")), {"cleared"})
+        self.assertFalse(alarms.ticket_ids)
+        first = alarm_rows(alarms)
+        # the same seed gives the same alarms; a second run adds none
+        again = self.generator.generate(customers=40, seed=11, bulk=True, steps=["oss_alarms"])
+        self.assertEqual(again, {"oss_alarms": 0})
+        alarms.sudo().unlink()
+        self.generator.generate(customers=40, seed=11, bulk=True, steps=["oss_alarms"])
+        alarms = self.env["telecom.alarm"].search([("source", "=", "demo-history")])
+        self.assertEqual(alarm_rows(alarms), first)
+
+
+def alarm_rows(alarms):
+    return [
+        (a.source_alarm_id, a.element_id.name, a.probable_cause, a.max_severity,
+         a.first_raised, a.cleared_date)
+        for a in alarms.sorted("source_alarm_id")
+    ]  # fmt: skip
