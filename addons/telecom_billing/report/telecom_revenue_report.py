@@ -15,6 +15,7 @@ PRODUCT_KINDS = [
     ("equipment", "Equipment"),
     ("tariff", "Tariff"),
 ]
+MOVE_TYPES = [("out_invoice", "Invoice"), ("out_refund", "Credit Note")]
 
 
 class TelecomRevenueReport(models.Model):
@@ -39,9 +40,7 @@ class TelecomRevenueReport(models.Model):
     zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
     subscription_id = fields.Many2one("telecom.subscription", readonly=True)
     technology = fields.Selection(TECHNOLOGIES, readonly=True)
-    move_type = fields.Selection(
-        [("out_invoice", "Invoice"), ("out_refund", "Credit Note")], readonly=True
-    )
+    move_type = fields.Selection(MOVE_TYPES, readonly=True)
     amount = fields.Monetary(string="Revenue", readonly=True)
     usage_count = fields.Integer(string="Usage Records", readonly=True)
 
