@@ -161,3 +161,17 @@ def test_profile_with_admin_master_password_is_refused(tmp_path):
     # an operator's own (hashed) master password is used as it is
     conf.write_text("[options]\nadmin_passwd = $pbkdf2-sha512$25000$abc$def\n")
     assert secureconf.effective_config(str(conf), str(tmp_path), environ={}) == (str(conf), None)
+
+
+@pytest.mark.parametrize("path", ["odoo.production.conf", os.path.join("sites", "odoo-site.conf")])
+def test_jobs_leave_workers_to_people(path):
+    """queue_job runs its jobs inside the HTTP workers: a prefork profile keeps at least
+    three workers for requests, and a bill run's jobs take one worker at a time."""
+    parser = configparser.RawConfigParser()
+    parser.read(os.path.join(REPO, "config", path))
+    workers = parser.getint("options", "workers")
+    channels = dict(
+        item.strip().split(":") for item in parser.get("queue_job", "channels").split(",")
+    )
+    assert int(channels["root"]) + 3 <= workers
+    assert int(channels["root.telecom_billing"]) == 1
