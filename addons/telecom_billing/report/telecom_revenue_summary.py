@@ -16,11 +16,6 @@ invoice or a service stays with the line report (Revenue by Invoice Line).
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.telecom_crm.models.selections import TECHNOLOGIES
-
-from ..models.account_move_line import SECTIONS
-from .telecom_revenue_report import MOVE_TYPES, PRODUCT_KINDS
-
 # bumped when the view's query changes: the module's upgrade then rebuilds it
 VERSION = "telecom_revenue_summary 1"
 DIMENSIONS = (
@@ -40,23 +35,11 @@ DIMENSIONS = (
 
 class TelecomRevenueSummary(models.Model):
     _name = "telecom.revenue.summary"
+    _inherit = "telecom.revenue.figures"
     _description = "Telecom revenue (summary)"
     _auto = False
     _order = "date desc"
 
-    date = fields.Date(string="Invoice Date", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
-    segment_id = fields.Many2one("telecom.customer.segment", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    product_kind = fields.Selection(PRODUCT_KINDS, readonly=True)
-    section = fields.Selection(SECTIONS, readonly=True)
-    usage_type_id = fields.Many2one("telecom.usage.type", readonly=True)
-    zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
-    technology = fields.Selection(TECHNOLOGIES, readonly=True)
-    move_type = fields.Selection(MOVE_TYPES, readonly=True)
-    amount = fields.Monetary(string="Revenue", readonly=True)
-    usage_count = fields.Integer(string="Usage Records", readonly=True)
     line_count = fields.Integer(string="Invoice Lines", readonly=True)
     refreshed_at = fields.Datetime(string="As of", readonly=True, aggregator="max")
 
