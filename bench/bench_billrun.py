@@ -82,7 +82,10 @@ class Bench:
         self.opts = opts
         self.tmp = tempfile.mkdtemp(prefix="telecom-bench-")
         os.chmod(self.tmp, 0o755)
-        self.cluster = pgcluster.Cluster(os.path.join(self.tmp, "postgres"), pgcluster.free_port())
+        settings, _text = benchlib.postgres_settings(opts)
+        self.cluster = pgcluster.Cluster(
+            os.path.join(self.tmp, "postgres"), pgcluster.free_port(), settings
+        )
         self.params = None
 
     def start(self):
@@ -224,6 +227,7 @@ def main():
         help="OCA contracts of the baseline (default: --accounts)",
     )
     parser.add_argument("--no-baseline", action="store_true")
+    benchlib.add_postgres_option(parser)
     parser.add_argument(
         "--kill-resume",
         action="store_true",
@@ -239,6 +243,7 @@ def main():
         return run_phase(opts)
     contracts = opts.baseline_contracts or opts.accounts
     print(f"machine: {machine()}", flush=True)
+    print(f"postgresql: {benchlib.postgres_settings(opts)[1]}", flush=True)
     bench = Bench(opts)
     bench.start()
     try:

@@ -430,7 +430,10 @@ def main(argv=None):
     if os.path.exists(port_file):
         with open(port_file) as fh:
             port = int(fh.read())
-    cluster = pgcluster.Cluster(os.path.join(opts.dir, "postgres"), port)
+    # PostgreSQL as the production profile configures it, like Odoo below
+    cluster = pgcluster.Cluster(
+        os.path.join(opts.dir, "postgres"), port, pgcluster.PRODUCTION_MEMORY
+    )
     if not cluster.initialised:
         cluster.init()
         with open(os.path.join(cluster.datadir, "postgresql.auto.conf"), "a") as fh:

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 
+import benchlib
 from benchlib import REPO, install, log, machine, odoo_args, pgcluster, save_results
 from telecom_addons import BUSINESS_MODULES as MODULES
 
@@ -652,6 +653,7 @@ def main(argv=None):
         help="re-run only the timed import on a cluster kept by --keep",
     )
     parser.add_argument("--skip-baseline", action="store_true")
+    benchlib.add_postgres_option(parser)
     # internal: the timed child process
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
@@ -670,8 +672,13 @@ def main(argv=None):
         return import_again(opts)
     tmp = tempfile.mkdtemp(prefix="bench-rating-")
     os.chmod(tmp, 0o755)
-    cluster = pgcluster.Cluster(os.path.join(tmp, "postgres"), pgcluster.free_port())
-    results = {"records_requested": opts.records, "subscribers": opts.subscribers}
+    settings, settings_text = benchlib.postgres_settings(opts)
+    cluster = pgcluster.Cluster(os.path.join(tmp, "postgres"), pgcluster.free_port(), settings)
+    results = {
+        "records_requested": opts.records,
+        "subscribers": opts.subscribers,
+        "postgresql": settings_text,
+    }
     try:
         log(f"starting a throw-away PostgreSQL in {tmp}")
         cluster.init()
@@ -753,7 +760,11 @@ def import_again(opts):
 
     with open(os.path.join(opts.import_only, "bench.json")) as fh:
         state = json.load(fh)
-    cluster = pgcluster.Cluster(os.path.join(opts.import_only, "postgres"), state["port"])
+    cluster = pgcluster.Cluster(
+        os.path.join(opts.import_only, "postgres"),
+        state["port"],
+        benchlib.postgres_settings(opts)[0],
+    )
     cluster.start()
     try:
         params = state["params"]
@@ -766,7 +777,11 @@ def import_again(opts):
             copy = source.copy({"code": f"BENCH{count}", "name": f"Bench {count}"})
             # start every run from the same balances
             cr.execute("DELETE FROM telecom_allowance_balance")
-            results = {"machine": machine(cr), "subscribers": state["subscribers"]}
+            results = {
+                "machine": machine(cr),
+                "subscribers": state["subscribers"],
+                "postgresql": benchlib.postgres_settings(opts)[1],
+            }
             cr.commit()
         imported = run_child(opts, params, state["db"], state["data_dir"], state["file"], copy.id)
         results["import"] = imported
@@ -799,6 +814,7 @@ def report(results):
             f"machine      {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, Python {m['python']}, "
             f"PostgreSQL {m['postgresql']}, {m['os']}"
         ),
+        f"postgresql   {results.get('postgresql', 'shared_buffers 256MB')}",
         f"data         {n} records, {results['subscribers']} subscriptions",
         (
             f"outcome      rated {imp['rated']}, rejected {imp['rejected']}, duplicate "

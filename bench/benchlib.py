@@ -107,6 +107,24 @@ def install(params, db, data_dir, modules, logfile):
         )  # fmt: skip
 
 
+def add_postgres_option(parser):
+    """``--postgres production|small``: the settings of a benchmark's cluster."""
+    parser.add_argument(
+        "--postgres",
+        choices=("production", "small"),
+        default="production",
+        help="the cluster's memory and checkpoint settings: the production profile's "
+        "(pgcluster.PRODUCTION_MEMORY, default) or the small test defaults",
+    )
+
+
+def postgres_settings(opts):
+    """The server settings ``--postgres`` asks for, and how they read in a report."""
+    settings = pgcluster.PRODUCTION_MEMORY if opts.postgres == "production" else {}
+    text = ", ".join(f"{k} {v}" for k, v in settings.items()) or "shared_buffers 256MB"
+    return settings, text
+
+
 @contextlib.contextmanager
 def throwaway_database(name, modules, keep=False):
     """A private cluster with database ``bench_<name>`` holding ``modules``, and its

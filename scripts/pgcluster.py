@@ -74,12 +74,26 @@ def port_in_use(port):
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+#: the memory and checkpoint settings of the production profile's PostgreSQL
+#: (config/sites/patroni.yml, bootstrap parameters; tests/python/test_shipped_config.py
+#: holds the two equal): benchmarks at operator scale run their cluster with them
+PRODUCTION_MEMORY = {
+    "shared_buffers": "4GB",
+    "effective_cache_size": "12GB",
+    "max_wal_size": "8GB",
+    "checkpoint_timeout": "15min",
+}
+
+
 class Cluster:
     """A PostgreSQL cluster in ``datadir`` listening on 127.0.0.1:``port``."""
 
-    def __init__(self, datadir, port):
+    def __init__(self, datadir, port, settings=None):
         self.datadir = os.path.abspath(datadir)
         self.port = port
+        # server settings given at each start, over postgresql.auto.conf's (e.g.
+        # PRODUCTION_MEMORY)
+        self.settings = dict(settings or {})
         self.sockdir = os.path.join(self.datadir, "socket")
         self.logfile = os.path.join(os.path.dirname(self.datadir), "postgresql.log")
         self.run_as = postgres_account("PostgreSQL")
@@ -146,7 +160,7 @@ class Cluster:
                 "-l",
                 self.logfile,
                 "-o",
-                f"-p {self.port}",
+                " ".join([f"-p {self.port}", *(f"-c {k}={v}" for k, v in self.settings.items())]),
                 "-w",
                 "-t",
                 str(timeout),

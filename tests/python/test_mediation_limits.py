@@ -103,3 +103,21 @@ def test_broken_gzip_is_a_file_error():
     data = gzip_of([HEADER, GOOD])[:-12]
     with pytest.raises((EOFError, zlib.error, gzip.BadGzipFile, mediation.FileError)):
         read_all(data)
+
+
+def test_chunk_sizes_ramp_up_to_the_chunk_size():
+    sizes = mediation.chunk_sizes(50_000)
+    assert [next(sizes) for _i in range(6)] == [6250, 12500, 25000, 50000, 50000, 50000]
+
+
+def test_small_chunk_sizes_do_not_ramp():
+    for size in (1, 2, 3, mediation.RAMP_FROM - 1):
+        sizes = mediation.chunk_sizes(size)
+        assert [next(sizes) for _i in range(3)] == [size] * 3
+    sizes = mediation.chunk_sizes(mediation.RAMP_FROM)
+    assert next(sizes) == mediation.RAMP_FROM // mediation.RAMP_DIVISOR
+
+
+def test_chunk_sizes_refuse_empty_chunks():
+    with pytest.raises(ValueError):
+        next(mediation.chunk_sizes(0))

@@ -175,3 +175,15 @@ def test_jobs_leave_workers_to_people(path):
     )
     assert int(channels["root"]) + 3 <= workers
     assert int(channels["root.telecom_billing"]) == 1
+
+
+def test_benchmarks_run_postgresql_as_the_production_profile():
+    """pgcluster.PRODUCTION_MEMORY (the benchmarks' cluster) is patroni.yml's tuning."""
+    import pgcluster
+
+    with open(os.path.join(REPO, "config", "sites", "patroni.yml")) as fh:
+        site = yaml.safe_load(fh)
+    parameters = site["bootstrap"]["dcs"]["postgresql"]["parameters"]
+    assert pgcluster.PRODUCTION_MEMORY
+    for name, value in pgcluster.PRODUCTION_MEMORY.items():
+        assert str(parameters[name]) == value, name

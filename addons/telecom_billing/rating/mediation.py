@@ -370,6 +370,29 @@ def parse_quantity(text):
     return int(value.to_integral_value(rounding=ROUND_CEILING)), None
 
 
+#: chunks below this size start at full size (the ramp is for large imports)
+RAMP_FROM = 8000
+#: the first chunk of a large import is this fraction of the chunk size
+RAMP_DIVISOR = 8
+
+
+def chunk_sizes(size):
+    """Sizes of the successive chunks of an import whose chunks hold ``size`` records.
+
+    The import stores a chunk while it rates the next, so its first chunk is read
+    and rated with nothing to overlap: a large import starts with a chunk of
+    ``size / 8`` and doubles it up to ``size`` (the pipeline is full after a few
+    thousand records instead of after a whole chunk). Imports in smaller chunks
+    keep ``size`` throughout.
+    """
+    if size < 1:
+        raise ValueError("a chunk holds at least one record")
+    current = size // RAMP_DIVISOR if size >= RAMP_FROM else size
+    while True:
+        yield current
+        current = min(size, current * 2)
+
+
 class Reader:
     """Split a source file into raw lines and fields (no validation yet)."""
 

@@ -215,6 +215,30 @@ class TestMediation(RatingCommon):
         self.assertEqual(self.balance("voice").used, 300)
         self.assertEqual(sorted(stored.mapped("amount")), [0.0] * 3 + [0.15] + [0.25] * 7)
 
+    def test_large_import_ramps_its_chunks_up(self):
+        """A large import starts with small chunks: every line once, balances in order."""
+        self.env["ir.config_parameter"].sudo().set_param("telecom_billing.chunk_size", "8000")
+        minute = "ok{n},+32470000001,voice,2025-03-{d:02d}T{h:02d}:{m:02d}:00Z,61,out,+3221234567,"
+        lines = [minute.format(n=n, d=3 + n // 1440, h=n // 60 % 24, m=n % 60) for n in range(9000)]
+        original = TelecomMediationBatch._rate_and_store
+        sizes = []
+
+        def counted(batch, session, records):
+            sizes.append(len(records))
+            return original(batch, session, records)
+
+        with patch.object(TelecomMediationBatch, "_rate_and_store", counted):
+            batch = self.import_csv(lines, name="large.csv")
+        self.assertEqual(sizes, [1000, 2000, 4000, 2000])
+        self.assertEqual((batch.state, batch.lines_read, batch.rated_count), ("done", 9000, 9000))
+        self.assertReconciled(batch)
+        # the 300 s of allowance went to the first calls in time (2 x 120 s, then 60 s)
+        free = self.env["telecom.usage.record"].search(
+            [("batch_id", "=", batch.id), ("allowance_quantity", ">", 0)], order="start_time"
+        )
+        self.assertEqual(free.mapped("source_record_id"), ["ok0", "ok1", "ok2"])
+        self.assertEqual(self.balance("voice").used, 300)
+
     def test_duplicates_of_another_batch_in_every_chunk(self):
         """Known record ids in a chunk while the next one is rated: each charged once."""
         first = self.import_csv([GOOD.format(n=n) for n in range(1, 4)], name="a.csv")
