@@ -51,6 +51,10 @@ METHODS = {
         "rerate": (BILLING,),
         "import_plan": (MANAGER,),
     },
+    "telecom.ar.ageing.report": {
+        # the list by customer's page and count (the report's ACL: billing)
+        "web_read_group": (BILLING,),
+    },
     "telecom.bill.run": {
         "create": ACL("create"),
         "action_start": (BILLING,),
@@ -93,6 +97,9 @@ METHODS = {
     "telecom.rerating": {
         "create": ACL("create"),
         "action_run": (BILLING,),
+    },
+    "telecom.revenue.summary": {
+        "action_refresh": (BILLING,),
     },
     "telecom.subscription": {
         "action_view_usage": (USER,),

@@ -179,7 +179,9 @@ def main(argv):
                 "days_over_90",
                 "residual",
             ],
-            "ageing_rows": ["partner_id"],
+            # the pivot's rows: the buckets; the customers are in the grouped list
+            "ageing_rows": ["bucket"],
+            "revenue_model": "telecom.revenue.summary",
         }
         cr.commit()
     with open(out, "w") as fh:

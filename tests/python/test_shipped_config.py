@@ -163,6 +163,20 @@ def test_profile_with_admin_master_password_is_refused(tmp_path):
     assert secureconf.effective_config(str(conf), str(tmp_path), environ={}) == (str(conf), None)
 
 
+@pytest.mark.parametrize("path", ["odoo.production.conf", os.path.join("sites", "odoo-site.conf")])
+def test_jobs_leave_workers_to_people(path):
+    """queue_job runs its jobs inside the HTTP workers: a prefork profile keeps at least
+    three workers for requests, and a bill run's jobs take one worker at a time."""
+    parser = configparser.RawConfigParser()
+    parser.read(os.path.join(REPO, "config", path))
+    workers = parser.getint("options", "workers")
+    channels = dict(
+        item.strip().split(":") for item in parser.get("queue_job", "channels").split(",")
+    )
+    assert int(channels["root"]) + 3 <= workers
+    assert int(channels["root.telecom_billing"]) == 1
+
+
 def test_benchmarks_run_postgresql_as_the_production_profile():
     """pgcluster.PRODUCTION_MEMORY (the benchmarks' cluster) is patroni.yml's tuning."""
     import pgcluster

@@ -28,6 +28,10 @@ SEND_STATES = [
 ]
 
 
+# invoices e-mailed per transaction by the sending cron
+SEND_BATCH = 10
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -466,6 +470,9 @@ class AccountMove(models.Model):
             budget = limit - recent
             if budget <= 0:
                 continue
+            # a few per transaction (the cron commits and calls again while some remain):
+            # rendering a PDF takes a second or more, and 60 in one transaction held
+            # those invoices locked for minutes (a balance read waited 89 s behind it)
             moves = self.search(
                 [
                     ("company_id", "=", company.id),
@@ -473,7 +480,7 @@ class AccountMove(models.Model):
                     ("state", "=", "posted"),
                 ],
                 order="id",
-                limit=budget,
+                limit=min(budget, SEND_BATCH),
             )
             if moves:
                 moves.with_company(company)._telecom_send()

@@ -38,7 +38,10 @@ class TelecomApi(models.AbstractModel):
             "payment_state": move.payment_state,
             "reason": move.telecom_reason_code_id.code or False,
             "origin": move.telecom_origin_name or False,
-            "portal_url": move.get_portal_url(),
+            # a read writes nothing: the link carries the invoice's token once it has one
+            # (given when the invoice is sent); giving one here wrote the invoice and its
+            # lines, and waited behind whatever held them (the e-mail cron for minutes)
+            "portal_url": move.get_portal_url() if move.access_token else move.access_url,
         }
 
     @api.model

@@ -59,6 +59,8 @@ class TelecomBillRun(models.Model):
         self._post_invoices()
         self._queue_delivery()
         self._collect_direct_debits()
+        # the revenue summary gets the run's invoices (its cron, soon)
+        self.env["telecom.revenue.summary"]._trigger_refresh()
         self._done()
 
     def _done(self):

@@ -15,35 +15,43 @@ PRODUCT_KINDS = [
     ("equipment", "Equipment"),
     ("tariff", "Tariff"),
 ]
+MOVE_TYPES = [("out_invoice", "Invoice"), ("out_refund", "Credit Note")]
 
 
-class TelecomRevenueReport(models.Model):
-    """Revenue of posted telecom invoices and credit notes, per line (company currency)."""
+class TelecomRevenueFigures(models.AbstractModel):
+    """What both revenue reports hold: their dimensions and figures (company currency)."""
 
-    _name = "telecom.revenue.report"
-    _description = "Telecom revenue"
-    _auto = False
-    _order = "date desc"
+    _name = "telecom.revenue.figures"
+    _description = "Telecom revenue: dimensions and figures"
 
     date = fields.Date(string="Invoice Date", readonly=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    billing_account_id = fields.Many2one("telecom.billing.account", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     segment_id = fields.Many2one("telecom.customer.segment", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     product_kind = fields.Selection(PRODUCT_KINDS, readonly=True)
     section = fields.Selection(SECTIONS, readonly=True)
     usage_type_id = fields.Many2one("telecom.usage.type", readonly=True)
     zone_id = fields.Many2one("telecom.tariff.zone", readonly=True)
-    subscription_id = fields.Many2one("telecom.subscription", readonly=True)
     technology = fields.Selection(TECHNOLOGIES, readonly=True)
-    move_type = fields.Selection(
-        [("out_invoice", "Invoice"), ("out_refund", "Credit Note")], readonly=True
-    )
+    move_type = fields.Selection(MOVE_TYPES, readonly=True)
     amount = fields.Monetary(string="Revenue", readonly=True)
     usage_count = fields.Integer(string="Usage Records", readonly=True)
+
+
+class TelecomRevenueReport(models.Model):
+    """Revenue of posted telecom invoices and credit notes, per line (company currency)."""
+
+    _name = "telecom.revenue.report"
+    _inherit = "telecom.revenue.figures"
+    _description = "Telecom revenue"
+    _auto = False
+    _order = "date desc"
+
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    billing_account_id = fields.Many2one("telecom.billing.account", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    subscription_id = fields.Many2one("telecom.subscription", readonly=True)
 
     @property
     def _table_query(self):

@@ -19,3 +19,4 @@ from . import test_rating_api
 from . import test_usage_api
 from . import test_revenue_assurance
 from . import test_human_quantity
+from . import test_retrieval

@@ -47,6 +47,18 @@ class TestBillingApiXmlRpc(XmlRpcClient, BillingFixtures, HttpCase):
             (self.invoice.name, "invoice", "2025-06-01", "2025-06-30"),
         )
         self.assertEqual(call("account_balance", self.acc.id)["invoice_count"], 1)
+        # a read writes nothing: an invoice without its access token gets none (its link
+        # is the page behind the customer's log-in); with one, the link carries it
+        self.invoice.sudo().access_token = False
+        self.env.flush_all()
+        [inv] = call("account_balance", self.acc.name)["invoices"]
+        self.invoice.invalidate_recordset(["access_token"])
+        self.assertFalse(self.invoice.access_token)
+        self.assertEqual(inv["portal_url"], self.invoice.access_url)
+        self.invoice.sudo()._portal_ensure_token()
+        self.env.flush_all()
+        [inv] = call("account_balance", self.acc.name)["invoices"]
+        self.assertIn(f"access_token={self.invoice.access_token}", inv["portal_url"])
         self.assertRpcFault("No billing account", call, "account_balance", "BA-NOPE")
         self.assertRpcFault("No billing account", call, "account_balance", False)
 
