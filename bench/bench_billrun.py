@@ -78,11 +78,10 @@ def machine():
 
 
 class Bench:
-    def __init__(self, opts):
+    def __init__(self, opts, settings):
         self.opts = opts
         self.tmp = tempfile.mkdtemp(prefix="telecom-bench-")
         os.chmod(self.tmp, 0o755)
-        settings, _text = benchlib.postgres_settings(opts)
         self.cluster = pgcluster.Cluster(
             os.path.join(self.tmp, "postgres"), pgcluster.free_port(), settings
         )
@@ -243,8 +242,9 @@ def main():
         return run_phase(opts)
     contracts = opts.baseline_contracts or opts.accounts
     print(f"machine: {machine()}", flush=True)
-    print(f"postgresql: {benchlib.postgres_settings(opts)[1]}", flush=True)
-    bench = Bench(opts)
+    settings, settings_text = benchlib.postgres_settings(opts)
+    print(f"postgresql: {settings_text}", flush=True)
+    bench = Bench(opts, settings)
     bench.start()
     try:
         t0 = time.time()

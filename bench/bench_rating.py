@@ -814,7 +814,7 @@ def report(results):
             f"machine      {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, Python {m['python']}, "
             f"PostgreSQL {m['postgresql']}, {m['os']}"
         ),
-        f"postgresql   {results.get('postgresql', 'shared_buffers 256MB')}",
+        f"postgresql   {results['postgresql']}",
         f"data         {n} records, {results['subscribers']} subscriptions",
         (
             f"outcome      rated {imp['rated']}, rejected {imp['rejected']}, duplicate "

@@ -121,7 +121,7 @@ def add_postgres_option(parser):
 def postgres_settings(opts):
     """The server settings ``--postgres`` asks for, and how they read in a report."""
     settings = pgcluster.PRODUCTION_MEMORY if opts.postgres == "production" else {}
-    text = ", ".join(f"{k} {v}" for k, v in settings.items()) or "shared_buffers 256MB"
+    text = ", ".join(f"{k} {v}" for k, v in (settings or pgcluster.SMALL_MEMORY).items())
     return settings, text
 
 

@@ -74,6 +74,9 @@ def port_in_use(port):
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+#: the memory of the test and benchmark clusters unless told otherwise
+SMALL_MEMORY = {"shared_buffers": "256MB"}
+
 #: the memory and checkpoint settings of the production profile's PostgreSQL
 #: (config/sites/patroni.yml, bootstrap parameters; tests/python/test_shipped_config.py
 #: holds the two equal): benchmarks at operator scale run their cluster with them
@@ -146,8 +149,8 @@ class Cluster:
                 f"unix_socket_directories = '{self.sockdir}'\n"
                 "fsync = on\n"
                 "max_connections = 200\n"
-                "shared_buffers = '256MB'\n"
             )
+            conf.writelines(f"{name} = '{value}'\n" for name, value in SMALL_MEMORY.items())
 
     def start(self, timeout=60):
         if port_in_use(self.port):
