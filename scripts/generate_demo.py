@@ -28,9 +28,6 @@ import time
 import secureconf
 from telecom_addons import DEMO_MODULE
 
-# as telecom_demo's demo_generator.BULK_FROM: from this many customers on, the bulk path
-BULK_FROM = 10000
-
 
 def main(argv):
     if "--" in argv:
@@ -83,6 +80,9 @@ def main(argv):
         registry = Registry.new(dbname, update_module=True)
     if opts.billrun_helper:
         return billrun_helper(registry, opts.billrun_helper)
+    # the generator's own threshold (importable once the registry has loaded the add-on)
+    from odoo.addons.telecom_demo.models.demo_generator import BULK_FROM
+
     bulk = opts.bulk if opts.bulk is not None else opts.customers >= BULK_FROM
     if not bulk:
         with registry.cursor() as cr:
