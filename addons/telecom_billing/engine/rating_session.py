@@ -479,6 +479,20 @@ class RatingSession:
             )
         return terms
 
+    def preload(self, subscriptions):
+        """Load the subscribers of several subscription records with one query per
+        chunk of identifiers (re-rating's chunks: thousands of subscriptions, each
+        loaded alone by :meth:`subscriber` before); :meth:`subscriber` then finds them."""
+        keys = {
+            ident
+            for sub in subscriptions
+            if sub.id not in self.subscribers
+            for ident in (sub.phone_number, sub.imsi, sub.username, sub.sim_iccid)
+            if ident
+        }
+        if keys:
+            self._load_subscribers(keys)
+
     def subscriber(self, subscription):
         """The :class:`Subscriber` of one subscription record (previews)."""
         sub = self.subscribers.get(subscription.id)

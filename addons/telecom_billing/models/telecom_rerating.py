@@ -294,6 +294,7 @@ class TelecomRerating(models.Model):
 
     def _rerate_chunk(self, session, rows):
         subscriptions = self.env["telecom.subscription"].browse({r[2] for r in rows})
+        session.preload(subscriptions)
         subs = {s.id: session.subscriber(s) for s in subscriptions}
         records = []
         for (uid, rid, sid, start, code, qty, direction, called, location, line_no,
@@ -393,9 +394,9 @@ class TelecomRerating(models.Model):
             )
         )
         rows = cr.fetchall()
-        subs = {}
-        for sid in {r[1] for r in rows}:
-            subs[sid] = session.subscriber(self.env["telecom.subscription"].browse(sid))
+        subscriptions = self.env["telecom.subscription"].browse({r[1] for r in rows})
+        session.preload(subscriptions)
+        subs = {sub.id: session.subscriber(sub) for sub in subscriptions}
         currencies = self.env["res.currency"]
         for (
             uid,
