@@ -41,6 +41,9 @@ from ..tools.runtime import testing
 
 _logger = logging.getLogger(__name__)
 
+# times a job bills a chunk again after concurrent updates before its job fails
+MAX_CONFLICTS = 20
+
 RUN_STATES = [
     ("draft", "Draft"),
     ("running", "Billing"),
@@ -487,11 +490,27 @@ class TelecomBillRun(models.Model):
         chunks = 0
         # the tax details of the lines this job has taxed (bounded: FastInvoiceBuilder)
         tax_memo = {}
+        conflicts = 0
         while max_chunks is None or chunks < max_chunks:
             lines = self._claim(size)
             if not lines:
                 break
-            self._process_chunk(lines, tax_memo)
+            try:
+                self._process_chunk(lines, tax_memo)
+            except psycopg2.errors.TransactionRollbackError:
+                # another transaction changed this chunk's rows after its snapshot
+                # (usage re-rated because late usage arrived, a dunning action): the
+                # whole transaction goes, its lines stay pending, and the chunk is
+                # billed again with a fresh snapshot (Odoo's cursors are REPEATABLE
+                # READ: a savepoint cannot refresh it); none of its accounts fails
+                conflicts += 1
+                if testing() or conflicts > MAX_CONFLICTS:
+                    raise
+                _logger.info("bill run %s: concurrent update, the chunk is billed again", self.name)
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                time.sleep(0.05 * conflicts)
+                continue
             done += len(lines)
             chunks += 1
             self._update_counters()
@@ -508,12 +527,17 @@ class TelecomBillRun(models.Model):
         return done
 
     def _process_chunk(self, lines, tax_memo=None):
-        """Bill ``lines`` together; on any error, bill them one by one to isolate it."""
+        """Bill ``lines`` together; on any error, bill them one by one to isolate it.
+
+        A serialization failure or deadlock is no account's error: it goes up to
+        ``_process_pending``, which bills the chunk again in a new transaction."""
         engine = BillRunEngine(self, tax_memo)
         try:
             with self.env.cr.savepoint():
                 self._bill(engine, lines)
             return
+        except psycopg2.errors.TransactionRollbackError:
+            raise
         except Exception:  # noqa: BLE001 - isolate the failing account below
             self.env.invalidate_all()
             if len(lines) == 1:
@@ -524,6 +548,8 @@ class TelecomBillRun(models.Model):
             try:
                 with self.env.cr.savepoint():
                     self._bill(engine, line)
+            except psycopg2.errors.TransactionRollbackError:
+                raise
             except Exception:  # noqa: BLE001 - the account is listed with its error
                 self.env.invalidate_all()
                 self._fail(line, traceback.format_exc())

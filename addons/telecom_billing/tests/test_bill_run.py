@@ -4,6 +4,7 @@
 
 from datetime import date
 
+import psycopg2
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -387,6 +388,51 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
         self.assertEqual(
             sorted(run.invoice_ids.mapped("name")), sorted(set(run.invoice_ids.mapped("name")))
         )
+
+    def test_concurrent_update_is_no_account_error(self):
+        """PostgreSQL refusing a chunk's write because another transaction changed its
+        rows (serialization failure, deadlock: re-rating of late usage beside the run)
+        fails no account: the chunk's transaction goes and the chunk is billed again.
+        (Outside tests the job rolls back and retries by itself; here the error is
+        raised from PostgreSQL with its SQLSTATE and the test bills again.)"""
+        run = self.env["telecom.bill.run"].create(
+            {
+                "date": date(2025, 6, 1),
+                "billing_day": 1,
+                "billing_account_ids": [Command.set(self.accounts[:3].ids)],
+            }
+        )
+        run._prepare_lines()
+        run.state = "running"
+        writer_cls = type(self.env["telecom.invoice.writer"])
+        write = writer_cls._telecom_write
+
+        def refused(writer, specs, fast=True, **kwargs):
+            written = write(writer, specs, fast=fast, **kwargs)
+            writer.env.cr.execute(
+                "DO $$ BEGIN RAISE EXCEPTION 'could not serialize access due to concurrent "
+                "update' USING ERRCODE = 'serialization_failure'; END $$",
+                log_exceptions=False,
+            )
+            return written
+
+        with self.assertRaises(psycopg2.errors.SerializationFailure), self.env.cr.savepoint():
+            writer_cls._telecom_write = refused
+            try:
+                run._process_pending(max_chunks=1)
+            finally:
+                writer_cls._telecom_write = write
+            # not isolated account by account: nobody is listed in error
+            self.assertFalse(run.line_ids.filtered(lambda ln: ln.state == "error"))
+        self.env.invalidate_all()
+        self.assertEqual(set(run.line_ids.mapped("state")), {"pending"})
+        self.assertFalse(run.invoice_ids)
+        # billed again: every account exactly once, none in error
+        run._process_pending()
+        run.invalidate_recordset()
+        self.assertEqual(set(run.line_ids.mapped("state")), {"done"})
+        self.assertEqual(run.error_count, 0)
+        self.assertEqual(len(run.invoice_ids), 3)
 
     def test_cron_goes_on_with_a_run_whose_jobs_died(self):
         run = self.env["telecom.bill.run"].create(
