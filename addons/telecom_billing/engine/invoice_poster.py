@@ -117,10 +117,9 @@ class FastPoster:
         rest.line_ids.invalidate_recordset(["parent_state", "move_name"])
         self._payment_references(rest)
         Move = env["account.move"]
-        if "made_sequence_gap" in Move._fields:
-            env.add_to_compute(Move._fields["made_sequence_gap"], rest)
-        # written above; the amounts' formulas (account.move._compute_amount) read no
-        # state: posting changes no amount
+        # what depends on the posted state (made_sequence_gap, payment_state, any add-on's
+        # field) is computed by the ORM, but for what is written above and the amounts:
+        # their formulas (account.move._compute_amount) read no state
         done = {"name", "sequence_prefix", "sequence_number", "payment_reference"}
         amounts = Move._fields["amount_total"].compute
         for name, field in Move._fields.items():
