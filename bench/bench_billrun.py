@@ -621,6 +621,8 @@ def work(env, run_id):
         profile.enable()
         run._job_bill()
         profile.disable()
+        if os.environ["BENCH_PROFILE"].endswith(".prof"):  # a file for pstats
+            profile.dump_stats(f"{os.environ['BENCH_PROFILE'][:-5]}-{os.getpid()}.prof")
         pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(70)
     else:
         run._job_bill()

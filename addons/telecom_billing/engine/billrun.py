@@ -65,8 +65,9 @@ class AccountBill:
 class BillRunEngine:
     """Bill one chunk of run lines: load, build, write, link (see the module docstring)."""
 
-    def __init__(self, run):
+    def __init__(self, run, tax_memo=None):
         self.run = run
+        self.tax_memo = tax_memo  # the job's lines already taxed (FastInvoiceBuilder)
         self.env = run.env
         self.cr = run.env.cr
         self.company = run.company_id
@@ -95,7 +96,9 @@ class BillRunEngine:
                 specs.append(spec)
         if specs:
             writer = self.env["telecom.invoice.writer"]
-            written = writer._telecom_write(specs, fast=self.company.telecom_billrun_fast)
+            written = writer._telecom_write(
+                specs, fast=self.company.telecom_billrun_fast, tax_memo=self.tax_memo
+            )
             links = BilledLinks(self.env, self.company, self.date, self.cutover)
             for spec, (move_id, line_ids) in zip(specs, written, strict=True):
                 results[spec.bill.run_line_id] = {"state": "done", "move_id": move_id}

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from odoo import _, fields
 from odoo.exceptions import UserError
+from odoo.models import MAGIC_COLUMNS
 from odoo.tools import SQL
 
 QUIET = {
@@ -79,6 +80,7 @@ class FastInvoiceBuilder:
         "amount_residual_signed",
         "payment_state",
         "invoice_currency_rate",
+        "payment_reference",
     )
     LINE_FIELDS = (
         "move_id",
@@ -123,7 +125,10 @@ class FastInvoiceBuilder:
         "tax_tag_ids",
     )
 
-    def __init__(self, env):
+    # distinct lines whose tax details a memo keeps (a few MB at most)
+    TAX_DETAILS_MEMO = 5000
+
+    def __init__(self, env, tax_memo=None):
         self.env = env(context=dict(env.context, **QUIET))
         self.Move = self.env["account.move"]
         self.Line = self.env["account.move.line"]
@@ -132,6 +137,8 @@ class FastInvoiceBuilder:
         self._partner = {}
         self._receivable = {}
         self._analytic = {}
+        # see _add_tax_details; a caller's dict lives across its builders
+        self._tax_details = {} if tax_memo is None else tax_memo
 
     # -- values ------------------------------------------------------------------------------
     def currency(self, currency_id):
@@ -198,13 +205,54 @@ class FastInvoiceBuilder:
                     account_id=self.env["account.account"].browse(line["account_id"]),
                 )
             )
-        self.Tax._add_tax_details_in_base_lines(base_lines, company)
+        self._add_tax_details(base_lines, company)
         self.Tax._round_base_lines_tax_details(base_lines, company)
         self.Tax._add_accounting_data_in_base_lines_tax_details(
             base_lines, company, include_caba_tags=False
         )
         results = self.Tax._prepare_tax_lines(base_lines, company)
         return company, currency, partner, commercial, fpos, direction, rate, base_lines, results
+
+    def _add_tax_details(self, base_lines, company):
+        """``account.tax._add_tax_details_in_base_lines``, each distinct line computed once.
+
+        Odoo's per-line tax computation (``_add_tax_details_in_base_line``) reads the
+        line's amount, quantity, discount, taxes, product, currency, rate and special
+        mode, and the company's rounding method; bill-run lines repeat the same prices
+        (a plan's fee, usage totals to the cent) over thousands of invoices, so the
+        details of a line already seen are copied instead of computed again. The later
+        steps (rounding over the invoice, accounting data) run on every line as before
+        and add keys to these dicts: each line gets its own copy. A bill-run job keeps
+        one memo for all its chunks: its invoices are taxed with the taxes as the job
+        first saw them."""
+        memo = self._tax_details
+        for base in base_lines:
+            key = (
+                company.id,
+                base["product_id"].id,
+                base["tax_ids"]._ids,
+                base["price_unit"],
+                base["quantity"],
+                base["discount"],
+                base["currency_id"].id,
+                base["rate"],
+                base["special_mode"],
+                repr(base["manual_tax_amounts"]),
+            )
+            details = memo.get(key)
+            if details is None:
+                self.Tax._add_tax_details_in_base_line(base, company)
+                details = base["tax_details"]
+                if len(memo) < self.TAX_DETAILS_MEMO:
+                    memo[key] = {
+                        **details,
+                        "taxes_data": [dict(data) for data in details["taxes_data"]],
+                    }
+            else:
+                base["tax_details"] = {
+                    **details,
+                    "taxes_data": [dict(data) for data in details["taxes_data"]],
+                }
 
     def write(self, specs):  # pylint: disable=method-required-super
         env = self.env
@@ -246,6 +294,8 @@ class FastInvoiceBuilder:
         self._insert_m2m(flat, line_ids)
         moves = self.Move.browse(move_ids)
         lines = self.Line.browse(line_ids)
+        self._seed_cache(moves, [{**move_defaults, **m} for m in moves_values])
+        self._seed_cache(lines, flat)
         self._compute_remaining(moves, moves_values, lines, flat)
         env.flush_all()
         out = []
@@ -455,6 +505,8 @@ class FastInvoiceBuilder:
             "amount_residual_signed": company_currency.round(residual),
             "payment_state": "not_paid",
             "invoice_currency_rate": rate,
+            # account.move._compute_payment_reference gives a draft none
+            "payment_reference": header.get("payment_reference") or False,
         }
         for key, value in header.items():
             if key not in move_vals:
@@ -586,6 +638,47 @@ class FastInvoiceBuilder:
             )
         return ids
 
+    def _seed_cache(self, records, rows):
+        """The rows just inserted, put in the ORM's cache as a fetch of them would put
+        them there (``BaseModel._fetch_query``: the column's value, None for NULL; a
+        many2many a tuple of ids). The batch computes that follow read them there
+        instead of fetching every column back, and the ORM writes only the computed
+        values that differ from the inserted ones (``Field.write`` skips records whose
+        cached value is the new one): no second version of every row for a column
+        that stays empty."""
+        cache = self.env.cache
+        written = {name for row in rows for name in row}
+        names = written | {
+            name
+            for name, field in records._fields.items()
+            if field.store and field.column_type and name not in MAGIC_COLUMNS
+        }
+        for name in sorted(names):
+            field = records._fields[name]
+            if not field.store or field.translate or field.company_dependent or name == "id":
+                continue
+            kind = field.type
+            if name not in written:  # a column left NULL
+                cache.update(records, field, [None] * len(rows))
+                continue
+            values = []
+            for row in rows:
+                value = row.get(name)
+                if kind == "boolean":  # _insert's default for a row without it
+                    value = bool(value)
+                elif kind == "many2many":
+                    value = tuple(getattr(value, "ids", value) or ())
+                elif value is None or value is False:
+                    value = None
+                elif kind == "many2one" and not isinstance(value, int):
+                    value = value.id or None
+                elif isinstance(value, Decimal):
+                    value = float(value)
+                elif kind == "date" and isinstance(value, str):
+                    value = fields.Date.to_date(value)
+                values.append(value)
+            cache.update(records, field, values)
+
     def _column_default(self, model, field):
         return False if field.type == "boolean" else None
 
@@ -628,4 +721,12 @@ class FastInvoiceBuilder:
                 if not (field.store and field.compute) or name in written:
                     continue
                 env.add_to_compute(field, records)
+        # the receivable lines' label follows the payment reference (what the inverse of
+        # account.move.payment_reference asks when the ORM writes it)
+        terms = self.Line.browse(
+            line.id
+            for line, vals in zip(lines, lines_values, strict=True)
+            if vals.get("display_type") == "payment_term"
+        )
+        env.add_to_compute(self.Line._fields["name"], terms)
         env.flush_all()

@@ -8,6 +8,7 @@ checks and sequence lock); the rest are numbered in one statement after it.
 Driven by the ``telecom.invoice.writer`` model (``models/telecom_invoice_writer.py``).
 """
 
+import re
 from collections import defaultdict
 
 from odoo import _
@@ -58,8 +59,9 @@ class FastPoster:
 
     def number_after(self, first, rest):
         """Number and post draft moves ``rest`` after ``first`` (posted by Odoo, same
-        journal and sequence), in one statement; the fields Odoo derives from the
-        number and the posted state are computed by the ORM."""
+        journal and sequence), in one statement; what Odoo derives from the number is
+        written with it, the other fields that depend on the posted state are computed
+        by the ORM."""
         env = self.env
         rest = rest.with_env(env)
         format_string, format_values = first._get_sequence_format_param(first.name)
@@ -67,19 +69,32 @@ class FastPoster:
         names = [
             format_string.format(**format_values, seq=seq + i) for i in range(1, len(rest) + 1)
         ]
+        # sequence.mixin._compute_split_sequence on each name, with the move's own regex
+        split = re.compile(
+            first._make_regex_non_capturing(first._sequence_fixed_regex.replace("?P<seq>", ""))
+        )
+        prefixes, numbers = [], []
+        for name in names:
+            matching = split.match(name)
+            prefixes.append(name[: matching.start(1)])
+            numbers.append(int(matching.group(1) or 0))
         cr = self.env.cr
         checked = first.journal_id.autocheck_on_post
         cr.execute(
             SQL(
                 """UPDATE account_move m
                       SET state = 'posted', posted_before = TRUE, name = d.name,
+                          sequence_prefix = d.prefix, sequence_number = d.number,
                           checked = %s, write_uid = %s, write_date = now() at time zone 'UTC'
-                     FROM unnest(%s::int[], %s::varchar[]) AS d(id, name)
+                     FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::int[])
+                          AS d(id, name, prefix, number)
                     WHERE m.id = d.id AND m.state = 'draft'""",
                 checked,
                 self.env.uid,
                 rest.ids,
                 names,
+                prefixes,
+                numbers,
             )
         )
         if cr.rowcount != len(rest):
@@ -95,24 +110,64 @@ class FastPoster:
         # (sequence.mixin._get_sequence_cache): forget it, as account.move.write does
         # when a name is written, or Odoo's next number in this transaction repeats one
         first._get_sequence_cache().clear()
-        rest.invalidate_recordset()
-        rest.line_ids.invalidate_recordset()
+        # what the statements changed (the rest of the cache holds)
+        rest.invalidate_recordset(
+            ["state", "posted_before", "name", "sequence_prefix", "sequence_number", "checked"]
+        )
+        rest.line_ids.invalidate_recordset(["parent_state", "move_name"])
+        self._payment_references(rest)
         Move = env["account.move"]
-        # the fields Odoo derives from the number and the posted state
-        for name in (
-            "sequence_prefix",
-            "sequence_number",
-            "payment_reference",
-            "made_sequence_gap",
-        ):
-            field = Move._fields.get(name)
-            if field is not None and field.store and field.compute:
-                env.add_to_compute(field, rest)
-        for field in Move._fields.values():
-            if field.store and field.compute and "state" in (field.get_depends(Move)[0] or ()):
+        if "made_sequence_gap" in Move._fields:
+            env.add_to_compute(Move._fields["made_sequence_gap"], rest)
+        # written above; the amounts' formulas (account.move._compute_amount) read no
+        # state: posting changes no amount
+        done = {"name", "sequence_prefix", "sequence_number", "payment_reference"}
+        amounts = Move._fields["amount_total"].compute
+        for name, field in Move._fields.items():
+            if (
+                field.store
+                and field.compute
+                and name not in done
+                and field.compute != amounts
+                and "state" in (field.get_depends(Move)[0] or ())
+            ):
                 env.add_to_compute(field, rest)
         env.flush_all()
         return rest
+
+    def _payment_references(self, moves):
+        """account.move._compute_payment_reference on posting: a customer invoice
+        without one gets the journal's computed reference (its number by default), and
+        its receivable lines their label from it (what the field's inverse asks)."""
+        env = self.env
+        refs = {}
+        for move in moves:
+            if move.move_type == "out_invoice" and not move.payment_reference:
+                refs[move.id] = move._get_invoice_computed_reference()
+        if not refs:
+            return
+        env.cr.execute(
+            SQL(
+                """UPDATE account_move m SET payment_reference = d.ref
+                     FROM unnest(%s::int[], %s::varchar[]) AS d(id, ref)
+                    WHERE m.id = d.id""",
+                list(refs),
+                list(refs.values()),
+            )
+        )
+        moves.invalidate_recordset(["payment_reference"])
+        env.cr.execute(
+            SQL(
+                """SELECT id FROM account_move_line
+                    WHERE move_id = ANY(%s) AND display_type = 'payment_term'""",
+                list(refs),
+            )
+        )
+        terms = env["account.move.line"].browse(row[0] for row in env.cr.fetchall())
+        # the label's compute groups the receivable lines of each move: what it reads of
+        # the moves' lines, fetched alone (not every column of every line)
+        moves.line_ids.fetch(["display_type", "date_maturity", "name", "product_id"])
+        env.add_to_compute(terms._fields["name"], terms)
 
     def subscribe_partners(self, moves):
         """Each move's partner follows it with the default subtypes (as ``_post``

@@ -485,11 +485,13 @@ class TelecomBillRun(models.Model):
         size = max(1, self.company_id.telecom_billrun_chunk)
         done = 0
         chunks = 0
+        # the tax details of the lines this job has taxed (bounded: FastInvoiceBuilder)
+        tax_memo = {}
         while max_chunks is None or chunks < max_chunks:
             lines = self._claim(size)
             if not lines:
                 break
-            self._process_chunk(lines)
+            self._process_chunk(lines, tax_memo)
             done += len(lines)
             chunks += 1
             self._update_counters()
@@ -505,9 +507,9 @@ class TelecomBillRun(models.Model):
                 )
         return done
 
-    def _process_chunk(self, lines):
+    def _process_chunk(self, lines, tax_memo=None):
         """Bill ``lines`` together; on any error, bill them one by one to isolate it."""
-        engine = BillRunEngine(self)
+        engine = BillRunEngine(self, tax_memo)
         try:
             with self.env.cr.savepoint():
                 self._bill(engine, lines)
@@ -518,7 +520,7 @@ class TelecomBillRun(models.Model):
                 self._fail(lines, traceback.format_exc())
                 return
         for line in lines:
-            engine = BillRunEngine(self)
+            engine = BillRunEngine(self, tax_memo)
             try:
                 with self.env.cr.savepoint():
                     self._bill(engine, line)

@@ -45,10 +45,12 @@ class TelecomInvoiceWriter(models.AbstractModel):
 
     # -- creation ---------------------------------------------------------------------
     @api.model
-    def _telecom_write(self, specs, fast=True):
+    def _telecom_write(self, specs, fast=True, tax_memo=None):
         """Create the invoices of ``specs``; returns ``[(move id, [line ids])]``.
 
-        Line ids follow ``spec.lines`` (sections included).
+        Line ids follow ``spec.lines`` (sections included). ``tax_memo``: a dict the
+        caller keeps across calls of one job, the fast builder's lines already taxed
+        (``FastInvoiceBuilder._add_tax_details``).
         """
         if not specs:
             return []
@@ -62,10 +64,10 @@ class TelecomInvoiceWriter(models.AbstractModel):
             for spec in specs
         ]
         if not any(early):
-            return self._telecom_write_fast(specs)
+            return self._telecom_write_fast(specs, tax_memo)
         fast_specs = [spec for spec, is_early in zip(specs, early, strict=True) if not is_early]
         standard_specs = [spec for spec, is_early in zip(specs, early, strict=True) if is_early]
-        fast_written = iter(self._telecom_write_fast(fast_specs) if fast_specs else [])
+        fast_written = iter(self._telecom_write_fast(fast_specs, tax_memo) if fast_specs else [])
         standard_written = iter(self._telecom_write_standard(standard_specs))
         # back in the order of ``specs``
         return [next(standard_written if is_early else fast_written) for is_early in early]
@@ -103,8 +105,8 @@ class TelecomInvoiceWriter(models.AbstractModel):
 
     # -- fast creation ------------------------------------------------------------------
     @api.model
-    def _telecom_write_fast(self, specs):
-        builder = FastInvoiceBuilder(self.env)
+    def _telecom_write_fast(self, specs, tax_memo=None):
+        builder = FastInvoiceBuilder(self.env, tax_memo)
         return builder.write(specs)
 
     # -- posting --------------------------------------------------------------------------

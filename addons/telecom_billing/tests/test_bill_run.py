@@ -351,8 +351,8 @@ class TestBillRunRobust(BillingFixtures, TransactionCase):
 
         engine_process = type(self.env["telecom.invoice.writer"])._telecom_write
 
-        def dying(writer, specs, fast=True):
-            engine_process(writer, specs, fast=fast)  # the invoices exist...
+        def dying(writer, specs, fast=True, **kwargs):
+            engine_process(writer, specs, fast=fast, **kwargs)  # the invoices exist...
             raise Killed()  # ...when the process is killed
 
         with self.assertRaises(Killed), self.env.cr.savepoint():

@@ -215,6 +215,32 @@ class TestInvoiceWriter(BillingFixtures, TransactionCase):
         ]
         self.assertEqual(sorted(len(t) for t in terms), [1, 1, 1, 2])
 
+    def test_fast_equals_standard_for_repeated_lines(self):
+        """Accounts billed the same lines (the same plan from the same day, the same
+        usage) take the tax details of the first one's lines from the builder's memo:
+        still what Odoo stores."""
+        twins = self.env["telecom.billing.account"]
+        for index in range(3):
+            twin = self._account(f"Writer Twin {index}")
+            number = f"+3247000031{index}"
+            self._sub(twin, self.mobile_m, date(2025, 5, 1), number, addons=[self.data_addon])
+            self.env["telecom.mediation.batch"]._import_data(
+                self.source,
+                (
+                    "record_id,subscriber,usage_type,start_time,quantity,direction,"
+                    "called_number,location\n"
+                    f"t{index},{number},voice,2025-05-17T08:00:00Z,95,out,+3222222222,\n"
+                ).encode(),
+                f"twin{index}.csv",
+            )
+            twins |= twin
+        moves = self._compare(date(2025, 6, 1), twins)
+        self.assertEqual(len(moves), 3)
+        # the three invoices are the same but for their partner, number and references
+        amounts = {head["amount_total"] for head, _lines in moves}
+        self.assertEqual(len(amounts), 1)
+        self.assertTrue(amounts.pop())
+
     def test_fast_equals_standard_credit_note(self):
         self.company.telecom_billrun_fast = True
         self.bill(date(2025, 6, 1), self.credit_account)
