@@ -581,8 +581,20 @@ class FastInvoiceBuilder:
             return float(value)
         return value
 
-    def _insert(self, model, rows, uid):
-        """Insert ``rows`` (dicts of stored column values); returns the new ids in order.
+    def new_ids(self, model, count):
+        """``count`` ids from the table's sequence of ``model``."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"{model._table}_id_seq",
+                count,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _insert(self, model, rows, uid, ids=None):
+        """Insert ``rows`` (dicts of stored column values); returns the new ids in order
+        (``ids``: taken beforehand with ``new_ids``, the rows' links to each other).
 
         One statement per 1000 rows: every column travels as one array parameter
         (``unnest``), the cheapest way to hand PostgreSQL many rows without COPY's
@@ -598,14 +610,8 @@ class FastInvoiceBuilder:
         )
         fields_ = [model._fields[name] for name in columns]
         # ids taken from the table's sequence first: the row <-> id mapping is exact
-        self.env.cr.execute(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s)",
-                f"{model._table}_id_seq",
-                len(rows),
-            )
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
+        if ids is None:
+            ids = self.new_ids(model, len(rows))
         for start in range(0, len(rows), 1000):
             block = rows[start : start + 1000]
             arrays = [ids[start : start + 1000]]

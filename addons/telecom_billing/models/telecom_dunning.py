@@ -25,6 +25,9 @@ from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
+# accounts escalated together by the dunning run (see _telecom_dunning_run)
+DUNNING_BATCH = 200
+
 ACTIONS = [
     ("reminder", "Reminder e-mail"),
     ("late_fee", "Late fee"),
@@ -147,9 +150,17 @@ class TelecomBillingAccount(models.Model):
 
     @api.model
     def _telecom_dunning_run(self, company, today=None):
-        """Escalate overdue accounts of ``company``, restore the paid ones."""
+        """Escalate overdue accounts of ``company``, restore the paid ones.
+
+        The escalations are applied in batches of ``DUNNING_BATCH`` accounts, level by
+        level (one reminder composer, one creation of late fees, events and level
+        changes per batch and level: an operator's dunning run has thousands of
+        accounts); a batch that fails is applied again one account at a time, so that
+        one account's error never stops the others.
+        """
         today = today or fields.Date.context_today(self)
         levels = self.env["telecom.dunning.level"].search([("company_id", "=", company.id)])
+        order = levels.sorted(lambda lv: (lv.sequence, lv.days_overdue, lv.id))
         accounts = self.search(
             [
                 ("company_id", "=", company.id),
@@ -161,36 +172,59 @@ class TelecomBillingAccount(models.Model):
         balances = accounts._telecom_balances(today)
         excluded = accounts._telecom_dunning_excluded()
         escalated = restored = 0
+        plan = []
         for account in accounts:
             _count, _open, overdue, oldest = balances.get(account.id, (0, 0.0, 0.0, None))
+            if account in excluded:
+                continue
+            if overdue <= 0 or not oldest:
+                if account.dunning_level_id and account._telecom_dunning_try(
+                    lambda a: a._telecom_dunning_restore(today)
+                ):
+                    restored += 1
+                continue
+            days = (today - oldest).days
+            target = account._telecom_dunning_target(levels, days, overdue)
+            steps = account._telecom_dunning_steps(target, order)
+            if steps:
+                plan.append((account, steps, overdue, oldest))
+        for start in range(0, len(plan), DUNNING_BATCH):
+            batch = plan[start : start + DUNNING_BATCH]
             try:
                 with self.env.cr.savepoint():
-                    if account in excluded:
-                        continue
-                    if overdue <= 0 or not oldest:
-                        if account.dunning_level_id:
-                            account._telecom_dunning_restore(today)
-                            restored += 1
-                        continue
-                    days = (today - oldest).days
-                    target = account._telecom_dunning_target(levels, days, overdue)
-                    if target and account._telecom_dunning_escalate(
-                        target, levels, today, overdue, oldest
+                    self._telecom_dunning_apply_plan(batch, order, today)
+                escalated += len(batch)
+            except Exception:  # noqa: BLE001 - the batch again, one account at a time
+                self.env.invalidate_all()
+                for item in batch:
+                    if item[0]._telecom_dunning_try(
+                        lambda a, item=item: a._telecom_dunning_apply_plan([item], order, today)
                     ):
                         escalated += 1
-            except Exception as exc:  # noqa: BLE001 - one account never stops the run
-                _logger.warning("dunning of %s failed: %s", account.name, exc)
-                self.env["telecom.dunning.event"].create(
-                    {
-                        "billing_account_id": account.id,
-                        "level_id": account.dunning_level_id.id,
-                        "action": "hold",
-                        "state": "failed",
-                        "note": str(exc)[:250],
-                        "company_id": account.company_id.id,
-                    }
-                )
         return {"escalated": escalated, "restored": restored}
+
+    def _telecom_dunning_try(self, step):
+        """``step(self)`` in a savepoint; on an error, a failed event in the account's
+        history (one account never stops the run). True if it went through."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                step(self)
+            return True
+        except Exception as exc:  # noqa: BLE001 - one account never stops the run
+            _logger.warning("dunning of %s failed: %s", self.name, exc)
+            self.env.invalidate_all()
+            self.env["telecom.dunning.event"].create(
+                {
+                    "billing_account_id": self.id,
+                    "level_id": self.dunning_level_id.id,
+                    "action": "hold",
+                    "state": "failed",
+                    "note": str(exc)[:250],
+                    "company_id": self.company_id.id,
+                }
+            )
+            return False
 
     def _telecom_dunning_target(self, levels, days, overdue):
         """The highest level reached by ``days`` overdue and the amount (company currency)."""
@@ -206,94 +240,154 @@ class TelecomBillingAccount(models.Model):
         )
         return reached.sorted(lambda lv: (lv.sequence, lv.days_overdue, lv.id))[-1:]
 
+    def _telecom_dunning_steps(self, target, order):
+        """The levels after the current one up to ``target`` (``order``: the levels in
+        their order), to apply one after the other."""
+        self.ensure_one()
+        if not target:
+            return []
+        order = list(order)
+        current = self.dunning_level_id
+        position = order.index(current) if current in order else -1
+        wanted = order.index(target)
+        return order[position + 1 : wanted + 1]
+
     def _telecom_dunning_escalate(self, target, levels, today, overdue, oldest):
         """Apply every level after the current one up to ``target``; True if any applied."""
         self.ensure_one()
         order = levels.sorted(lambda lv: (lv.sequence, lv.days_overdue, lv.id))
-        current = self.dunning_level_id
-        position = list(order).index(current) if current in order else -1
-        wanted = list(order).index(target)
-        if wanted <= position:
-            return False
-        for level in list(order)[position + 1 : wanted + 1]:
-            self._telecom_dunning_apply(level, today, overdue, oldest)
-        return True
+        steps = self._telecom_dunning_steps(target, order)
+        if steps:
+            self._telecom_dunning_apply_plan([(self, steps, overdue, oldest)], order, today)
+        return bool(steps)
+
+    @api.model
+    def _telecom_dunning_apply_plan(self, plan, order, today):
+        """Apply ``plan`` ([(account, levels to apply, overdue, oldest due date)]) level
+        by level (``order``), each level to all its accounts at once."""
+        for level in order:
+            todo = {
+                account.id: (overdue, oldest)
+                for account, steps, overdue, oldest in plan
+                if level in steps
+            }
+            if todo:
+                self.browse(list(todo))._telecom_dunning_apply_batch(level, today, todo)
 
     def _telecom_dunning_apply(self, level, today, overdue, oldest):
         self.ensure_one()
-        event_vals = {
-            "billing_account_id": self.id,
-            "level_id": level.id,
-            "action": level.action,
-            "date": today,
-            "overdue_amount": overdue,
-            "oldest_due_date": oldest,
-            "currency_id": self.currency_id.id,
-            "company_id": self.company_id.id,
+        self._telecom_dunning_apply_batch(level, today, {self.id: (overdue, oldest)})
+
+    def _telecom_dunning_apply_batch(self, level, today, amounts):
+        """Apply ``level`` to the accounts ``self`` (``amounts``: {account id: (overdue
+        amount, oldest due date)}): its action, an event each, the new level, a note
+        in each account's chatter."""
+        notes = {}
+        for account in self:  # a loop, not a comprehension: _() reads this frame
+            notes[account.id] = _(
+                "Dunning level %(level)s: %(amount)s %(currency)s overdue since %(date)s",
+                level=level.name,
+                amount=amounts[account.id][0],
+                currency=account.currency_id.name,
+                date=amounts[account.id][1],
+            )
+        events = {
+            account.id: {
+                "billing_account_id": account.id,
+                "level_id": level.id,
+                "action": level.action,
+                "date": today,
+                "overdue_amount": amounts[account.id][0],
+                "oldest_due_date": amounts[account.id][1],
+                "currency_id": account.currency_id.id,
+                "company_id": account.company_id.id,
+                "note": notes[account.id][:250],
+            }
+            for account in self
         }
-        note = _(
-            "Dunning level %(level)s: %(amount)s %(currency)s overdue since %(date)s",
-            level=level.name,
-            amount=overdue,
-            currency=self.currency_id.name,
-            date=oldest,
-        )
+        charges = self.env["telecom.charge"]
         if level.action == "reminder":
             template = level.mail_template_id or self.env.ref(
                 "telecom_billing.mail_template_dunning_reminder", raise_if_not_found=False
             )
             if template:
-                self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                self._telecom_dunning_remind(template)
         elif level.action == "late_fee":
-            charge = self.env["telecom.charge"].create(
-                {
-                    "billing_account_id": self.id,
-                    "product_id": (
-                        level.fee_product_id
-                        or self.env.ref("telecom_billing.product_telecom_late_fee")
-                    ).id,
-                    "kind": "one_time",
-                    "description": _("Late payment fee (%(level)s)", level=level.name),
-                    "amount": level.company_id.currency_id._convert(
-                        level.fee_amount, self.currency_id, self.company_id, today
-                    ),
-                    "date": today,
-                    "origin": level.name,
-                    "company_id": self.company_id.id,
-                }
+            product = level.fee_product_id or self.env.ref(
+                "telecom_billing.product_telecom_late_fee"
             )
-            event_vals["charge_id"] = charge.id
+            description = _("Late payment fee (%(level)s)", level=level.name)
+            charges = self.env["telecom.charge"].create(
+                [
+                    {
+                        "billing_account_id": account.id,
+                        "product_id": product.id,
+                        "kind": "one_time",
+                        "description": description,
+                        "amount": level.company_id.currency_id._convert(
+                            level.fee_amount, account.currency_id, account.company_id, today
+                        ),
+                        "date": today,
+                        "origin": level.name,
+                        "company_id": account.company_id.id,
+                    }
+                    for account in self
+                ]
+            )
+            for account, charge in zip(self, charges, strict=True):
+                events[account.id]["charge_id"] = charge.id
         elif level.action == "suspend":
-            subs = self.subscription_ids.filtered(
-                lambda s: s.state == "active" and not s._telecom_busy()
-            )
-            orders = subs.action_suspend("non_payment", date=today, note=note)
-            event_vals.update(
-                subscription_ids=[Command.set(subs.ids)],
-                service_order_ids=[Command.set(orders.ids)],
-            )
+            for account in self:
+                subs = account.subscription_ids.filtered(
+                    lambda s: s.state == "active" and not s._telecom_busy()
+                )
+                orders = subs.action_suspend("non_payment", date=today, note=notes[account.id])
+                events[account.id].update(
+                    subscription_ids=[Command.set(subs.ids)],
+                    service_order_ids=[Command.set(orders.ids)],
+                )
         elif level.action == "terminate":
-            subs = self.subscription_ids.filtered(
-                lambda s: s.state in ("active", "suspended") and not s.open_service_order_count
-            )
-            orders = subs.action_terminate(date=today, reason="term_non_payment", note=note)
-            event_vals.update(
-                subscription_ids=[Command.set(subs.ids)],
-                service_order_ids=[Command.set(orders.ids)],
-            )
-        event_vals["note"] = note[:250]
-        event = self.env["telecom.dunning.event"].create(event_vals)
-        if event.charge_id:
+            for account in self:
+                subs = account.subscription_ids.filtered(
+                    lambda s: s.state in ("active", "suspended") and not s.open_service_order_count
+                )
+                orders = subs.action_terminate(
+                    date=today, reason="term_non_payment", note=notes[account.id]
+                )
+                events[account.id].update(
+                    subscription_ids=[Command.set(subs.ids)],
+                    service_order_ids=[Command.set(orders.ids)],
+                )
+        created = self.env["telecom.dunning.event"].create([events[a.id] for a in self])
+        for event in created.filtered("charge_id"):
             event.charge_id.dunning_event_id = event
         self.write({"dunning_level_id": level.id, "dunning_date": today})
-        self.message_post(
-            body=Markup("%s")
-            % _(
-                "Dunning: %(action)s (%(level)s).",
-                action=dict(ACTIONS)[level.action],
-                level=level.name,
-            )
+        body = Markup("%s") % _(
+            "Dunning: %(action)s (%(level)s).",
+            action=dict(ACTIONS)[level.action],
+            level=level.name,
         )
+        for account in self:
+            account.message_post(body=body)
+
+    def _telecom_dunning_remind(self, template):
+        """The reminder ``template`` posted on each account of ``self`` (as
+        ``message_post_with_source`` posts it on one record), rendered for all of them
+        by one composer."""
+        if not self:
+            return
+        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+            )
+            .create({"message_type": "notification", "subtype_id": subtype})
+        )
+        composer._action_send_mail()
 
     def _telecom_dunning_restore(self, today=None):
         """The debt is paid: resume what dunning suspended, reset the level."""

@@ -5,6 +5,7 @@
 from datetime import date, timedelta
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from .billing_common import BillingFixtures
 
@@ -139,6 +140,42 @@ class TestDunning(BillingFixtures, TransactionCase):
         # the hold ends: dunning catches up
         self.held.dunning_hold_until = date(2025, 6, 20)
         self.assertFalse(self.held._telecom_dunning_excluded())
+
+    def test_one_failing_account_does_not_stop_its_batch(self):
+        """The escalations of a batch that fails are applied again account by account:
+        the others go through, the failing one gets a failed event."""
+        # a real error of the database for one account (a trigger, rolled back with
+        # the test): its dunning events cannot be written, but for the failure's
+        self.env.cr.execute(
+            """CREATE FUNCTION telecom_test_refuse_dunning() RETURNS trigger AS $$
+               BEGIN
+                 IF NEW.billing_account_id = %s AND NEW.action <> 'hold' THEN
+                   RAISE EXCEPTION 'refused for the test';
+                 END IF;
+                 RETURN NEW;
+               END $$ LANGUAGE plpgsql""",
+            (self.debtor.id,),
+        )
+        self.env.cr.execute(
+            """CREATE TRIGGER telecom_test_refuse BEFORE INSERT ON telecom_dunning_event
+               FOR EACH ROW EXECUTE FUNCTION telecom_test_refuse_dunning()"""
+        )
+        # the database's error and the run's warning for that account are expected
+        with mute_logger("odoo.sql_db", "odoo.addons.telecom_billing.models.telecom_dunning"):
+            result = self.dun(8)
+        self.assertEqual(result["escalated"], 1)
+        self.assertEqual(self.small.dunning_level_id, self.reminder)
+        self.assertEqual(self.small.dunning_event_ids.mapped("action"), ["reminder"])
+        self.assertFalse(self.debtor.dunning_level_id)
+        failed = self.debtor.dunning_event_ids
+        self.assertEqual(failed.mapped("state"), ["failed"])
+        self.assertIn("refused for the test", failed.note)
+        self.assertFalse(
+            any("payment reminder" in (m.subject or "") for m in self.debtor.message_ids)
+        )
+        self.assertTrue(
+            any("payment reminder" in (m.subject or "") for m in self.small.message_ids)
+        )
 
     def test_balances(self):
         self.assertEqual(self.debtor.open_amount, 120.96)

@@ -4,6 +4,7 @@ from . import demo_crm
 from . import demo_crm_bulk
 from . import demo_billing
 from . import demo_billing_bulk
+from . import demo_payments_bulk
 from . import demo_oss
 from . import demo_oss_bulk
 from . import demo_helpdesk

@@ -10,9 +10,11 @@
   records (10 million for 100,000 customers);
 - payments: the ORM path pays each invoice through the payment wizard (one journal
   entry created and reconciled per invoice: about 4 payments a second here); the
-  bulk path takes the wizard's own payment values for a batch of invoices, creates
-  the payments together, posts them together (one batch of journal entries) and
-  reconciles them in one reconciliation plan.
+  bulk path takes the wizard's own payment values for a batch of invoices, pays
+  the first of each kind of payment through the ORM in batch (payments created
+  together, their journal entries inserted and posted together, reconciled
+  together) and writes the others as copies of its rows with their own values
+  (``demo_payments_bulk.py``).
 """
 
 import gzip
@@ -145,37 +147,50 @@ class TelecomDemoGenerator(models.AbstractModel):
         Move = self.env["account.move"]
         paid = 0
         started = time.time()
+        # the reference payment of each kind, paid through the ORM in the first batch
+        # and copied in the others (demo_payments_bulk.py)
+        references = {}
         for ids in chunks(to_pay, PAY_CHUNK):
             batch = Move.browse(ids).filtered(
                 lambda m: m.payment_state == "not_paid" and not m.mandate_id
             )
-            paid += self._demo_bulk_register(batch)
+            paid += self._demo_bulk_register(batch, references)
             self._demo_bulk_flush()
             self._demo_bulk_progress("payments", paid, len(to_pay), started)
         return paid
 
     @api.model
-    def _demo_bulk_register(self, invoices):
+    def _demo_bulk_register(self, invoices, references=None):
         """One payment per invoice, on its due date, as Odoo's payment wizard makes it
         and its reconciliation leaves it, with Odoo's per-payment cost taken out.
 
         Odoo's path (``account.payment.register._create_payments``) costs about 40 ms a
         payment here: the journal entry created through ``account.move.create`` (its
         lines synchronised on every write), posted one move at a time, reconciled plan
-        by plan. Here: the wizard's payment values for the whole batch; the payments
-        created together (ORM); their journal entries with the lines Odoo's payment
-        makes (``_prepare_move_line_default_vals``) inserted in bulk by the bill run's
-        invoice builder (``FastInvoiceBuilder``: Odoo's defaults, every other stored
-        field computed by the ORM in batch) and numbered in one statement after Odoo's
-        own posting of the first entry of each journal and year (raw SQL: numbering is
-        the hot path, as in the bill run's poster); the partial and full
-        reconciliations created together (ORM), from which the ORM computes the
-        residuals and payment states of the invoices. ``tests/test_demo_payments.py``
-        pays the same invoices both ways and compares the rows.
+        by plan. Here: the wizard's payment values for the whole batch; then, per kind
+        of payment (``demo_payments_bulk.py``), the first payment through the ORM in
+        batch (``_demo_bulk_payments``: the payments created together, their journal
+        entries inserted by the bill run's invoice builder with the lines Odoo's
+        payment makes and every other stored field computed by the ORM, numbered after
+        Odoo's own posting of the first entry, the reconciliations created together)
+        and the others inserted as copies of its rows with their own values
+        (``_demo_pay_copies``). ``references``: the reference payment of each kind,
+        kept from one batch to the next. ``tests/test_demo_payments.py`` pays the same
+        invoices both ways and compares the rows.
         """
         if not invoices:
             return 0
         env = self.env(context=dict(self.env.context, **QUIET))
+        todo = self._demo_pay_values(env, invoices)
+        if todo:
+            self._demo_pay_grouped(env, todo, references)
+        return len(invoices)
+
+    @api.model
+    def _demo_pay_values(self, env, invoices):
+        """[(payment values, receivable line)]: the payment wizard's values of one
+        payment per invoice, on its due date (an invoice with an early payment
+        discount is paid through Odoo's own path at once and left out)."""
         wizard = (
             env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoices.ids)
@@ -195,12 +210,16 @@ class TelecomDemoGenerator(models.AbstractModel):
                 # the payment's side of the same relation: no write on each invoice
                 vals["invoice_ids"] = [Command.set(move.ids)]
                 todo.append((vals, line))
-        if not todo:
-            return len(invoices)
+        return todo
+
+    @api.model
+    def _demo_bulk_payments(self, env, todo):
+        """The payments of ``todo`` ([(payment values, invoice receivable line)])
+        through the ORM in batch (see ``_demo_bulk_register``)."""
         payments = env["account.payment"].create([vals for vals, _line in todo])
         moves = self._demo_bulk_payment_moves(env, payments)
         self._demo_bulk_payment_reconcile(env, payments, moves, [line for _v, line in todo])
-        return len(invoices)
+        return payments
 
     @api.model
     def _demo_bulk_payment_moves(self, env, payments):

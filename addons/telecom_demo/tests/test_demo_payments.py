@@ -52,11 +52,21 @@ class TestDemoPayments(TransactionCase):
             {"name": "Demo 14 days", "line_ids": [Command.create(
                 {"value": "percent", "value_amount": 100, "nb_days": 14})]}
         )  # fmt: skip
+        # partners whose entries differ in what Odoo derives from the partner: a
+        # fiscal position of their own, a company of their own
+        fpos = cls.env["account.fiscal.position"].create({"name": "Demo payer position"})
+        parent = cls.env["res.partner"].create({"name": "Payer Holding", "is_company": True})
         cls.pairs = []
         for index, (amount, day) in enumerate(
             ((12.5, 3), (30.0, 3), (99.99, 10), (7.0, 10), (250.0, 24))
         ):
-            partner = cls.env["res.partner"].create({"name": f"Payer {index}"})
+            partner = cls.env["res.partner"].create(
+                {
+                    "name": f"Payer {index}",
+                    "property_account_position_id": fpos.id if index == 2 else False,
+                    "parent_id": parent.id if index == 3 else False,
+                }
+            )
             pair = []
             for _side in range(2):
                 invoice = cls.env["account.move"].create(
@@ -161,6 +171,43 @@ class TestDemoPayments(TransactionCase):
             self.assertEqual(
                 set(line.full_reconcile_id.reconciled_line_ids.ids), {line.id, counterpart.id}
             )
+
+    def test_copies_of_a_reference(self):
+        """The invoices above are paid by the copies of the first one's payment (one
+        kind of payment), not by the ORM path for each: what the comparisons above
+        check is the copies."""
+        invoices = self.env["account.move"]
+        for amount in (15.0, 25.0):
+            invoice = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.pairs[0][0].partner_id.id,
+                    "invoice_date": fields.Date.today(),
+                    "invoice_line_ids": [Command.create({"name": "Fee", "price_unit": amount})],
+                }
+            )
+            invoice.action_post()
+            invoices |= invoice
+        todo = self.generator._demo_pay_values(self.env, invoices)
+        self.assertEqual(len(todo), 2)
+        self.assertEqual(
+            self.generator._demo_pay_kind(todo[0][0]), self.generator._demo_pay_kind(todo[1][0])
+        )
+        reference = self.pairs[0][1].matched_payment_ids
+        self.assertIsNotNone(self.generator._demo_pay_copyable(self.env, reference, todo[1:]))
+        # a payment of another currency is not a copy
+        other = self.env["res.currency"].search(
+            [("id", "!=", self.company.currency_id.id)], limit=1
+        )
+        foreign = [({**todo[1][0], "currency_id": other.id}, todo[1][1])]
+        self.assertIsNone(self.generator._demo_pay_copyable(self.env, reference, foreign))
+
+    def test_partner_derived_values(self):
+        """What Odoo derives from the partner is each copy's own."""
+        positions = {bulk.matched_payment_ids.move_id.fiscal_position_id for _o, bulk in self.pairs}
+        self.assertEqual(len(positions), 2, "one entry with the partner's fiscal position")
+        holding = self.pairs[3][1].matched_payment_ids
+        self.assertEqual(holding.partner_id.name, "Payer Holding")
 
     def test_partly_paid_stays_partial(self):
         """An invoice with a payment already on it is left out of the batch (the
