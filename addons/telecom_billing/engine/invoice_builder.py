@@ -376,7 +376,9 @@ class FastInvoiceBuilder:
             details = base["tax_details"]
             subtotal = details["total_excluded_currency"] + details["delta_total_excluded_currency"]
             total = subtotal + sum(t["tax_amount_currency"] for t in details["taxes_data"])
-            balance = upd["balance"]
+            # stored as the ORM stores a monetary value: rounded by its currency
+            balance = company.currency_id.round(upd["balance"])
+            amount_currency = currency.round(upd["amount_currency"])
             product = base["product_id"]
             vals.update(
                 price_unit=float(line["price_unit"]),
@@ -385,7 +387,7 @@ class FastInvoiceBuilder:
                 balance=balance,
                 debit=balance if balance > 0 else 0.0,
                 credit=-balance if balance < 0 else 0.0,
-                amount_currency=upd["amount_currency"],
+                amount_currency=amount_currency,
                 amount_residual=0.0,
                 amount_residual_currency=0.0,
                 price_subtotal=currency.round(subtotal),
@@ -401,7 +403,7 @@ class FastInvoiceBuilder:
                 tax_tag_invert=spec.move_type != "out_refund"
                 and bool(line["tax_ids"] or upd["tax_tag_ids"][0][2]),
             )
-            untaxed_cur += upd["amount_currency"]
+            untaxed_cur += amount_currency
             untaxed += balance
             lines.append(vals)
         tax_cur = tax = 0.0
@@ -414,7 +416,8 @@ class FastInvoiceBuilder:
                 if tax_vals.get("tax_line_id")
                 else repartition.tax_id
             )
-            balance = tax_vals["balance"]
+            balance = company.currency_id.round(tax_vals["balance"])
+            tax_amount_currency = currency.round(tax_vals["amount_currency"])
             lines.append(
                 {
                     **common,
@@ -428,10 +431,10 @@ class FastInvoiceBuilder:
                     "balance": balance,
                     "debit": balance if balance > 0 else 0.0,
                     "credit": -balance if balance < 0 else 0.0,
-                    "amount_currency": tax_vals["amount_currency"],
+                    "amount_currency": tax_amount_currency,
                     "amount_residual": 0.0,
                     "amount_residual_currency": 0.0,
-                    "tax_base_amount": tax_vals["tax_base_amount"],
+                    "tax_base_amount": company.currency_id.round(tax_vals["tax_base_amount"]),
                     "tax_line_id": tax_record.id,
                     "tax_group_id": tax_record.tax_group_id.id,
                     "tax_repartition_line_id": repartition.id,
@@ -442,7 +445,7 @@ class FastInvoiceBuilder:
                     "tax_tag_invert": spec.move_type != "out_refund",
                 }
             )
-            tax_cur += tax_vals["amount_currency"]
+            tax_cur += tax_amount_currency
             tax += balance
         terms = self._terms(spec, company, currency, untaxed_cur, untaxed, tax_cur, tax)
         receivable = self.receivable(commercial, company, fpos)
@@ -521,7 +524,13 @@ class FastInvoiceBuilder:
         # amounts on the receivable side: the opposite of revenue and taxes
         if not term:
             due = header.get("invoice_date_due") or date
-            return [(due, -(untaxed_cur + tax_cur), -(untaxed + tax))]
+            return [
+                (
+                    due,
+                    currency.round(-(untaxed_cur + tax_cur)),
+                    company.currency_id.round(-(untaxed + tax)),
+                )
+            ]
         # the signed amounts of the receivable side (an invoice's are positive, a credit
         # note's negative); ``sign`` only turns the fixed amounts of a term the same way
         sign = 1 if spec.move_type == "out_invoice" else -1
@@ -542,7 +551,10 @@ class FastInvoiceBuilder:
             day = fields.Date.to_date(line["date"])
             merged[day][0] += line["foreign_amount"]
             merged[day][1] += line["company_amount"]
-        return [(day, cur, bal) for day, (cur, bal) in sorted(merged.items())]
+        return [
+            (day, currency.round(cur), company.currency_id.round(bal))
+            for day, (cur, bal) in sorted(merged.items())
+        ]
 
     # -- SQL ------------------------------------------------------------------------------------
     def _defaults(self, model, explicit, context_vals):

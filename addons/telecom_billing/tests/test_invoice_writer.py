@@ -44,7 +44,9 @@ def plain(record, field):
     if field.type in ("many2many", "one2many"):
         return tuple(sorted(value.ids))
     if field.type in ("float", "monetary"):
-        return round(value or 0.0, 6)
+        # exactly: the ORM stores a monetary value rounded by its currency (7.39, not
+        # 7.390000000000001), and so must the bulk writer
+        return value or 0.0
     if field.type == "binary":
         return bool(value)
     return value
