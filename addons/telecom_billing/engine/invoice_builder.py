@@ -242,17 +242,16 @@ class FastInvoiceBuilder:
             details = memo.get(key)
             if details is None:
                 self.Tax._add_tax_details_in_base_line(base, company)
-                details = base["tax_details"]
                 if len(memo) < self.TAX_DETAILS_MEMO:
-                    memo[key] = {
-                        **details,
-                        "taxes_data": [dict(data) for data in details["taxes_data"]],
-                    }
+                    memo[key] = self._copy_tax_details(base["tax_details"])
             else:
-                base["tax_details"] = {
-                    **details,
-                    "taxes_data": [dict(data) for data in details["taxes_data"]],
-                }
+                base["tax_details"] = self._copy_tax_details(details)
+
+    @staticmethod
+    def _copy_tax_details(details):
+        """A line's tax details, its own: the dicts the later steps add keys to are
+        copied (their values are numbers and records)."""
+        return {**details, "taxes_data": [dict(data) for data in details["taxes_data"]]}
 
     def write(self, specs):  # pylint: disable=method-required-super
         env = self.env
